@@ -1,0 +1,57 @@
+# spotlight: `make run` builds everything and starts the sidecar;
+# `make test` installs what the tests need and runs every test.
+
+GO      ?= go
+BIN     := bin/spotlight
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+ARGS    ?=
+
+.PHONY: all build ui go-build run test test-deps test-go test-ui test-e2e bench fuzz lint clean
+
+all: build
+
+# The web UI is built into internal/webui/dist, which the binary embeds.
+ui/node_modules: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+ui: ui/node_modules
+	cd ui && npm run build
+
+go-build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/spotlight
+
+build: ui go-build
+
+run: build
+	./$(BIN) $(ARGS)
+
+# Tools and packages the tests need (Node SDK, Chromium for the e2e tests).
+test-deps: ui/node_modules
+	cd test/node && npm ci --no-audit --no-fund
+	./scripts/ensure-chromium.sh
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-ui:
+	cd ui && npm test
+
+test-e2e: build
+	cd ui && SPOTLIGHT_BIN=$(CURDIR)/$(BIN) npm run e2e
+
+test: test-deps build lint test-go test-ui test-e2e
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/envelope
+
+clean:
+	rm -rf bin internal/webui/dist/assets internal/webui/dist/index.html ui/node_modules

@@ -1,0 +1,49 @@
+// Package proc identifies processes by PID plus start time (so a reused PID is
+// never mistaken for the original) and signals process groups.
+package proc
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/shirou/gopsutil/v4/process"
+)
+
+// StartTimeTolerance is how far a recorded start time may differ from the
+// operating system's and still name the same process.
+const StartTimeTolerance = time.Second
+
+// ErrNoProcess means no process with that PID exists.
+var ErrNoProcess = errors.New("no such process")
+
+// StartTime returns the process's start time in ms since the epoch, as the
+// operating system recorded it.
+func StartTime(ctx context.Context, pid int) (int64, error) {
+	if pid <= 0 {
+		return 0, ErrNoProcess
+	}
+	p, err := process.NewProcessWithContext(ctx, int32(pid))
+	if err != nil {
+		return 0, ErrNoProcess
+	}
+	ms, err := p.CreateTimeWithContext(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return ms, nil
+}
+
+// Alive reports whether a process with this PID exists and started at
+// startMs (within StartTimeTolerance).
+func Alive(ctx context.Context, pid int, startMs int64) bool {
+	got, err := StartTime(ctx, pid)
+	if err != nil {
+		return false
+	}
+	d := got - startMs
+	if d < 0 {
+		d = -d
+	}
+	return d <= StartTimeTolerance.Milliseconds()
+}
