@@ -1,0 +1,36 @@
+// Package format renders events (errors, logs, traces, attachments) and
+// Control Center instances in the four output formats shared by
+// `spotlight run`, `tail`, `list` and the MCP tools.
+package format
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Format is an output format name.
+type Format string
+
+const (
+	Human  Format = "human"
+	JSON   Format = "json"
+	Logfmt Format = "logfmt"
+	MD     Format = "md"
+)
+
+// Formats lists the accepted formats in the order help texts show them.
+var Formats = []Format{Human, JSON, Logfmt, MD}
+
+// ParseFormat accepts a format name; the error lists the valid ones.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(names, ", "))
+}
