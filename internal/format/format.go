@@ -19,17 +19,18 @@ const (
 )
 
 // Formats lists the accepted formats in the order help texts show them.
-var Formats = []Format{Human, JSON, Logfmt, MD}
+func Formats() []Format { return []Format{Human, JSON, Logfmt, MD} }
 
 // ParseFormat accepts a format name; the error lists the valid ones.
 func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
+	all := Formats()
+	for _, f := range all {
 		if string(f) == s {
 			return f, nil
 		}
 	}
-	names := make([]string, len(Formats))
-	for i, f := range Formats {
+	names := make([]string, len(all))
+	for i, f := range all {
 		names[i] = string(f)
 	}
 	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(names, ", "))
