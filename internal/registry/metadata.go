@@ -3,6 +3,12 @@
 // and safe termination.
 package registry
 
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
 // Metadata is what `spotlight run` writes to instance_<instanceId>.json and
 // sends in its ping to the Control Center. Field names are a contract.
 type Metadata struct {
@@ -19,6 +25,27 @@ type Metadata struct {
 	ProjectName       string   `json:"projectName"`
 	DetectedType      string   `json:"detectedType"` // package.json | docker-compose | command
 }
+
+// Validate checks what the registry and the Control Center rely on: an id
+// that is a UUID (it becomes a file name), a usable port and a real PID.
+func (m *Metadata) Validate() error {
+	switch {
+	case m.InstanceID == "":
+		return errors.New("instanceId is missing")
+	case !ValidID(m.InstanceID):
+		return fmt.Errorf("instanceId %q is not a UUID", m.InstanceID)
+	case m.Port < 1 || m.Port > 65535:
+		return fmt.Errorf("port %d is out of range 1-65535", m.Port)
+	case m.PID <= 0:
+		return fmt.Errorf("pid %d is not a positive process id", m.PID)
+	case m.ChildPID < 0:
+		return fmt.Errorf("childPid %d is negative", m.ChildPID)
+	}
+	return nil
+}
+
+// URL is where the instance's sidecar (and UI) is served.
+func (m *Metadata) URL() string { return "http://localhost:" + strconv.Itoa(m.Port) }
 
 // Status of an instance as found by a health check.
 type Status string
