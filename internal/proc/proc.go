@@ -34,8 +34,10 @@ func StartTime(ctx context.Context, pid int) (int64, error) {
 	return ms, nil
 }
 
-// Alive reports whether a process with this PID exists and started at
-// startMs (within StartTimeTolerance).
+// Alive reports whether a process with this PID exists, started at startMs
+// (within StartTimeTolerance), and has not exited: a zombie (exited, not yet
+// reaped, which lasts forever under an init that does not reap, as in some
+// containers) counts as dead.
 func Alive(ctx context.Context, pid int, startMs int64) bool {
 	got, err := StartTime(ctx, pid)
 	if err != nil {
@@ -45,5 +47,18 @@ func Alive(ctx context.Context, pid int, startMs int64) bool {
 	if d < 0 {
 		d = -d
 	}
-	return d <= StartTimeTolerance.Milliseconds()
+	return d <= StartTimeTolerance.Milliseconds() && !zombie(ctx, pid)
+}
+
+// zombie reports whether pid has exited but not been reaped yet.
+func zombie(ctx context.Context, pid int) bool {
+	p, err := process.NewProcessWithContext(ctx, int32(pid))
+	if err != nil {
+		return true
+	}
+	st, err := p.StatusWithContext(ctx)
+	if err != nil {
+		return false
+	}
+	return len(st) > 0 && st[0] == process.Zombie
 }

@@ -3,9 +3,13 @@
 package proc
 
 import (
+	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"syscall"
+
+	"github.com/shirou/gopsutil/v4/process"
 )
 
 // NewGroup makes cmd start in a process group of its own, so that signals to
@@ -43,7 +47,32 @@ func Signal(pid int, sig syscall.Signal) error {
 	return err
 }
 
-// GroupAlive reports whether any process remains in the group.
+// GroupAlive reports whether any process that has not exited remains in the
+// group (zombies, which only wait to be reaped, do not count).
 func GroupAlive(pgid int) bool {
-	return pgid > 0 && syscall.Kill(-pgid, 0) == nil
+	if pgid <= 0 || syscall.Kill(-pgid, 0) != nil {
+		return false
+	}
+	ctx := context.Background()
+	pids, err := process.PidsWithContext(ctx)
+	if err != nil {
+		return true
+	}
+	for _, pid := range pids {
+		if g, err := syscall.Getpgid(int(pid)); err == nil && g == pgid && !zombie(ctx, int(pid)) {
+			return true
+		}
+	}
+	return false
+}
+
+// OwnedByCurrentUser reports whether pid runs as the user running this
+// program (its real uid), the only processes spotlight may signal.
+func OwnedByCurrentUser(ctx context.Context, pid int) bool {
+	p, err := process.NewProcessWithContext(ctx, int32(pid))
+	if err != nil {
+		return false
+	}
+	uids, err := p.UidsWithContext(ctx)
+	return err == nil && len(uids) > 0 && int(uids[0]) == os.Getuid()
 }
