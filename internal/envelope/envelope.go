@@ -3,7 +3,11 @@
 // payload), the JSON form streamed to clients over SSE, and compressed bodies.
 package envelope
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"mime"
+	"strings"
+)
 
 // Envelope is one parsed Sentry envelope.
 type Envelope struct {
@@ -27,5 +31,88 @@ type Item struct {
 }
 
 // IsJSON reports whether the item's payload is JSON (parsed and streamed as an
-// object) rather than raw bytes (streamed as {"data": "..."}).
-func (it Item) IsJSON() bool { return isJSONType(it.Type) }
+// object) rather than raw bytes (streamed as {"data": "..."}). Known JSON item
+// types are JSON; known raw types (attachment, replay_video, ...) never are,
+// whatever their content type, because an attachment's bytes are the user's
+// file; an unknown type is JSON when its content type says so, so that item
+// types newer than this code still stream as objects.
+func (it Item) IsJSON() bool {
+	if isJSONType(it.Type) {
+		return true
+	}
+	if isRawType(it.Type) {
+		return false
+	}
+	return isJSONContentType(it.ContentType)
+}
+
+// isJSONType reports whether items of type t carry a JSON document.
+func isJSONType(t string) bool {
+	switch t {
+	case "event", "transaction", "span", "log", "profile", "profile_chunk",
+		"feedback", "session", "sessions", "client_report", "check_in",
+		"replay_event", "user_report", "metric_meta", "otel_log", "otel_span",
+		"trace_metric":
+		return true
+	}
+	return false
+}
+
+// isRawType reports whether items of type t carry opaque bytes.
+func isRawType(t string) bool {
+	switch t {
+	case "attachment", "replay_video", "replay_recording", "statsd", "metric_buckets":
+		return true
+	}
+	return false
+}
+
+// mediaType returns the lower-cased media type of a Content-Type value,
+// without parameters such as charset.
+func mediaType(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		return mt
+	}
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+func isJSONContentType(contentType string) bool {
+	mt := mediaType(contentType)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// IsTextual reports whether a content type names text (text/*, JSON, XML,
+// JavaScript, ...), whose payload streams as UTF-8 text rather than base64.
+func IsTextual(contentType string) bool {
+	mt := mediaType(contentType)
+	switch {
+	case strings.HasPrefix(mt, "text/"):
+		return true
+	case strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	switch mt {
+	case "application/json", "application/javascript", "application/x-javascript",
+		"application/ecmascript", "application/xml", "application/yaml",
+		"application/x-yaml", "application/toml", "application/sql",
+		"application/graphql", "application/x-ndjson", "application/x-sh",
+		"application/x-www-form-urlencoded", "application/csv":
+		return true
+	}
+	return false
+}
+
+// EventID returns the envelope header's "event_id", or "" when absent.
+func (e *Envelope) EventID() string {
+	var h struct {
+		EventID string `json:"event_id"`
+	}
+	if json.Unmarshal(e.Header, &h) != nil {
+		return ""
+	}
+	return h.EventID
+}

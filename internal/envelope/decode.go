@@ -1,0 +1,158 @@
+package envelope
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Errors returned by Decode so HTTP handlers can map them to status codes.
+var (
+	ErrUnsupportedEncoding = errors.New("unsupported content encoding") // 415
+	ErrCorruptBody         = errors.New("corrupt compressed body")      // 400
+	ErrTooLarge            = errors.New("body too large")               // 413
+)
+
+// AcceptedEncodings lists the Content-Encoding values Decode understands.
+const AcceptedEncodings = "gzip, deflate, br, zstd, identity"
+
+const (
+	// maxEncodingLayers bounds "gzip, gzip, ..." chains: each layer holds a
+	// decoder's buffers.
+	maxEncodingLayers = 3
+	// zstdMaxWindow bounds the memory a zstd frame can make the decoder
+	// allocate (zstd's own levels up to 19 use at most 8 MiB).
+	zstdMaxWindow = 8 << 20
+)
+
+// Decode reads r, undoing contentEncoding (gzip, deflate, br, zstd, identity
+// or "", case-insensitive, or a comma-separated list of these in the order
+// they were applied), and returns the decompressed data. It reads at most
+// limit+1 decompressed bytes, so a decompression bomb costs no more memory
+// than an honest body at the limit; more than limit bytes is ErrTooLarge.
+// Errors from r itself (a client hanging up) are returned as they are.
+func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
+	names, err := parseEncodings(contentEncoding)
+	if err != nil {
+		return nil, err
+	}
+	src := &sourceReader{r: r}
+	var out io.Reader = src
+	// Encodings are listed in the order they were applied: undo the last first.
+	for i := len(names) - 1; i >= 0; i-- {
+		dec, closeFn, err := newDecoder(names[i], out)
+		if err != nil {
+			if err := src.failed(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w (%s): %v", ErrCorruptBody, names[i], err)
+		}
+		if closeFn != nil {
+			defer closeFn()
+		}
+		out = dec
+	}
+	data, err := io.ReadAll(io.LimitReader(out, limit+1))
+	switch {
+	case src.failed() != nil:
+		return nil, src.failed()
+	case err != nil:
+		return nil, fmt.Errorf("%w (%s): %v", ErrCorruptBody, contentEncoding, err)
+	case int64(len(data)) > limit:
+		return nil, fmt.Errorf("%w: more than %d bytes after decompression", ErrTooLarge, limit)
+	}
+	return data, nil
+}
+
+// parseEncodings splits a Content-Encoding header into the encodings to undo,
+// dropping identity.
+func parseEncodings(header string) ([]string, error) {
+	var names []string
+	for name := range strings.SplitSeq(header, ",") {
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch name {
+		case "", "identity":
+		case "gzip", "x-gzip", "deflate", "br", "zstd":
+			names = append(names, name)
+		default:
+			return nil, fmt.Errorf("%w %q: accepted encodings are %s", ErrUnsupportedEncoding, name, AcceptedEncodings)
+		}
+	}
+	if len(names) > maxEncodingLayers {
+		return nil, fmt.Errorf("%w %q: at most %d encodings may be stacked", ErrUnsupportedEncoding, header, maxEncodingLayers)
+	}
+	return names, nil
+}
+
+// newDecoder wraps r in a decompressor; closeFn, when not nil, releases it.
+func newDecoder(name string, r io.Reader) (dec io.Reader, closeFn func(), err error) {
+	switch name {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		return zr, nil, nil
+	case "deflate":
+		return newDeflateReader(r)
+	case "br":
+		return brotli.NewReader(r), nil, nil
+	case "zstd":
+		zr, err := zstd.NewReader(r,
+			zstd.WithDecoderConcurrency(1),
+			zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(zstdMaxWindow))
+		if err != nil {
+			return nil, nil, err
+		}
+		return zr, zr.Close, nil
+	}
+	return nil, nil, fmt.Errorf("%w %q", ErrUnsupportedEncoding, name)
+}
+
+// newDeflateReader accepts HTTP's "deflate" as the standard says (zlib-wrapped)
+// and as many clients send it (raw deflate), told apart by the zlib header.
+func newDeflateReader(r io.Reader) (io.Reader, func(), error) {
+	br := bufio.NewReaderSize(r, 512)
+	hdr, _ := br.Peek(2)
+	if len(hdr) == 2 && hdr[0]&0x0f == 8 && (uint16(hdr[0])<<8|uint16(hdr[1]))%31 == 0 {
+		zr, err := zlib.NewReader(br)
+		if err != nil {
+			return nil, nil, err
+		}
+		return zr, nil, nil
+	}
+	fr := flate.NewReader(br)
+	return fr, func() { _ = fr.Close() }, nil
+}
+
+// sourceReader remembers the error of the underlying body so Decode can tell
+// a broken connection (or a size limit set by the caller) from corrupt data.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// failed returns the underlying body's error, if it was not the normal end.
+func (s *sourceReader) failed() error {
+	if errors.Is(s.err, io.EOF) {
+		return nil
+	}
+	return s.err
+}
