@@ -1,13 +1,24 @@
 // Package buffer holds the sidecar's bounded in-memory log of envelopes and
 // fans it out to live subscribers.
+//
+// Subscribers do not get a queue of envelopes each: a subscription is a
+// cursor (a sequence number) into the shared log plus a one-slot wake-up
+// channel. Add therefore never blocks and costs the same however slow the
+// readers are. A subscriber that falls so far behind that the entries at its
+// cursor were evicted skips them and resumes at the oldest entry still held
+// (Subscription.Skipped counts them). Ephemeral broadcasts (instance pings)
+// are not in the log; each subscriber holds at most maxPending of them and
+// drops the oldest when more arrive.
 package buffer
-
-// CONTRACT (to be implemented by the sidecar work): the exported API below is
-// what other packages (runner, mcp, sidecar) compile against.
 
 import (
 	"context"
+	"errors"
+	"sort"
+	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
@@ -18,8 +29,26 @@ const (
 	EventInstancePing = "spotlight/instance-ping"
 )
 
+// Defaults for Options fields left zero.
+const (
+	DefaultMaxEntries       = 1000
+	DefaultMaxBytes   int64 = 256 << 20
+)
+
+// maxPending bounds the ephemeral entries queued for one subscriber.
+const maxPending = 64
+
+// maxBatch bounds how many entries one Next call returns, so a subscriber
+// replaying a full buffer writes (and flushes) in reasonable chunks.
+const maxBatch = 256
+
+// ErrClosed is returned by Next after Close.
+var ErrClosed = errors.New("subscription closed")
+
 // Entry is one buffered envelope, or an ephemeral broadcast (Event set to
 // something other than EventEnvelope and ID empty, e.g. an instance ping).
+// An Entry must not be modified after it is passed to Add or Broadcast:
+// subscribers share it.
 type Entry struct {
 	ID        string    // UUIDv7 assigned by Add; increases over time
 	Event     string    // SSE event name; EventEnvelope for envelopes
@@ -30,6 +59,8 @@ type Entry struct {
 	UserAgent string // the sender's User-Agent, for source inference
 }
 
+func (e *Entry) size() int64 { return int64(len(e.Body) + len(e.Data)) }
+
 // Options bounds the buffer.
 type Options struct {
 	MaxEntries int   // default 1000
@@ -37,36 +68,229 @@ type Options struct {
 }
 
 // Buffer is safe for concurrent use.
-type Buffer struct{}
+//
+// Entries are numbered by a sequence that never restarts (not even on
+// Clear): entries[i] has sequence first+i. The newest entry is always kept,
+// even if it alone exceeds MaxBytes, so it still reaches subscribers.
+type Buffer struct {
+	opts Options
 
-func New(opts Options) *Buffer { panic("not implemented") }
+	mu      sync.Mutex
+	entries []*Entry
+	first   uint64 // sequence of entries[0]
+	bytes   int64
+	subs    map[*Subscription]struct{}
+}
+
+// New returns an empty buffer.
+func New(opts Options) *Buffer {
+	if opts.MaxEntries <= 0 {
+		opts.MaxEntries = DefaultMaxEntries
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	return &Buffer{opts: opts, subs: make(map[*Subscription]struct{})}
+}
+
+// next is the sequence the next added entry gets. Caller holds b.mu.
+func (b *Buffer) next() uint64 { return b.first + uint64(len(b.entries)) }
 
 // Add assigns e.ID (and e.Event if empty) and stores it, evicting the oldest
 // entries beyond the bounds, then wakes subscribers. It never blocks on them.
-func (b *Buffer) Add(e *Entry) *Entry { panic("not implemented") }
+func (b *Buffer) Add(e *Entry) *Entry {
+	if e.Event == "" {
+		e.Event = EventEnvelope
+	}
+	if e.Received.IsZero() {
+		e.Received = time.Now()
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// uuid.NewV7 is monotonic within the process and its canonical form is
+	// fixed-width lowercase hex, so assigning under the lock makes string
+	// order equal insertion order (and later than any earlier run's ids,
+	// clock permitting).
+	e.ID = uuid.Must(uuid.NewV7()).String()
+	b.entries = append(b.entries, e)
+	b.bytes += e.size()
+	for len(b.entries) > 1 && (len(b.entries) > b.opts.MaxEntries || b.bytes > b.opts.MaxBytes) {
+		b.bytes -= b.entries[0].size()
+		b.entries[0] = nil // let the evicted entry be collected
+		b.entries = b.entries[1:]
+		b.first++
+	}
+	for s := range b.subs {
+		s.wake()
+	}
+	return e
+}
 
 // Broadcast delivers e to current subscribers without storing it.
-func (b *Buffer) Broadcast(e *Entry) { panic("not implemented") }
+func (b *Buffer) Broadcast(e *Entry) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		if len(s.pending) == maxPending {
+			copy(s.pending, s.pending[1:])
+			s.pending = s.pending[:maxPending-1]
+		}
+		s.pending = append(s.pending, e)
+		s.wake()
+	}
+}
+
+// index returns the position of the first entry whose id is greater than
+// id (len(entries) if none). Caller holds b.mu.
+func (b *Buffer) index(id string) int {
+	return sort.Search(len(b.entries), func(i int) bool { return b.entries[i].ID > id })
+}
 
 // Get returns the buffered entry with that id.
-func (b *Buffer) Get(id string) (*Entry, bool) { panic("not implemented") }
+func (b *Buffer) Get(id string) (*Entry, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i := sort.Search(len(b.entries), func(i int) bool { return b.entries[i].ID >= id })
+	if i < len(b.entries) && b.entries[i].ID == id {
+		return b.entries[i], true
+	}
+	return nil, false
+}
 
 // Snapshot returns the buffered entries, oldest first.
-func (b *Buffer) Snapshot() []*Entry { panic("not implemented") }
+func (b *Buffer) Snapshot() []*Entry {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]*Entry(nil), b.entries...)
+}
 
-// Clear empties the buffer.
-func (b *Buffer) Clear() { panic("not implemented") }
+// Len returns the number of buffered entries and their size in bytes.
+func (b *Buffer) Len() (entries int, bytes int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.entries), b.bytes
+}
+
+// Clear empties the buffer. Subscribers keep their place: they receive only
+// entries added after the Clear.
+func (b *Buffer) Clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.first = b.next()
+	b.entries = nil
+	b.bytes = 0
+}
 
 // Subscribe returns a subscription that first yields the buffered entries
 // after afterID ("" for all, oldest first), then new ones.
-func (b *Buffer) Subscribe(afterID string) *Subscription { panic("not implemented") }
+//
+// "After" is by id comparison, so an id from an earlier run of the sidecar,
+// or one already evicted, still selects the entries newer than it; an id
+// newer than every entry selects only future ones. An afterID that is not a
+// UUID is ignored (everything buffered is replayed).
+func (b *Buffer) Subscribe(afterID string) *Subscription {
+	s := &Subscription{b: b, notify: make(chan struct{}, 1), done: make(chan struct{})}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s.cursor = b.first
+	if afterID != "" {
+		if u, err := uuid.Parse(afterID); err == nil {
+			s.cursor = b.first + uint64(b.index(u.String()))
+		}
+	}
+	b.subs[s] = struct{}{}
+	if s.cursor < b.next() {
+		s.wake()
+	}
+	return s
+}
 
 // Subscription is one reader of the buffer.
-type Subscription struct{}
+type Subscription struct {
+	b      *Buffer
+	notify chan struct{} // one slot: "something may be ready"
+	done   chan struct{}
+	once   sync.Once
+
+	// Guarded by b.mu.
+	cursor  uint64   // sequence of the next envelope to deliver
+	pending []*Entry // ephemeral entries not yet delivered
+	skipped uint64
+}
+
+func (s *Subscription) wake() {
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+// take collects what is ready for s, or nil.
+func (s *Subscription) take() []*Entry {
+	b := s.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s.cursor < b.first {
+		s.skipped += b.first - s.cursor
+		s.cursor = b.first
+	}
+	n := int(b.next() - s.cursor)
+	if n == 0 && len(s.pending) == 0 {
+		return nil
+	}
+	if n > maxBatch {
+		n = maxBatch
+		s.wake() // more remain: let the next call find them without waiting
+	}
+	start := int(s.cursor - b.first)
+	out := make([]*Entry, 0, len(s.pending)+n)
+	out = append(out, s.pending...)
+	out = append(out, b.entries[start:start+n]...)
+	clear(s.pending)
+	s.pending = s.pending[:0]
+	s.cursor += uint64(n)
+	return out
+}
 
 // Next blocks until there are entries to deliver (or ctx ends / the
-// subscription is closed) and returns them in order.
-func (s *Subscription) Next(ctx context.Context) ([]*Entry, error) { panic("not implemented") }
+// subscription is closed) and returns them in order: pending ephemeral
+// entries first, then envelopes oldest first.
+func (s *Subscription) Next(ctx context.Context) ([]*Entry, error) {
+	for {
+		select {
+		case <-s.done:
+			return nil, ErrClosed
+		default:
+		}
+		if out := s.take(); out != nil {
+			return out, nil
+		}
+		select {
+		case <-s.notify:
+		case <-s.done:
+			return nil, ErrClosed
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
 
-// Close releases the subscription.
-func (s *Subscription) Close() {}
+// Skipped reports how many envelopes this subscriber missed because they
+// were evicted before it read them.
+func (s *Subscription) Skipped() uint64 {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	return s.skipped
+}
+
+// Close releases the subscription. It is safe to call more than once and
+// concurrently with Next, which then returns ErrClosed.
+func (s *Subscription) Close() {
+	s.once.Do(func() {
+		s.b.mu.Lock()
+		delete(s.b.subs, s)
+		s.pending = nil
+		s.b.mu.Unlock()
+		close(s.done)
+	})
+}

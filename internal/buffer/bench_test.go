@@ -1,0 +1,60 @@
+package buffer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// BenchmarkAdd measures storing (and evicting) without subscribers.
+func BenchmarkAdd(b *testing.B) {
+	buf := New(Options{})
+	body := make([]byte, 3500)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Add(&Entry{Body: body, Data: body})
+	}
+}
+
+// BenchmarkFanout measures Add while K subscribers read everything; each
+// iteration is one envelope delivered to all K.
+func BenchmarkFanout(b *testing.B) {
+	for _, k := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("subscribers=%d", k), func(b *testing.B) {
+			buf := New(Options{MaxEntries: 100000})
+			body := make([]byte, 3500)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var wg sync.WaitGroup
+			var last atomic.Pointer[Entry]
+			done := make(chan struct{})
+			for range k {
+				s := buf.Subscribe("")
+				wg.Go(func() {
+					defer s.Close()
+					for {
+						es, err := s.Next(ctx)
+						if err != nil {
+							return
+						}
+						if es[len(es)-1] == last.Load() {
+							return
+						}
+					}
+				})
+			}
+			go func() { wg.Wait(); close(done) }()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N-1; i++ {
+				buf.Add(&Entry{Body: body, Data: body})
+			}
+			e := &Entry{Body: body, Data: body}
+			last.Store(e)
+			buf.Add(e)
+			<-done
+		})
+	}
+}
