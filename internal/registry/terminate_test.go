@@ -1,0 +1,134 @@
+//go:build !windows
+
+package registry
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spotlight-dev/spotlight/internal/proc"
+)
+
+func terminate(t *testing.T, r *Registry, m Metadata) TerminateResult {
+	t.Helper()
+	res, err := r.Terminate(context.Background(), m.InstanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir(), FileName(m.InstanceID))); !os.IsNotExist(err) {
+		t.Errorf("registry file still there after terminate: %v", err)
+	}
+	return res
+}
+
+func exited(p *process) bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func TestTerminateSpotlight(t *testing.T) {
+	r := openTemp(t)
+	spot := sleeper(t)
+	m := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime = spot.pid, spot.start })
+	res := terminate(t, r, m)
+	if res.Result != Terminated || res.InstanceID != m.InstanceID {
+		t.Errorf("result %+v", res)
+	}
+	<-spot.done
+}
+
+// A spotlight that ignores SIGTERM and leaves its child running: both are
+// killed once the grace period is over.
+func TestTerminateKillsAfterGrace(t *testing.T) {
+	r := openTemp(t, WithGracePeriod(100*time.Millisecond))
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := filepath.Join(t.TempDir(), "ready")
+	stubborn := startProcess(t, []string{"REGISTRY_TEST_HELPER=ignore-term", "REGISTRY_TEST_READY=" + ready}, exe)
+	child := sleeper(t)
+	m := register(t, r, func(m *Metadata) {
+		m.PID, m.PIDStartTime = stubborn.pid, stubborn.start
+		m.ChildPID, m.ChildPIDStartTime = child.pid, child.start
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for _, err := os.Stat(ready); err != nil; _, err = os.Stat(ready) {
+		if time.Now().After(deadline) {
+			t.Fatal("helper never became ready")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if res := terminate(t, r, m); res.Result != Killed {
+		t.Errorf("result %+v, want killed", res)
+	}
+	for name, p := range map[string]*process{"spotlight": stubborn, "child": child} {
+		<-p.done
+		if ws, ok := p.state.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+			t.Errorf("%s ended with %v, want SIGKILL", name, p.state)
+		}
+	}
+}
+
+func TestTerminateOrphanGroup(t *testing.T) {
+	r := openTemp(t)
+	gone := deadProcess(t)
+	// The child leads a group with a grandchild, like npm → node.
+	child := startProcess(t, nil, "sh", "-c", "sleep 300 & wait")
+	m := register(t, r, func(m *Metadata) {
+		m.PID, m.PIDStartTime = gone.pid, gone.start
+		m.ChildPID, m.ChildPIDStartTime = child.pid, child.start
+	})
+	if got := r.Health(context.Background(), m); got != StatusOrphaned {
+		t.Fatalf("status %s, want orphaned", got)
+	}
+	if res := terminate(t, r, m); res.Result != Terminated {
+		t.Errorf("result %+v", res)
+	}
+	<-child.done
+	if proc.GroupAlive(child.pid) {
+		t.Error("the grandchild survived")
+	}
+}
+
+func TestTerminateNeverSignalsReusedPID(t *testing.T) {
+	r := openTemp(t)
+	ownStart, err := proc.StartTime(context.Background(), os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := sleeper(t)
+	m := register(t, r, func(m *Metadata) {
+		m.PID, m.PIDStartTime = os.Getpid(), ownStart-3_600_000
+		m.ChildPID, m.ChildPIDStartTime = other.pid, other.start-3_600_000
+	})
+	res := terminate(t, r, m)
+	if res.Result != AlreadyDead || res.Message == "" {
+		t.Errorf("result %+v, want already-dead with a message", res)
+	}
+	if exited(other) {
+		t.Error("a process with a reused PID was signalled")
+	}
+}
+
+func TestTerminateUnknown(t *testing.T) {
+	r := openTemp(t)
+	_, err := r.Terminate(context.Background(), uuid.NewString())
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("unknown id: %v", err)
+	}
+	if _, err := r.Terminate(context.Background(), "../../etc/passwd"); err == nil || errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("path as id: %v", err)
+	}
+}
