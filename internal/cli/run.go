@@ -1,9 +1,104 @@
 package cli
 
-// STUB: replaced by the work on `spotlight run`.
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
 
-import "github.com/spf13/cobra"
+	"github.com/spf13/cobra"
+
+	"github.com/spotlight-dev/spotlight/internal/format"
+	"github.com/spotlight-dev/spotlight/internal/runner"
+)
+
+type runOptions struct {
+	port   int
+	format string
+	open   bool
+	grace  time.Duration
+}
 
 func newRunCmd(env *Env) *cobra.Command {
-	return &cobra.Command{Use: "run", Short: "not implemented yet"}
+	opts := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [flags] [--] [command [args...]]",
+		Short: "Run your dev server with a Spotlight sidecar of its own",
+		Long: `Run a command (your dev server) with a Spotlight sidecar on a free port.
+
+The command gets SENTRY_SPOTLIGHT and NEXT_PUBLIC_SENTRY_SPOTLIGHT set to
+http://localhost:<port>/stream and SENTRY_TRACES_SAMPLE_RATE=1. SDKs without
+Spotlight support (sentry-go) reach the sidecar through the DSN
+http://spotlight@localhost:<port>/0.
+
+Its output reaches the terminal unchanged, and each line also becomes a log
+in Spotlight (until the app's own SDK sends the same lines as logs). What the
+app's SDK sends is printed to stderr as it arrives, in the format of -f.
+
+Without a command, the first of the package.json scripts dev, develop, serve
+and start is run. Everything after the command's name belongs to it.`,
+		Example: `  spotlight run npm run dev
+  spotlight run -p 3001 node server.js --inspect
+  spotlight run`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRun(cmd.Context(), env, opts, cmd.Root().Version, args)
+		},
+	}
+	// Flags after the command's name are the command's, not ours.
+	cmd.Flags().SetInterspersed(false)
+	cmd.Flags().IntVarP(&opts.port, "port", "p", 0, "sidecar port (default: a free port)")
+	cmd.Flags().StringVarP(&opts.format, "format", "f", string(format.Human), "how SDK events are printed: human, json, logfmt or md")
+	cmd.Flags().BoolVarP(&opts.open, "open", "o", false, "open the Spotlight UI in a browser")
+	cmd.Flags().DurationVar(&opts.grace, "grace", runner.DefaultGrace, "how long the command may take to exit after a forwarded signal before it is killed")
+	return cmd
+}
+
+func runRun(ctx context.Context, env *Env, opts *runOptions, version string, args []string) error {
+	f, err := format.ParseFormat(opts.format)
+	if err != nil {
+		return err
+	}
+	if opts.port < 0 || opts.port > 65535 {
+		return fmt.Errorf("port %d is out of range: use 1-65535, or leave -p out for a free port", opts.port)
+	}
+	if opts.grace <= 0 {
+		return fmt.Errorf("--grace %s must be positive, e.g. --grace 10s", opts.grace)
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("cannot read the current directory: %w", err)
+	}
+	code, err := runner.Run(ctx, runner.Options{
+		Args:    args,
+		Dir:     dir,
+		Environ: os.Environ(),
+		Getenv:  env.Getenv,
+		Stdin:   env.In,
+		Stdout:  env.Out,
+		Stderr:  env.Err,
+		Port:    opts.port,
+		Format:  f,
+		Color:   colorWanted(env.Err, env.Getenv),
+		Open:    opts.open,
+		Grace:   opts.grace,
+		Logger:  env.Logger,
+		Version: version,
+		Now:     env.Now,
+	})
+	if code == 0 && err == nil {
+		return nil
+	}
+	return &ExitError{Code: code, Err: err}
+}
+
+// colorWanted reports whether human output to w may be coloured: w is a
+// terminal and NO_COLOR is not set (https://no-color.org).
+func colorWanted(w any, getenv func(string) string) bool {
+	f, ok := w.(*os.File)
+	if !ok || getenv("NO_COLOR") != "" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

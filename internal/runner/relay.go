@@ -1,0 +1,213 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+)
+
+// Stream is one of the child's output streams, with the log level its lines
+// get.
+type Stream struct {
+	Name     string // "stdout" or "stderr"
+	Level    string
+	Severity int
+}
+
+// The child's streams: stdout lines are info logs, stderr lines error logs.
+func Stdout() Stream { return Stream{Name: "stdout", Level: "info", Severity: 9} }
+func Stderr() Stream { return Stream{Name: "stderr", Level: "error", Severity: 17} }
+
+// Relay limits and batching.
+const (
+	// MaxLineBytes bounds one log line; a longer line becomes several logs,
+	// so nothing is lost and memory stays bounded.
+	MaxLineBytes = 16 << 10
+	// maxBatch lines go into one envelope at most.
+	maxBatch = 200
+	// batchDelay is how long the first line of a batch may wait for others:
+	// a dev server prints in bursts, and one envelope per burst keeps the
+	// buffer and the stream cheap.
+	batchDelay = 25 * time.Millisecond
+	// queueLen bounds lines waiting for the batcher; a full queue slows the
+	// reader (and so the child) rather than growing memory.
+	queueLen = 4096
+	readSize = 32 << 10
+)
+
+// RelayOptions configures a Relay.
+type RelayOptions struct {
+	Buffer  *buffer.Buffer
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Version string // the SDK version reported for stdio logs
+	// TraceID groups this run's stdio logs (32 hex digits).
+	TraceID string
+}
+
+// Relay copies the child's output to the terminal unchanged and turns each
+// non-empty line into a Sentry log in the buffer, until the app's own SDK
+// turns out to send the same lines as logs.
+type Relay struct {
+	opts  RelayOptions
+	lines chan logLine
+	done  chan struct{}
+	dedup *dedup
+	close sync.Once
+}
+
+type logLine struct {
+	at     time.Time
+	body   string
+	stream Stream
+}
+
+// NewRelay starts the batcher; Close stops it.
+func NewRelay(opts RelayOptions) *Relay {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	r := &Relay{
+		opts:  opts,
+		lines: make(chan logLine, queueLen),
+		done:  make(chan struct{}),
+		dedup: newDedup(opts.Logger),
+	}
+	go r.batch()
+	return r
+}
+
+// Pump copies src to term and relays its lines until src ends, flushing a
+// final partial line. A failing terminal write does not stop the relay: the
+// child must not block or die because nobody reads the terminal.
+func (r *Relay) Pump(src io.Reader, term io.Writer, s Stream) error {
+	buf := make([]byte, readSize)
+	var partial []byte
+	termOK := true
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			if termOK {
+				if _, werr := term.Write(chunk); werr != nil {
+					termOK = false
+					r.opts.Logger.Debug("terminal write failed; still relaying "+s.Name+" as logs", "err", werr)
+				}
+			}
+			partial = r.split(append(partial, chunk...), s)
+		}
+		if err != nil {
+			if len(partial) > 0 {
+				r.emit(partial, s)
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// split emits every complete line of data (and MaxLineBytes pieces of an
+// over-long one) and returns the rest, copied so the read buffer is reusable.
+func (r *Relay) split(data []byte, s Stream) []byte {
+	for {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			break
+		}
+		if i > MaxLineBytes {
+			i = cut(data)
+			r.emit(data[:i], s)
+			data = data[i:]
+			continue
+		}
+		r.emit(data[:i], s)
+		data = data[i+1:]
+	}
+	for len(data) > MaxLineBytes {
+		i := cut(data)
+		r.emit(data[:i], s)
+		data = data[i:]
+	}
+	return append([]byte(nil), data...)
+}
+
+// cut returns where to split an over-long line: at most MaxLineBytes, and
+// never inside a UTF-8 sequence.
+func cut(data []byte) int {
+	i := MaxLineBytes
+	for k := 1; k < utf8.UTFMax && !utf8.RuneStart(data[i]); k++ {
+		i--
+	}
+	if !utf8.RuneStart(data[i]) {
+		return MaxLineBytes // not UTF-8: any cut will do
+	}
+	return i
+}
+
+func (r *Relay) emit(line []byte, s Stream) {
+	line = bytes.TrimRight(line, "\r")
+	if len(bytes.TrimSpace(line)) == 0 {
+		return
+	}
+	body := string(line)
+	if !r.dedup.relay(body) {
+		return
+	}
+	r.lines <- logLine{at: r.opts.Now(), body: body, stream: s}
+}
+
+// NoteSDKLog tells the relay about a log body the app's own SDK sent.
+func (r *Relay) NoteSDKLog(body string) { r.dedup.sdkSent(body) }
+
+// Relaying reports whether stdio lines are still relayed as logs.
+func (r *Relay) Relaying() bool { return !r.dedup.isOff() }
+
+// Close flushes pending lines into the buffer and stops the batcher. Call it
+// after every Pump has returned.
+func (r *Relay) Close() {
+	r.close.Do(func() { close(r.lines) })
+	<-r.done
+}
+
+func (r *Relay) batch() {
+	defer close(r.done)
+	var pending []logLine
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	flush := func() {
+		if len(pending) > 0 {
+			r.opts.Buffer.Add(stdioEntry(pending, r.opts))
+			pending = pending[:0]
+		}
+	}
+	for {
+		select {
+		case l, ok := <-r.lines:
+			if !ok {
+				flush()
+				return
+			}
+			if len(pending) == 0 {
+				timer.Reset(batchDelay)
+			}
+			pending = append(pending, l)
+			if len(pending) >= maxBatch {
+				timer.Stop()
+				flush()
+			}
+		case <-timer.C:
+			flush()
+		}
+	}
+}

@@ -1,0 +1,338 @@
+// Package runner supervises the child of `spotlight run`: it starts a
+// sidecar, runs the developer's command with the environment its Sentry SDK
+// needs, relays the child's output to the terminal and (as logs) to the
+// sidecar, registers the instance for the Control Center, forwards signals
+// to the child's process group and exits with the child's code.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/format"
+	"github.com/spotlight-dev/spotlight/internal/proc"
+	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
+	"github.com/spotlight-dev/spotlight/internal/webui"
+)
+
+// DefaultGrace is how long the child's group has to exit after a forwarded
+// signal before it is killed.
+const DefaultGrace = 5 * time.Second
+
+// Time limits of the shutdown steps, so a stuck part never keeps
+// `spotlight run` from exiting with the child's code.
+const (
+	drainTimeout    = time.Second
+	shutdownTimeout = 3 * time.Second
+	groupPoll       = 20 * time.Millisecond
+)
+
+// Options configures Run. Zero values get the defaults noted.
+type Options struct {
+	Args    []string // the command and its arguments; empty = detect
+	Dir     string   // working directory (required)
+	Environ []string // the child's base environment
+	Getenv  func(string) string
+	Stdin   io.Reader
+	Stdout  io.Writer // the child's stdout goes here unchanged
+	Stderr  io.Writer // the child's stderr, spotlight's messages and SDK events
+	Port    int       // 0 = a free port
+	// Format and Color are how SDK events are printed (to Stderr).
+	Format format.Format // default human
+	Color  bool
+	Open   bool          // open the UI in a browser
+	Grace  time.Duration // default DefaultGrace
+	Logger *slog.Logger
+	// Version is reported as the SDK version of stdio logs.
+	Version string
+	Now     func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.Format == "" {
+		o.Format = format.Human
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+}
+
+// Run runs the command under a sidecar and returns the exit code for
+// `spotlight run`: the child's, 128+signal when a signal ended it, 126/127
+// when it could not be started. err, when set, is for the user to read.
+func Run(ctx context.Context, o Options) (int, error) {
+	o.defaults()
+	cmd, err := Resolve(o.Args, o.Dir)
+	if err != nil {
+		return 1, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return 1, err
+	}
+	r := &run{o: o, cmd: cmd, id: id.String(), buf: buffer.New(buffer.Options{})}
+	if err := r.startSidecar(); err != nil {
+		return 1, err
+	}
+	defer r.stopSidecar()
+	return r.supervise(ctx)
+}
+
+// run is one `spotlight run`.
+type run struct {
+	o   Options
+	cmd Command
+	id  string
+	buf *buffer.Buffer
+
+	srv      *sidecar.Server
+	srvStop  context.CancelFunc
+	served   chan struct{} // closed when Serve returned
+	serveErr error         // Serve's error, set before served is closed
+	stopOnce sync.Once
+	reg      *registry.Registry
+	self     atomic.Pointer[registry.Metadata]
+}
+
+func (r *run) startSidecar() error {
+	reg, err := registry.Open(registry.DirFromEnv(r.o.Getenv), registry.WithLogger(r.o.Logger))
+	if err != nil {
+		fmt.Fprintf(r.o.Stderr, "spotlight: warning: this instance will not appear in the Control Center: %v\n", err)
+	}
+	r.reg = reg
+	var port func() int
+	srv, err := sidecar.New(sidecar.Config{
+		Port:       r.o.Port,
+		Logger:     r.o.Logger,
+		Buffer:     r.buf,
+		InstanceID: r.id,
+		UI:         webui.Handler(),
+		Instances: controlcenter.NewHandler(controlcenter.Options{
+			Registry: reg,
+			Buffer:   r.buf,
+			Self:     r.self.Load,
+			Port:     func() int { return port() },
+			PID:      os.Getpid(),
+			Logger:   r.o.Logger,
+		}),
+	})
+	if err != nil {
+		return err
+	}
+	port = srv.Port
+	if err := srv.Listen(); err != nil {
+		if r.o.Port != 0 {
+			return fmt.Errorf("cannot start the sidecar: %w; choose another port with -p, or leave -p out to use a free one", err)
+		}
+		return fmt.Errorf("cannot start the sidecar: %w", err)
+	}
+	r.srv = srv
+	ctx, cancel := context.WithCancel(context.Background())
+	r.srvStop, r.served = cancel, make(chan struct{})
+	go func() {
+		defer close(r.served)
+		r.serveErr = srv.Serve(ctx)
+	}()
+	return nil
+}
+
+// stopSidecar shuts the sidecar down, waiting a bounded time.
+func (r *run) stopSidecar() {
+	r.stopOnce.Do(func() {
+		r.srvStop()
+		select {
+		case <-r.served:
+		case <-time.After(shutdownTimeout):
+			r.o.Logger.Debug("sidecar shutdown timed out")
+		}
+	})
+}
+
+func (r *run) supervise(ctx context.Context) (int, error) {
+	o := r.o
+	url := r.srv.URL()
+	fmt.Fprintf(o.Stderr, "Spotlight: %s (%s: %s)\n", url, r.cmd.ProjectName, r.cmd.Display)
+	if o.Open {
+		openBrowser(url, o.Logger)
+	}
+
+	relay := NewRelay(RelayOptions{Buffer: r.buf, Now: o.Now, Logger: o.Logger, Version: o.Version, TraceID: strings.ReplaceAll(uuid.NewString(), "-", "")})
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	w := &watcher{sub: r.buf.Subscribe(""), out: o.Stderr, relay: relay, logger: o.Logger,
+		format: o.Format, formatOpts: format.Options{Color: o.Color, Location: time.Local}}
+	watched := make(chan struct{})
+	go func() { defer close(watched); w.run(watchCtx) }()
+	defer func() {
+		// After the sidecar stopped nothing new arrives: print what is left.
+		r.stopSidecar()
+		stopWatch()
+		<-watched
+		w.sub.Close()
+	}()
+
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	c, err := startChild(r.cmd.Argv, ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir), o.Dir, o.Stdin)
+	if err != nil {
+		relay.Close()
+		var se *StartError
+		if errors.As(err, &se) {
+			return se.Code, err
+		}
+		return 1, err
+	}
+	var pumps sync.WaitGroup
+	pump := func(src *os.File, term io.Writer, s Stream) {
+		defer pumps.Done()
+		defer src.Close()
+		if err := relay.Pump(src, term, s); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			o.Logger.Debug("reading the child's "+s.Name+" failed", "err", err)
+		}
+	}
+	pumps.Add(2)
+	go pump(c.stdout, o.Stdout, Stdout())
+	go pump(c.stderr, o.Stderr, Stderr())
+
+	r.register(ctx, c)
+	defer r.unregister()
+	code, sidecarErr := r.wait(c, sigs)
+	c.drain(drainTimeout)
+	pumps.Wait()
+	relay.Close()
+	if sidecarErr != nil {
+		return 1, fmt.Errorf("the sidecar failed, so the command was stopped: %w", sidecarErr)
+	}
+	return code, nil
+}
+
+// wait waits for the child, forwarding signals to its group and killing the
+// group when it outlives the grace period. A failing sidecar stops the child
+// too: `spotlight run` without its sidecar is of no use.
+func (r *run) wait(c *child, sigs <-chan os.Signal) (code int, sidecarErr error) {
+	exited := make(chan int, 1)
+	go func() { exited <- c.wait() }()
+	var deadline time.Time
+	var kill <-chan time.Time
+	stop := func(sig syscall.Signal) {
+		if err := proc.SignalGroup(c.pgid, sig); err != nil {
+			r.o.Logger.Debug("cannot signal the child's group", "signal", sig, "err", err)
+		}
+		if kill == nil {
+			deadline = time.Now().Add(r.o.Grace)
+			kill = time.After(r.o.Grace)
+		}
+	}
+	served := r.served
+	for {
+		select {
+		case code = <-exited:
+			if !deadline.IsZero() {
+				r.finishGroup(c.pgid, deadline)
+			}
+			return code, sidecarErr
+		case sig := <-sigs:
+			r.o.Logger.Debug("forwarding signal to the child's process group", "signal", sig, "pgid", c.pgid)
+			stop(sig.(syscall.Signal))
+		case <-kill:
+			r.o.Logger.Debug("the child's group outlived the grace period; killing it", "grace", r.o.Grace)
+			_ = proc.SignalGroup(c.pgid, syscall.SIGKILL)
+		case <-served:
+			served = nil
+			err := r.serveErr
+			if err == nil {
+				err = errors.New("it stopped serving")
+			}
+			sidecarErr = err
+			fmt.Fprintf(r.o.Stderr, "spotlight: the sidecar failed (%v); stopping the command\n", err)
+			stop(syscall.SIGTERM)
+		}
+	}
+}
+
+// finishGroup waits for what remains of the child's group after a forwarded
+// signal (grandchildren such as node under npm) until deadline, then kills it.
+func (r *run) finishGroup(pgid int, deadline time.Time) {
+	for proc.GroupAlive(pgid) {
+		if time.Now().After(deadline) {
+			_ = proc.SignalGroup(pgid, syscall.SIGKILL)
+			return
+		}
+		time.Sleep(groupPoll)
+	}
+}
+
+// register writes the instance's registry file and pings the Control
+// Center in the background. Both are best effort.
+func (r *run) register(ctx context.Context, c *child) {
+	pid := os.Getpid()
+	pidStart, err := proc.StartTime(ctx, pid)
+	if err != nil {
+		r.o.Logger.Debug("cannot read spotlight's start time", "err", err)
+	}
+	childStart, err := proc.StartTime(ctx, c.cmd.Process.Pid)
+	if err != nil {
+		r.o.Logger.Debug("cannot read the child's start time", "err", err)
+	}
+	m := registry.Metadata{
+		InstanceID:        r.id,
+		Port:              r.srv.Port(),
+		PID:               pid,
+		PIDStartTime:      pidStart,
+		ChildPID:          c.cmd.Process.Pid,
+		ChildPIDStartTime: childStart,
+		Command:           r.cmd.Display,
+		CmdArgs:           r.cmd.CmdArgs,
+		CWD:               r.o.Dir,
+		StartTime:         r.o.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		ProjectName:       r.cmd.ProjectName,
+		DetectedType:      r.cmd.DetectedType,
+	}
+	r.self.Store(&m)
+	if r.reg == nil {
+		return
+	}
+	if err := r.reg.Register(m); err != nil {
+		fmt.Fprintf(r.o.Stderr, "spotlight: warning: this instance will not appear in the Control Center: %v\n", err)
+		r.reg = nil
+		return
+	}
+	go ping(context.WithoutCancel(ctx), controlCenterURL(r.o.Getenv), m, r.o.Logger)
+}
+
+func (r *run) unregister() {
+	if r.reg == nil {
+		return
+	}
+	if err := r.reg.Unregister(r.id); err != nil {
+		fmt.Fprintf(r.o.Stderr, "spotlight: warning: %v\n", err)
+	}
+}

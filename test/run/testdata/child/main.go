@@ -1,0 +1,109 @@
+// Command child is the program `spotlight run` supervises in the tests. Its
+// first argument picks what it does; "gate" files let a test decide when it
+// moves on, so no test needs to sleep.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fail(errors.New("usage: child stdio|wait|sleep|sentry|sdklogs|env|args ..."))
+	}
+	args := os.Args[2:]
+	switch os.Args[1] {
+	case "stdio": // stdio <gate> <code>: print, wait for the gate, print a partial line, exit code
+		fmt.Println("out one")
+		fmt.Println("out two")
+		fmt.Fprintln(os.Stderr, "err one")
+		waitFor(args[0])
+		fmt.Print("partial line")
+		code, _ := strconv.Atoi(args[1])
+		os.Exit(code)
+	case "wait": // wait <pidfile>: start a grandchild, record both pids, block
+		gc := exec.Command(os.Args[0], "sleep")
+		if err := gc.Start(); err != nil {
+			fail(err)
+		}
+		writeAtomic(args[0], fmt.Sprintf("%d %d\n", os.Getpid(), gc.Process.Pid))
+		fmt.Println("ready")
+		select {}
+	case "sleep":
+		select {}
+	case "sentry": // sentry <gate>: send an error with sentry-go, wait for the gate
+		initSentry()
+		sentry.CaptureException(errors.New("boom from sentry-go"))
+		if !sentry.Flush(10 * time.Second) {
+			fail(errors.New("sentry-go did not flush"))
+		}
+		fmt.Println("sent")
+		waitFor(args[0])
+	case "sdklogs": // sdklogs <gate>: print a line and send the same line as a Sentry log
+		initSentry()
+		fmt.Println("the same line twice")
+		sentry.NewLogger(context.Background()).Info().Emit("the same line twice")
+		if !sentry.Flush(10 * time.Second) {
+			fail(errors.New("sentry-go did not flush"))
+		}
+		waitFor(args[0])
+	case "env": // env NAME...: print NAME=value lines
+		for _, k := range args {
+			fmt.Printf("%s=%s\n", k, os.Getenv(k))
+		}
+	case "args": // args ...: print the arguments, one a line
+		for _, a := range args {
+			fmt.Println(a)
+		}
+	default:
+		fail(fmt.Errorf("unknown mode %q", os.Args[1]))
+	}
+}
+
+// initSentry points sentry-go at the sidecar whose URL `spotlight run` put
+// in SENTRY_SPOTLIGHT: sentry-go has no Spotlight option, but a DSN of the
+// sidecar's host makes it post to /api/0/envelope/.
+func initSentry() {
+	u, err := url.Parse(os.Getenv("SENTRY_SPOTLIGHT"))
+	if err != nil || u.Host == "" {
+		fail(fmt.Errorf("SENTRY_SPOTLIGHT %q is not a URL", os.Getenv("SENTRY_SPOTLIGHT")))
+	}
+	if err := sentry.Init(sentry.ClientOptions{Dsn: "http://spotlight@" + u.Host + "/0"}); err != nil {
+		fail(err)
+	}
+}
+
+// waitFor polls for path: the test creates it when the child may go on.
+func waitFor(path string) {
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func writeAtomic(path, s string) {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(s), 0o600); err != nil {
+		fail(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "child:", strings.TrimSpace(err.Error()))
+	os.Exit(99)
+}
