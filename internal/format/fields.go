@@ -1,0 +1,154 @@
+package format
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Field is one flat key/value of the json and logfmt formats. Value is a
+// string, int, float64 or bool.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Message is a record's one-line subject: an error's "Type: value" (or its
+// message), a log's body, a trace's name, an attachment's file name.
+func (r *Record) Message() string {
+	switch {
+	case r.Error != nil:
+		return plain(r.Error.Summary())
+	case r.Log != nil:
+		return plain(r.Log.Body)
+	case r.Trace != nil:
+		return plain(r.Trace.Name)
+	case r.Attachment != nil:
+		return plain(r.Attachment.Filename)
+	}
+	return ""
+}
+
+// Fields flattens a record into the stable fields of the json and logfmt
+// formats. timestamp, type, level, source and message are always present;
+// other fields only when known. Payload text is stripped of ANSI escapes.
+func Fields(r *Record) []Field {
+	f := &fields{
+		{"timestamp", r.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z07:00")},
+		{"type", string(r.Kind)},
+		{"level", r.Level},
+		{"source", string(r.Source)},
+		{"message", r.Message()},
+	}
+	switch {
+	case r.Error != nil:
+		f.errorFields(r.Error)
+	case r.Log != nil:
+		f.add("severity_number", r.Log.SeverityNumber)
+		for _, a := range r.Log.Attributes {
+			if !strings.HasPrefix(a.Key, "sentry.") {
+				// appended as is: a zero or empty attribute is still data
+				*f = append(*f, Field{"attributes." + plain(a.Key), attributeValue(a)})
+			}
+		}
+	case r.Trace != nil:
+		t := r.Trace
+		f.add("op", t.Op)
+		f.add("status", t.Status)
+		f.add("duration_ms", durationMS(t.Duration()))
+		f.add("span_count", len(t.Spans))
+		if len(t.Spans) > 0 {
+			f.add("parent_span_id", t.Spans[0].ParentSpanID)
+		}
+	case r.Attachment != nil:
+		a := r.Attachment
+		f.add("filename", a.Filename)
+		f.add("content_type", a.ContentType)
+		f.add("attachment_type", a.AttachmentType)
+		f.add("size", a.Size)
+	}
+	f.add("event_id", r.EventID)
+	f.add("envelope_id", r.EnvelopeID)
+	f.add("trace_id", r.TraceID)
+	f.add("span_id", r.SpanID)
+	f.add("environment", r.Environment)
+	f.add("release", r.Release)
+	f.add("server_name", r.ServerName)
+	f.add("platform", r.Platform)
+	f.add("sdk", r.SDK)
+	f.add("sdk_version", r.SDKVersion)
+	for _, t := range r.Tags {
+		f.add("tags."+t.Key, t.Value)
+	}
+	return *f
+}
+
+type fields []Field
+
+// add appends a field unless its value is empty (zero numbers included:
+// a zero duration or line is unknown, not measured).
+func (f *fields) add(key string, v any) {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return
+		}
+		v = plain(x)
+	case int:
+		if x == 0 {
+			return
+		}
+	case float64:
+		if x == 0 {
+			return
+		}
+	case nil:
+		return
+	}
+	*f = append(*f, Field{plain(key), v})
+}
+
+func (f *fields) errorFields(e *Error) {
+	if p := e.Primary(); p != nil {
+		f.add("exception_type", p.Type)
+		f.add("exception_value", p.Value)
+		f.add("mechanism", p.Mechanism)
+		if p.Handled != nil {
+			*f = append(*f, Field{"handled", *p.Handled})
+		}
+		if e.Message != "" {
+			f.add("error_message", e.Message)
+		}
+	}
+	if fr := e.TopFrame(); fr != nil {
+		f.add("frame", fr.Location())
+		f.add("frame_function", fr.Function)
+	}
+	f.add("logger", e.Logger)
+	f.add("transaction", e.Transaction)
+	if e.Request != nil {
+		f.add("request_method", e.Request.Method)
+		f.add("request_url", e.Request.URL)
+	}
+}
+
+// attributeValue keeps numbers and booleans typed in json output.
+func attributeValue(a Attribute) any {
+	switch v := a.Value.(type) {
+	case bool:
+		return v
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return int(i)
+		}
+		if x, err := v.Float64(); err == nil {
+			return x
+		}
+	}
+	return plain(a.Text())
+}
+
+// durationMS is d in milliseconds, to the microsecond.
+func durationMS(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}

@@ -1,0 +1,164 @@
+package format
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/spotlight-dev/spotlight/internal/envelope"
+)
+
+// hints are the source clues found in an envelope's payloads; one envelope
+// comes from one SDK, so they apply to all its records.
+type hints struct {
+	userAgent string // request User-Agent header or span user_agent.original
+	browser   bool   // contexts.browser is present
+	mobileOS  bool   // contexts.os / device name a mobile OS
+	runtime   string // contexts.runtime.name (node, CPython, php...)
+}
+
+// sourceHints reads the clues from event, transaction and span payloads.
+func sourceHints(env *envelope.Envelope) hints {
+	var h hints
+	for _, it := range env.Items {
+		if it.Type != "event" && it.Type != "transaction" && it.Type != "span" {
+			continue
+		}
+		var p struct {
+			Contexts struct {
+				Browser *json.RawMessage `json:"browser"`
+				Runtime struct {
+					Name string `json:"name"`
+				} `json:"runtime"`
+				OS struct {
+					Name string `json:"name"`
+				} `json:"os"`
+				Device struct {
+					Family string `json:"family"`
+				} `json:"device"`
+			} `json:"contexts"`
+			Request struct {
+				Headers json.RawMessage `json:"headers"`
+			} `json:"request"`
+			Data struct {
+				UserAgent string `json:"user_agent.original"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(it.Payload, &p) != nil {
+			continue
+		}
+		h.browser = h.browser || p.Contexts.Browser != nil
+		if h.runtime == "" {
+			h.runtime = strings.ToLower(p.Contexts.Runtime.Name)
+		}
+		h.mobileOS = h.mobileOS || isMobileOS(p.Contexts.OS.Name) || isMobileOS(p.Contexts.Device.Family)
+		for _, kv := range pairs(p.Request.Headers) {
+			if strings.EqualFold(kv.Key, "user-agent") && h.userAgent == "" {
+				h.userAgent = kv.Value
+			}
+		}
+		if h.userAgent == "" {
+			h.userAgent = p.Data.UserAgent
+		}
+	}
+	return h
+}
+
+func isMobileOS(name string) bool {
+	switch strings.ToLower(name) {
+	case "ios", "ipados", "android", "watchos", "tvos", "visionos":
+		return true
+	}
+	return false
+}
+
+// sdkSource is the source an SDK name ("sentry.<lang>.<package>") implies,
+// or "" when the SDK runs on both sides (Next.js, Astro, Nuxt...).
+func sdkSource(sdk string) Source {
+	parts := strings.SplitN(sdk, ".", 3)
+	if len(parts) < 2 || parts[0] != "sentry" {
+		return ""
+	}
+	pkg := ""
+	if len(parts) == 3 {
+		pkg, _, _ = strings.Cut(parts[2], ".")
+	}
+	switch parts[1] {
+	case "cocoa", "dart", "kotlin", "xamarin", "swift":
+		return SourceMobile
+	case "java", "native":
+		if strings.HasPrefix(pkg, "android") {
+			return SourceMobile
+		}
+		if parts[1] == "java" {
+			return SourceServer
+		}
+	case "dotnet":
+		if strings.HasPrefix(pkg, "maui") {
+			return SourceMobile
+		}
+		return SourceServer
+	case "python", "php", "go", "ruby", "rust", "elixir", "perl":
+		return SourceServer
+	case "javascript":
+		switch pkg {
+		case "react-native", "capacitor", "cordova":
+			return SourceMobile
+		case "browser", "react", "vue", "angular", "svelte", "ember", "solid", "gatsby", "wasm":
+			return SourceBrowser
+		case "node", "bun", "deno", "nestjs", "aws-serverless", "google-cloud-serverless", "cloudflare":
+			return SourceServer
+		}
+	}
+	return ""
+}
+
+// inferSource decides where a record came from. The SDK name is decisive
+// when it names one runtime; meta-framework SDKs (Next.js, Astro, Nuxt...)
+// run on both sides, so the User-Agent and contexts decide for them.
+func inferSource(r *Record, envelopeSDK, userAgent string, h hints) Source {
+	sdk := r.SDK
+	if sdk == "" {
+		sdk = envelopeSDK
+	}
+	if s := sdkSource(sdk); s != "" {
+		return s
+	}
+	if h.mobileOS {
+		return SourceMobile
+	}
+	if ua := firstNonEmpty(userAgent, h.userAgent); ua != "" {
+		if isBrowserUA(ua) {
+			return SourceBrowser
+		}
+		// An SDK posting from a server sends its own (non-browser) agent.
+		if userAgent != "" {
+			return SourceServer
+		}
+	}
+	if h.browser {
+		return SourceBrowser
+	}
+	if h.runtime != "" {
+		return SourceServer
+	}
+	switch r.Platform {
+	case "cocoa", "objc", "swift", "android", "dart":
+		return SourceMobile
+	case "node", "python", "php", "java", "go", "ruby", "csharp", "elixir", "rust", "perl":
+		return SourceServer
+	}
+	return SourceUnknown
+}
+
+func isBrowserUA(ua string) bool {
+	return strings.HasPrefix(ua, "Mozilla/") || strings.HasPrefix(ua, "Opera/")
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
