@@ -1,9 +1,97 @@
 package cli
 
-// STUB: replaced by the work on `spotlight mcp`.
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
 
-import "github.com/spf13/cobra"
+	"github.com/spf13/cobra"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/mcp"
+	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
+	"github.com/spotlight-dev/spotlight/internal/webui"
+)
+
+type mcpOptions struct {
+	port int
+}
 
 func newMCPCmd(env *Env) *cobra.Command {
-	return &cobra.Command{Use: "mcp", Short: "not implemented yet"}
+	opts := &mcpOptions{}
+	cmd := &cobra.Command{
+		Use:   "mcp",
+		Short: "Serve the apps' errors, logs and traces to AI coding agents (MCP over stdio)",
+		Long: `Serve Spotlight's MCP tools (search_errors, search_logs, search_traces, get_traces,
+list_instances) over stdio, for coding agents such as Claude Code, Cursor or Codex.
+
+If a Spotlight sidecar already runs on the port, the tools read from it; otherwise
+this command starts one in the same process (SDKs then send to it as usual).
+Only MCP messages are written to stdout; diagnostics go to stderr.
+
+Agent configuration: command "spotlight", args ["mcp"]. A running sidecar also
+serves the same tools over streamable HTTP at http://localhost:<port>/mcp.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runMCP(cmd.Context(), env, opts, cmd.Root().Version)
+		},
+	}
+	cmd.Flags().IntVarP(&opts.port, "port", "p", sidecar.DefaultPort, "port of the sidecar to read, or to start if none runs there (0: start one on a free port)")
+	return cmd
+}
+
+func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) error {
+	if opts.port < 0 || opts.port > 65535 {
+		return fmt.Errorf("invalid port %d: use 1-65535 (or 0 for a free port)", opts.port)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	toolOpts := mcp.Options{
+		Registry: func() (*registry.Registry, error) {
+			return registry.Open(registry.DirFromEnv(env.Getenv), registry.WithLogger(env.Logger))
+		},
+		Now:     env.Now,
+		Version: version,
+		Logger:  env.Logger,
+	}
+	if opts.port != 0 && sidecar.Probe(ctx, opts.port) {
+		url := "http://localhost:" + strconv.Itoa(opts.port)
+		env.Logger.Info("MCP tools read the Spotlight sidecar already running", "url", url)
+		toolOpts.Source = &mcp.Remote{BaseURL: url}
+		return mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
+	}
+
+	buf := buffer.New(buffer.Options{})
+	local := &mcp.Local{Buffer: buf}
+	toolOpts.Source = local
+	srv, err := sidecar.New(sidecar.Config{
+		Port:   opts.port,
+		Logger: env.Logger,
+		Buffer: buf,
+		MCP:    mcp.NewHandler(toolOpts),
+		UI:     webui.Handler(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		if errors.Is(err, sidecar.ErrPortInUse) {
+			return fmt.Errorf("%w: spotlight mcp reads the sidecar on that port only if it is Spotlight; use --port", err)
+		}
+		return err
+	}
+	// Set before anything serves, so readers never see it change.
+	local.BaseURL = srv.URL()
+	env.Logger.Info("started a Spotlight sidecar for the MCP tools", "url", srv.URL())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx) }()
+	err = mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
+	cancel() // the client hung up (or we were signalled): stop the sidecar too
+	if serr := <-served; serr != nil && !errors.Is(serr, context.Canceled) {
+		return errors.Join(err, serr)
+	}
+	return err
 }

@@ -1,0 +1,184 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/format"
+)
+
+// searchKind is what one search tool looks for.
+type searchKind struct {
+	kind         format.Kind
+	tool         string
+	desc         string
+	plural       string // "errors"
+	filenameDesc string
+}
+
+func searchKinds() []searchKind {
+	return []searchKind{
+		{format.KindError, "search_errors", searchErrorsDesc, "errors",
+			"Only errors whose stack trace has a frame in a file whose path ends with this, e.g. \"users.ts\" or \"app/api/route.py\"."},
+		{format.KindLog, "search_logs", searchLogsDesc, "logs",
+			"Only log records whose code.file.path (or code.filepath) attribute ends with this."},
+		{format.KindTrace, "search_traces", searchTracesDesc, "traces",
+			"Only traces in which an error was raised with a stack frame in a file whose path ends with this."},
+	}
+}
+
+// held is what a Source holds, decoded.
+type held struct {
+	src     Source
+	records []format.Record // oldest envelope first
+}
+
+// load reads and decodes everything the source holds. Items that do not
+// decode are left out; the rest of their envelope still counts.
+func load(ctx context.Context, src Source) (*held, error) {
+	entries, err := src.Entries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h := &held{src: src}
+	for _, e := range entries {
+		if e.Envelope == nil {
+			continue
+		}
+		recs, _ := format.Decode(e.Envelope, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+		h.records = append(h.records, recs...)
+	}
+	return h, nil
+}
+
+// search runs one of the search tools.
+func (s *tools) search(ctx context.Context, k searchKind, in searchArgs) (string, error) {
+	if err := in.validate(); err != nil {
+		return "", err
+	}
+	src, err := s.source(in.Instance)
+	if err != nil {
+		return "", err
+	}
+	h, err := load(ctx, src)
+	if err != nil {
+		return "", err
+	}
+	matched := h.match(k.kind, in, s.opts.Now())
+	return s.page(h, k, in, matched), nil
+}
+
+// validate checks what the schema cannot say (the SDK has applied the
+// schema's bounds and defaults already; these guard direct callers too).
+func (in *searchArgs) validate() error {
+	switch {
+	case in.TimeWindow < 0:
+		return fmt.Errorf("timeWindow %v is negative: give the number of seconds to look back (default %d), or 0 for everything", in.TimeWindow, DefaultTimeWindow)
+	case in.Limit < 1 || in.Limit > MaxLimit:
+		return fmt.Errorf("limit %d is out of range: use 1 to %d (default %d)", in.Limit, MaxLimit, DefaultLimit)
+	case in.Offset < 0:
+		return fmt.Errorf("offset %d is negative: use 0 for the newest, or a previous offset plus limit for the next page", in.Offset)
+	}
+	return nil
+}
+
+// match returns the records of kind that pass the filters, newest first.
+func (h *held) match(kind format.Kind, in searchArgs, now time.Time) []format.Record {
+	recs := format.OfKind(h.records, kind)
+	if in.TimeWindow > 0 {
+		recs = format.Between(recs, now.Add(-time.Duration(in.TimeWindow*float64(time.Second))), time.Time{})
+	}
+	if in.Filename != "" {
+		switch kind {
+		case format.KindError:
+			recs = format.WithFrameFile(recs, in.Filename)
+		case format.KindLog:
+			recs = slices.DeleteFunc(recs, func(r format.Record) bool { return !logInFile(r.Log, in.Filename) })
+		case format.KindTrace:
+			// Traces have no frames: match those in which such an error was raised.
+			traces := map[string]bool{}
+			for _, r := range format.WithFrameFile(format.OfKind(h.records, format.KindError), in.Filename) {
+				traces[r.TraceID] = r.TraceID != ""
+			}
+			recs = slices.DeleteFunc(recs, func(r format.Record) bool { return !traces[r.TraceID] })
+		}
+	}
+	// Newest first: reverse the arrival order, then a stable sort keeps the
+	// later arrival first among equal timestamps.
+	slices.Reverse(recs)
+	slices.SortStableFunc(recs, func(a, b format.Record) int { return b.Timestamp.Compare(a.Timestamp) })
+	return recs
+}
+
+// logInFile reports whether the log record's source file attribute (the
+// OpenTelemetry name, or its older spelling) ends with name.
+func logInFile(l *format.Log, name string) bool {
+	if l == nil {
+		return false
+	}
+	return slices.ContainsFunc(l.Attributes, func(a format.Attribute) bool {
+		return (a.Key == "code.file.path" || a.Key == "code.filepath") && strings.HasSuffix(a.Text(), name)
+	})
+}
+
+// page renders one page of matched records, or says why there is none.
+func (s *tools) page(h *held, k searchKind, in searchArgs, matched []format.Record) string {
+	scope := describeScope(k, in)
+	var b strings.Builder
+	switch {
+	case len(matched) == 0:
+		fmt.Fprintf(&b, "No %s %s in %s", k.plural, scope, describe(h.src))
+		fmt.Fprintf(&b, " (it holds %s).\n\nTry:\n", h.summary())
+		if in.TimeWindow > 0 {
+			fmt.Fprintf(&b, "- a wider timeWindow (e.g. 3600), or 0 for everything Spotlight holds;\n")
+		}
+		if in.Filename != "" {
+			fmt.Fprintf(&b, "- without filename, or with a shorter suffix of the path;\n")
+		}
+		fmt.Fprintf(&b, "- checking that the app sends to this Spotlight: run it with `spotlight run <command>`, or set "+
+			"SENTRY_SPOTLIGHT=%[1]s/stream (JavaScript, Python, ...) or the DSN http://spotlight@%[2]s/0 (SDKs without Spotlight support);\n",
+			h.src.URL(), strings.TrimPrefix(h.src.URL(), "http://"))
+		fmt.Fprintf(&b, "- list_instances, if the app runs under another Spotlight instance (then pass its port as instance).\n")
+		return b.String()
+	case in.Offset >= len(matched):
+		return fmt.Sprintf("No %s at offset %d: %d %s match %s in %s; use an offset below %d.\n",
+			k.plural, in.Offset, len(matched), k.plural, scope, describe(h.src), len(matched))
+	}
+	end := min(in.Offset+in.Limit, len(matched))
+	fmt.Fprintf(&b, "# %d %s %s in %s (showing %d-%d, newest first)\n\n", len(matched), k.plural, scope, describe(h.src), in.Offset+1, end)
+	writeMD(&b, matched[in.Offset:end]...)
+	if end < len(matched) {
+		fmt.Fprintf(&b, "%d more: call %s again with offset=%d.\n", len(matched)-end, k.tool, end)
+	}
+	return b.String()
+}
+
+// describeScope says which filters applied, for headings and messages.
+func describeScope(k searchKind, in searchArgs) string {
+	s := "from any time"
+	if in.TimeWindow > 0 {
+		s = fmt.Sprintf("from the last %v seconds", in.TimeWindow)
+	}
+	if in.Filename != "" {
+		switch k.kind {
+		case format.KindTrace:
+			s += fmt.Sprintf(" with an error in a file ending in %q", in.Filename)
+		default:
+			s += fmt.Sprintf(" in a file ending in %q", in.Filename)
+		}
+	}
+	return s
+}
+
+// summary counts what the source holds, so an empty answer shows whether
+// anything arrived at all.
+func (h *held) summary() string {
+	counts := map[format.Kind]int{}
+	for i := range h.records {
+		counts[h.records[i].Kind]++
+	}
+	return fmt.Sprintf("%d errors, %d logs and %d traces in all", counts[format.KindError], counts[format.KindLog], counts[format.KindTrace])
+}

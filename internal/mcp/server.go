@@ -1,0 +1,121 @@
+// Package mcp serves Spotlight's Model Context Protocol tools: coding agents
+// search the errors, logs and traces that the developer's running apps sent
+// to a sidecar, and list the running Spotlight instances. The tools read a
+// Source (this process's buffer or another sidecar over HTTP) and render with
+// the md format of package format, the same text `spotlight tail -f md` shows.
+package mcp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/spotlight-dev/spotlight/internal/registry"
+)
+
+// Options configures the tools of one MCP server.
+type Options struct {
+	// Source is what the tools read when no `instance` is given (an
+	// `instance` naming its port reads it too). Required.
+	Source Source
+	// Registry opens the instance registry (list_instances, and `instance`
+	// ids). Called per request, so a directory created later is found and a
+	// broken one is reported to the agent rather than at start-up.
+	Registry func() (*registry.Registry, error)
+	Now      func() time.Time // default time.Now
+	Version  string           // reported to clients
+	Logger   *slog.Logger     // default: discard
+}
+
+// tools holds the options the tool handlers share.
+type tools struct{ opts Options }
+
+// NewServer returns an MCP server with Spotlight's tools.
+func NewServer(opts Options) *sdk.Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	srv := sdk.NewServer(&sdk.Implementation{Name: "spotlight", Title: "Spotlight", Version: opts.Version}, &sdk.ServerOptions{
+		Instructions: instructions,
+		Logger:       opts.Logger,
+	})
+	srv.AddReceivingMiddleware(guardToolCalls(opts.Logger))
+	(&tools{opts: opts}).register(srv)
+	return srv
+}
+
+// guardToolCalls makes tool calls robust to what agents send: null or
+// missing arguments become {} (the SDK fills in schema defaults by writing
+// into the decoded arguments, which panics on null), and a panic inside a
+// tool becomes a tool error instead of ending the process.
+func guardToolCalls(log *slog.Logger) sdk.Middleware {
+	return func(next sdk.MethodHandler) sdk.MethodHandler {
+		return func(ctx context.Context, method string, req sdk.Request) (res sdk.Result, err error) {
+			call, ok := req.(*sdk.CallToolRequest)
+			if !ok || call.Params == nil {
+				return next(ctx, method, req)
+			}
+			if a := bytes.TrimSpace(call.Params.Arguments); len(a) == 0 || string(a) == "null" {
+				call.Params.Arguments = json.RawMessage("{}")
+			}
+			defer func() {
+				if v := recover(); v != nil {
+					log.Error("MCP tool panicked", "tool", call.Params.Name, "panic", v, "stack", string(debug.Stack()))
+					r := &sdk.CallToolResult{}
+					r.SetError(fmt.Errorf("internal error in %s: %v (please report it)", call.Params.Name, v))
+					res, err = r, nil
+				}
+			}()
+			return next(ctx, method, req)
+		}
+	}
+}
+
+// instructions tell the agent what the server is for as a whole.
+const instructions = "Spotlight receives what the developer's running apps send to Sentry SDKs " +
+	"(errors, logs, traces) on this machine. Use search_errors first when something fails, " +
+	"search_logs and search_traces for context, get_traces for one request end to end, " +
+	"and list_instances when several apps run under `spotlight run`."
+
+// NewHandler serves MCP over streamable HTTP (for the sidecar's /mcp).
+//
+// The handler is stateless: every request gets a fresh session, so no
+// per-client state piles up in a long-running sidecar, and the tools need no
+// server-to-client requests. The SDK's own localhost (DNS rebinding) check
+// is off because the sidecar's Host/Origin guard, which this handler is
+// mounted behind, already applies the same rule plus the hosts the developer
+// allowed with -A (the SDK's would refuse those).
+func NewHandler(opts Options) http.Handler {
+	srv := NewServer(opts)
+	return sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return srv }, &sdk.StreamableHTTPOptions{
+		Stateless:                  true,
+		JSONResponse:               true,
+		DisableLocalhostProtection: true,
+		Logger:                     opts.Logger,
+	})
+}
+
+// ServeStdio serves MCP over newline-delimited JSON on in and out until the
+// client closes in or ctx ends. Nothing else may write to out.
+func ServeStdio(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	t := &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}
+	return NewServer(opts).Run(ctx, t)
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }

@@ -1,0 +1,122 @@
+package mcp_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Hand-written envelopes shaped like what the JavaScript and Python SDKs
+// send, with frames in known files and timestamps the tests choose.
+
+func randomHex(t testing.TB, n int) string {
+	t.Helper()
+	b := make([]byte, n/2)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func unix(ts time.Time) float64 { return float64(ts.UnixNano()) / 1e9 }
+
+// envelopeOf joins a header and items (item header, payload) into an
+// envelope body without lengths, as the JavaScript SDK sends them.
+func envelopeOf(t testing.TB, header any, items ...any) []byte {
+	t.Helper()
+	lines := []string{mustJSON(t, header)}
+	for _, it := range items {
+		lines = append(lines, mustJSON(t, it))
+	}
+	return []byte(strings.Join(lines, "\n") + "\n")
+}
+
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+type obj = map[string]any
+
+// errorEnvelope is a TypeError raised in file (the top, in-app frame) called
+// from a framework frame, at ts, in trace traceID ("" for none).
+func errorEnvelope(t testing.TB, message, file string, ts time.Time, traceID string) []byte {
+	eventID := randomHex(t, 32)
+	event := obj{
+		"event_id":  eventID,
+		"timestamp": unix(ts),
+		"platform":  "node",
+		"level":     "error",
+		"exception": obj{"values": []any{obj{
+			"type":  "TypeError",
+			"value": message,
+			"stacktrace": obj{"frames": []any{
+				obj{"filename": "node_modules/express/lib/router/layer.js", "function": "handle", "lineno": 95, "in_app": false},
+				obj{"filename": file, "abs_path": "/home/dev/shop/" + file, "function": "checkout", "lineno": 42, "colno": 7, "in_app": true,
+					"context_line": "  const total = cart.items.reduce(sum, 0);"},
+			}},
+		}}},
+	}
+	if traceID != "" {
+		event["contexts"] = obj{"trace": obj{"trace_id": traceID, "span_id": randomHex(t, 16)}}
+	}
+	return envelopeOf(t,
+		obj{"event_id": eventID, "sdk": obj{"name": "sentry.javascript.node", "version": "9.0.0"}},
+		obj{"type": "event"}, event)
+}
+
+// logEnvelope holds one log record with body, at ts, from file, in traceID.
+func logEnvelope(t testing.TB, body, file string, ts time.Time, traceID string) []byte {
+	if traceID == "" {
+		traceID = randomHex(t, 32)
+	}
+	return envelopeOf(t,
+		obj{"sdk": obj{"name": "sentry.python", "version": "2.30.0"}},
+		obj{"type": "log", "item_count": 1, "content_type": "application/vnd.sentry.items.log+json"},
+		obj{"items": []any{obj{
+			"timestamp": unix(ts),
+			"trace_id":  traceID,
+			"level":     "info",
+			"body":      body,
+			"attributes": obj{
+				"code.file.path":     obj{"value": file, "type": "string"},
+				"sentry.environment": obj{"value": "development", "type": "string"},
+			},
+		}}})
+}
+
+// transactionEnvelope is a GET /api/checkout transaction in traceID with a
+// db span, starting at start and lasting 120 ms.
+func transactionEnvelope(t testing.TB, traceID string, start time.Time) []byte {
+	root, child := randomHex(t, 16), randomHex(t, 16)
+	end := start.Add(120 * time.Millisecond)
+	eventID := randomHex(t, 32)
+	return envelopeOf(t,
+		obj{"event_id": eventID, "sdk": obj{"name": "sentry.javascript.node", "version": "9.0.0"}, "trace": obj{"trace_id": traceID}},
+		obj{"type": "transaction"},
+		obj{
+			"event_id":        eventID,
+			"type":            "transaction",
+			"transaction":     "GET /api/checkout",
+			"start_timestamp": unix(start),
+			"timestamp":       unix(end),
+			"platform":        "node",
+			"contexts": obj{"trace": obj{
+				"trace_id": traceID, "span_id": root, "op": "http.server", "status": "internal_error",
+			}},
+			"spans": []any{obj{
+				"trace_id": traceID, "span_id": child, "parent_span_id": root,
+				"op": "db.query", "description": "SELECT * FROM carts WHERE id = ?",
+				"start_timestamp": unix(start.Add(10 * time.Millisecond)),
+				"timestamp":       unix(start.Add(90 * time.Millisecond)),
+				"status":          "ok",
+			}},
+		})
+}

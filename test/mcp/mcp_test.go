@@ -1,0 +1,327 @@
+// Package mcp_test drives `spotlight mcp` (the real binary, over stdio) and
+// a sidecar's /mcp endpoint with the MCP client of the official Go SDK.
+package mcp_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "spotlight-mcp-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin, err = testutil.BuildBinary(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// wait bounds each MCP call and each poll: generous, as CI machines stall.
+const wait = 15 * time.Second
+
+// processEnv is the environment of spotlight processes a test starts: its
+// own registry directory and no Control Center.
+func processEnv(t *testing.T, registryDir string) []string {
+	return []string{
+		"SPOTLIGHT_REGISTRY_DIR=" + registryDir,
+		"SPOTLIGHT_CONTROL_CENTER_URL=http://127.0.0.1:1",
+	}
+}
+
+func newClient() *sdk.Client {
+	return sdk.NewClient(&sdk.Implementation{Name: "spotlight-test", Version: "0"}, nil)
+}
+
+// connectStdio starts `spotlight mcp args...` as the SDK's command
+// transport does for real agents, and returns the session and its stderr.
+func connectStdio(t *testing.T, env []string, args ...string) (*sdk.ClientSession, *testutil.SafeBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"mcp"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	stderr := &testutil.SafeBuffer{}
+	cmd.Stderr = stderr
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	cs, err := newClient().Connect(ctx, &sdk.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("connect to spotlight mcp: %v\nstderr:\n%s", err, stderr)
+	}
+	t.Cleanup(func() {
+		if err := cs.Close(); err != nil {
+			t.Logf("closing spotlight mcp: %v\nstderr:\n%s", err, stderr)
+		}
+	})
+	return cs, stderr
+}
+
+func connectHTTP(t *testing.T, url string) *sdk.ClientSession {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	cs, err := newClient().Connect(ctx, &sdk.StreamableClientTransport{Endpoint: url + "/mcp", DisableStandaloneSSE: true}, nil)
+	if err != nil {
+		t.Fatalf("connect to %s/mcp: %v", url, err)
+	}
+	t.Cleanup(func() { _ = cs.Close() })
+	return cs
+}
+
+// call calls a tool and returns its text and whether it is a tool error.
+func call(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) (string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: tool, Arguments: args})
+	if err != nil {
+		t.Fatalf("%s %v: %v", tool, args, err)
+	}
+	var parts []string
+	for _, c := range res.Content {
+		tc, ok := c.(*sdk.TextContent)
+		if !ok {
+			t.Fatalf("%s returned %T content, want text", tool, c)
+		}
+		parts = append(parts, tc.Text)
+	}
+	return strings.Join(parts, "\n"), res.IsError
+}
+
+// ok calls a tool that must succeed.
+func ok(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) string {
+	t.Helper()
+	text, isErr := call(t, cs, tool, args)
+	if isErr {
+		t.Fatalf("%s %v: tool error: %s", tool, args, text)
+	}
+	return text
+}
+
+// toolError calls a tool that must fail, naming want in its message.
+func toolError(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any, want string) {
+	t.Helper()
+	text, isErr := call(t, cs, tool, args)
+	if !isErr {
+		t.Fatalf("%s %v: want a tool error, got:\n%s", tool, args, text)
+	}
+	if !strings.Contains(text, want) {
+		t.Fatalf("%s %v: the error does not name %q:\n%s", tool, args, want, text)
+	}
+}
+
+func contains(t *testing.T, what, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Fatalf("%s: missing %q in:\n%s", what, w, text)
+		}
+	}
+}
+
+func lacks(t *testing.T, what, text string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(text, w) {
+			t.Fatalf("%s: unexpected %q in:\n%s", what, w, text)
+		}
+	}
+}
+
+func post(t *testing.T, url string, body []byte) {
+	t.Helper()
+	if code, resp := testutil.PostEnvelope(t, url+"/api/0/envelope/", body); code != 200 {
+		t.Fatalf("POST envelope: %d %s", code, resp)
+	}
+}
+
+// checkToolList checks the five tools are listed with descriptions and
+// parameter schemas.
+func checkToolList(t *testing.T, cs *sdk.ClientSession) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	res, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatalf("list tools: %v", err)
+	}
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+		if len(tool.Description) < 80 {
+			t.Errorf("%s: description too short to tell an agent when to use it: %q", tool.Name, tool.Description)
+		}
+		schema, _ := tool.InputSchema.(map[string]any)
+		if schema["type"] != "object" {
+			t.Errorf("%s: input schema is not an object schema: %v", tool.Name, tool.InputSchema)
+		}
+	}
+	slices.Sort(names)
+	want := []string{"get_traces", "list_instances", "search_errors", "search_logs", "search_traces"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("tools = %v, want %v", names, want)
+	}
+	for _, tool := range res.Tools {
+		props, _ := tool.InputSchema.(map[string]any)["properties"].(map[string]any)
+		if strings.HasPrefix(tool.Name, "search_") {
+			for _, p := range []string{"timeWindow", "filename", "limit", "offset", "instance"} {
+				if _, ok := props[p]; !ok {
+					t.Errorf("%s: no %q parameter in %v", tool.Name, p, props)
+				}
+			}
+		}
+	}
+}
+
+// exercise checks every tool against the sidecar at url, which must be
+// empty: the empty case, then errors by file, logs by time window, a trace
+// by prefix, pagination and bad arguments.
+func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
+	checkToolList(t, cs)
+
+	empty := ok(t, cs, "search_errors", nil)
+	contains(t, "empty search_errors", empty, "No errors", "timeWindow", "list_instances", url)
+
+	now := time.Now()
+	old := now.Add(-2 * time.Hour)
+	traceID := randomHex(t, 32)
+	post(t, url, errorEnvelope(t, "cart is undefined", "src/checkout/cart.ts", now, traceID))
+	post(t, url, errorEnvelope(t, "payment declined", "src/payment/stripe.ts", now, ""))
+	post(t, url, errorEnvelope(t, "ancient failure", "src/checkout/cart.ts", old, ""))
+	post(t, url, logEnvelope(t, "checkout started", "app/checkout.py", now, traceID))
+	post(t, url, logEnvelope(t, "stale log line", "app/checkout.py", old, ""))
+	post(t, url, logEnvelope(t, "rendering the home page", "app/home.py", now, ""))
+	post(t, url, transactionEnvelope(t, traceID, now))
+	testutil.Eventually(t, wait, func() bool {
+		text, _ := call(t, cs, "search_traces", map[string]any{"timeWindow": 0})
+		return strings.Contains(text, "GET /api/checkout")
+	}, "the transaction never showed up in search_traces")
+
+	t.Run("errors by filename", func(t *testing.T) {
+		text := ok(t, cs, "search_errors", map[string]any{"filename": "cart.ts", "timeWindow": 0})
+		contains(t, "filename cart.ts", text, "cart is undefined", "ancient failure", "src/checkout/cart.ts")
+		lacks(t, "filename cart.ts", text, "payment declined")
+		text = ok(t, cs, "search_errors", map[string]any{"filename": "checkout/cart.ts"})
+		contains(t, "filename checkout/cart.ts, default window", text, "cart is undefined")
+		lacks(t, "filename checkout/cart.ts, default window", text, "ancient failure", "payment declined")
+		text = ok(t, cs, "search_errors", map[string]any{"filename": "nowhere.go", "timeWindow": 0})
+		contains(t, "filename nowhere.go", text, "No errors", "without filename")
+	})
+
+	t.Run("logs by time window", func(t *testing.T) {
+		text := ok(t, cs, "search_logs", map[string]any{"timeWindow": 3600})
+		contains(t, "logs of the last hour", text, "checkout started", "rendering the home page")
+		lacks(t, "logs of the last hour", text, "stale log line")
+		text = ok(t, cs, "search_logs", map[string]any{"timeWindow": 0})
+		contains(t, "all logs", text, "checkout started", "stale log line")
+		text = ok(t, cs, "search_logs", map[string]any{"timeWindow": 0, "filename": "home.py"})
+		contains(t, "logs from home.py", text, "rendering the home page")
+		lacks(t, "logs from home.py", text, "checkout started")
+	})
+
+	t.Run("trace by prefix", func(t *testing.T) {
+		text := ok(t, cs, "get_traces", map[string]any{"traceId": traceID[:10]})
+		contains(t, "get_traces", text, traceID, "GET /api/checkout", "db.query", "SELECT * FROM carts", "120ms",
+			"cart is undefined", "checkout started")
+		lacks(t, "get_traces", text, "payment declined", "rendering the home page")
+		text = ok(t, cs, "search_traces", map[string]any{"filename": "cart.ts"})
+		contains(t, "traces with an error in cart.ts", text, "GET /api/checkout", traceID)
+		text = ok(t, cs, "get_traces", map[string]any{"traceId": strings.Repeat("0", 32)})
+		contains(t, "unknown trace", text, "No trace", "search_traces")
+	})
+
+	t.Run("ambiguous trace prefix", func(t *testing.T) {
+		a, b := "deadbeef"+randomHex(t, 24), "deadbeef"+randomHex(t, 24)
+		post(t, url, transactionEnvelope(t, a, now))
+		post(t, url, transactionEnvelope(t, b, now))
+		testutil.Eventually(t, wait, func() bool {
+			text, _ := call(t, cs, "get_traces", map[string]any{"traceId": b})
+			return strings.Contains(text, b)
+		}, "trace %s never showed up", b)
+		toolError(t, cs, "get_traces", map[string]any{"traceId": "DEADBEEF"}, a)
+		toolError(t, cs, "get_traces", map[string]any{"traceId": "deadbeef"}, b)
+	})
+
+	t.Run("pagination", func(t *testing.T) {
+		base := now.Add(-30 * time.Second)
+		for i := 1; i <= 5; i++ {
+			post(t, url, errorEnvelope(t, fmt.Sprintf("paged error #%d", i), "src/paging.ts", base.Add(time.Duration(i)*time.Second), ""))
+		}
+		testutil.Eventually(t, wait, func() bool {
+			text, _ := call(t, cs, "search_errors", map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 200})
+			return strings.Contains(text, "paged error #5")
+		}, "the paged errors never showed up")
+		args := func(offset int) map[string]any {
+			return map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 2, "offset": offset}
+		}
+		text := ok(t, cs, "search_errors", args(0))
+		contains(t, "page 1", text, "paged error #5", "paged error #4", "5 errors", "offset=2")
+		lacks(t, "page 1", text, "paged error #3", "paged error #1")
+		text = ok(t, cs, "search_errors", args(2))
+		contains(t, "page 2", text, "paged error #3", "paged error #2", "offset=4")
+		lacks(t, "page 2", text, "paged error #5", "paged error #1")
+		text = ok(t, cs, "search_errors", args(4))
+		contains(t, "page 3", text, "paged error #1")
+		lacks(t, "page 3", text, "paged error #2", "offset=")
+		text = ok(t, cs, "search_errors", args(6))
+		contains(t, "past the end", text, "No errors at offset 6", "5 errors")
+	})
+
+	t.Run("bad arguments", func(t *testing.T) {
+		toolError(t, cs, "get_traces", map[string]any{"traceId": "abc"}, "traceId")
+		toolError(t, cs, "get_traces", map[string]any{"traceId": "not-a-trace-id"}, "traceId")
+		toolError(t, cs, "get_traces", map[string]any{}, "traceId")
+		toolError(t, cs, "search_errors", map[string]any{"limit": -1}, "limit")
+		toolError(t, cs, "search_logs", map[string]any{"limit": 1000}, "limit")
+		toolError(t, cs, "search_traces", map[string]any{"offset": -5}, "offset")
+		toolError(t, cs, "search_errors", map[string]any{"timeWindow": -60}, "timeWindow")
+		toolError(t, cs, "search_errors", map[string]any{"limit": "ten"}, "limit")
+		toolError(t, cs, "search_errors", map[string]any{"instance": 70000}, "70000")
+		toolError(t, cs, "search_errors", map[string]any{"instance": "no-such-app"}, "no-such-app")
+		// The server survived all of it.
+		contains(t, "after bad arguments", ok(t, cs, "search_errors", map[string]any{"timeWindow": 0}), "cart is undefined")
+	})
+}
+
+func TestStdioStartsItsOwnSidecar(t *testing.T) {
+	port := testutil.FreePort(t)
+	cs, stderr := connectStdio(t, processEnv(t, filepath.Join(t.TempDir(), "instances")), "-p", fmt.Sprint(port))
+	url := fmt.Sprintf("http://localhost:%d", port)
+	// The session is up, so the sidecar listens already; this checks it is
+	// a real Spotlight sidecar answering on the port.
+	testutil.WaitHealthy(t, &testutil.Process{URL: url}, wait)
+	exercise(t, cs, url)
+	contains(t, "stderr", stderr.String(), "started a Spotlight sidecar")
+}
+
+func TestStdioReadsRunningSidecar(t *testing.T) {
+	registryDir := filepath.Join(t.TempDir(), "instances")
+	side := testutil.StartSidecar(t, bin, processEnv(t, registryDir))
+	cs, stderr := connectStdio(t, processEnv(t, registryDir), "-p", fmt.Sprint(side.Port))
+	exercise(t, cs, side.URL)
+	contains(t, "stderr", stderr.String(), "already running")
+}
+
+func TestHTTPEndpoint(t *testing.T) {
+	side := testutil.StartSidecar(t, bin, processEnv(t, filepath.Join(t.TempDir(), "instances")))
+	exercise(t, connectHTTP(t, side.URL), side.URL)
+}
