@@ -2,22 +2,32 @@
 // registry, and announces instances that register or vanish to the stream.
 package controlcenter
 
-// CONTRACT (to be implemented by the Control Center work).
-
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 )
+
+// MaxPingBytes bounds the body of POST /api/instances/ping.
+const MaxPingBytes = 64 << 10
 
 // Options configures the API of one sidecar.
 type Options struct {
 	// Registry is nil when the registry directory is unusable; the API then
 	// lists nothing and says why in errors.
 	Registry *registry.Registry
+	// RegistryError is why Registry is nil (shown to API clients).
+	RegistryError error
 	// Buffer is where pings are broadcast (buffer.EventInstancePing), never stored.
 	Buffer *buffer.Buffer
 	// Self is the metadata of the instance this sidecar belongs to (nil for a
@@ -28,14 +38,159 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+type api struct{ Options }
+
 // NewHandler serves GET /api/instances, POST /api/instances/ping,
-// POST /api/instances/{id}/terminate and GET /api/instances/current.
+// POST /api/instances/{id}/terminate and GET /api/instances/current, at
+// those full paths (mount it without stripping the prefix).
 func NewHandler(opts Options) http.Handler {
-	return http.NotFoundHandler()
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	a := &api{opts}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/instances", a.list)
+	mux.HandleFunc("POST /api/instances/ping", a.ping)
+	mux.HandleFunc("GET /api/instances/current", a.current)
+	mux.HandleFunc("POST /api/instances/{id}/terminate", a.terminate)
+	return mux
 }
 
-// Watch announces registry changes (fsnotify) on the stream until ctx ends.
-func Watch(ctx context.Context, opts Options) error {
-	<-ctx.Done()
+// list answers the instances as `spotlight list -f json` prints them. With
+// no usable registry it answers [] and says why in X-Spotlight-Registry-Error.
+func (a *api) list(w http.ResponseWriter, r *http.Request) {
+	list := []registry.Instance{}
+	if a.Registry == nil {
+		w.Header().Set("X-Spotlight-Registry-Error", oneLine(a.registryError().Error()))
+		writeJSON(w, http.StatusOK, list)
+		return
+	}
+	all, err := a.Registry.List(r.Context(), registry.ListOptions{All: isTrue(r.URL.Query().Get("all"))})
+	if err != nil {
+		httpError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, append(list, all...))
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes":
+		return true
+	}
+	return false
+}
+
+// ping validates an instance's metadata and broadcasts it to the stream
+// (never stored, so pings cannot push envelopes out of the buffer).
+func (a *api) ping(w http.ResponseWriter, r *http.Request) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		httpError(w, http.StatusBadRequest, fmt.Sprintf("Content-Type must be application/json, not %q", r.Header.Get("Content-Type")))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPingBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			httpError(w, http.StatusBadRequest, fmt.Sprintf("ping body larger than %d bytes", MaxPingBytes))
+			return
+		}
+		httpError(w, http.StatusBadRequest, "cannot read the ping body: "+err.Error())
+		return
+	}
+	var m registry.Metadata
+	if err := json.Unmarshal(body, &m); err != nil {
+		httpError(w, http.StatusBadRequest, "ping body is not instance metadata JSON: "+err.Error())
+		return
+	}
+	if err := m.Validate(); err != nil {
+		httpError(w, http.StatusBadRequest, "invalid ping: "+err.Error())
+		return
+	}
+	if err := a.announce(m); err != nil {
+		httpError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	a.Logger.Debug("instance ping", "instanceId", m.InstanceID, "project", m.ProjectName, "port", m.Port)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// announce broadcasts v as a spotlight/instance-ping event. Re-encoding the
+// parsed value (rather than relaying the body) keeps unknown fields out.
+func (a *api) announce(v any) error {
+	if a.Buffer == nil {
+		return nil
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	a.Buffer.Broadcast(&buffer.Entry{Event: buffer.EventInstancePing, Data: data})
 	return nil
 }
+
+// current describes this sidecar: its instance's metadata under `spotlight
+// run`, else that it is a plain server (a Control Center).
+func (a *api) current(w http.ResponseWriter, r *http.Request) {
+	if a.Self != nil {
+		if m := a.Self(); m != nil {
+			writeJSON(w, http.StatusOK, m)
+			return
+		}
+	}
+	port := 0
+	if a.Port != nil {
+		port = a.Port()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"controlCenter": true, "port": port, "pid": a.PID})
+}
+
+func (a *api) terminate(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !registry.ValidID(id) {
+		httpError(w, http.StatusBadRequest, fmt.Sprintf("instance id %q is not a UUID", id))
+		return
+	}
+	if a.Registry == nil {
+		httpError(w, http.StatusServiceUnavailable, a.registryError().Error())
+		return
+	}
+	// A client that gives up must not leave a half-done terminate (SIGTERM
+	// sent, SIGKILL never): finish regardless.
+	res, err := a.Registry.Terminate(context.WithoutCancel(r.Context()), id)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		httpError(w, http.StatusNotFound, fmt.Sprintf("no instance %s is registered", id))
+		return
+	case err != nil:
+		httpError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	a.Logger.Info("terminated instance", "instanceId", id, "result", res.Result, "message", res.Message)
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (a *api) registryError() error {
+	if a.RegistryError != nil {
+		return a.RegistryError
+	}
+	return errors.New("the instance registry is not available")
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		code, data = http.StatusInternalServerError, []byte(`{"error":"cannot encode the response"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = w.Write(append(data, '\n'))
+}
+
+// httpError answers {"error": msg} so the UI can show the reason.
+func httpError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -66,7 +66,7 @@ func (r *Registry) check(ctx context.Context) ([]Instance, error) {
 	var wg sync.WaitGroup
 	for i, m := range metas {
 		wg.Go(func() {
-			out[i] = r.instance(ctx, m)
+			out[i] = r.Check(ctx, m)
 		})
 	}
 	wg.Wait()
@@ -80,7 +80,8 @@ func (r *Registry) check(ctx context.Context) ([]Instance, error) {
 	return out, nil
 }
 
-func (r *Registry) instance(ctx context.Context, m Metadata) Instance {
+// Check health-checks one instance (see Health) and adds its uptime and URL.
+func (r *Registry) Check(ctx context.Context, m Metadata) Instance {
 	in := Instance{Metadata: m, Status: r.Health(ctx, m), URL: m.URL()}
 	if started, ok := m.started(); ok {
 		in.UptimeSeconds = max(0, int64(r.now().Sub(started)/time.Second))

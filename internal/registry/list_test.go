@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spotlight-dev/spotlight/internal/proc"
+	"github.com/spotlight-dev/spotlight/internal/proc/proctest"
 )
 
 // The test binary doubles as a process that ignores SIGTERM, for Terminate.
@@ -38,44 +38,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// process is a real process started for a test, in its own process group.
-type process struct {
-	pid   int
-	start int64
-	done  chan struct{}
-	state *os.ProcessState // set once done is closed
-}
-
-func startProcess(t *testing.T, env []string, name string, args ...string) *process {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), env...)
-	proc.NewGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &process{pid: cmd.Process.Pid, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); p.state = cmd.ProcessState; close(p.done) }()
-	t.Cleanup(func() {
-		_ = proc.SignalGroup(p.pid, syscall.SIGKILL)
-		<-p.done
-	})
-	var err error
-	if p.start, err = proc.StartTime(context.Background(), p.pid); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func sleeper(t *testing.T) *process { return startProcess(t, nil, "sleep", "300") }
-
-// deadProcess returns the identity of a process that has exited.
-func deadProcess(t *testing.T) *process {
-	p := sleeper(t)
-	_ = proc.SignalGroup(p.pid, syscall.SIGKILL)
-	<-p.done
-	return p
-}
+var (
+	sleeper     = proctest.Sleeper
+	deadProcess = proctest.Dead
+)
 
 func unusedPort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -131,29 +97,29 @@ func TestListHealth(t *testing.T) {
 
 	healthy := register(t, r, func(m *Metadata) {
 		m.Port = healthServer(t, m.InstanceID)
-		m.PID, m.PIDStartTime = gone.pid, gone.start // HTTP wins over processes
+		m.PID, m.PIDStartTime = gone.PID, gone.Start // HTTP wins over processes
 		m.StartTime = "2024-11-20T10:30:45Z"
 	})
 	otherID := register(t, r, func(m *Metadata) { // the port answers, for someone else
 		m.Port = healthServer(t, uuid.NewString())
-		m.PID, m.PIDStartTime = spot.pid, spot.start
+		m.PID, m.PIDStartTime = spot.PID, spot.Start
 		m.StartTime = "2024-11-20T10:29:45Z"
 	})
 	orphan := register(t, r, func(m *Metadata) {
 		m.Port = unusedPort(t)
-		m.PID, m.PIDStartTime = gone.pid, gone.start
-		m.ChildPID, m.ChildPIDStartTime = child.pid, child.start
+		m.PID, m.PIDStartTime = gone.PID, gone.Start
+		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
 		m.StartTime = "2024-11-20T10:31:00Z"
 	})
 	reused := register(t, r, func(m *Metadata) { // live PID, wrong start time
 		m.Port = unusedPort(t)
-		m.PID, m.PIDStartTime = spot.pid, spot.start-60_000
-		m.ChildPID, m.ChildPIDStartTime = child.pid, child.start+5_000
+		m.PID, m.PIDStartTime = spot.PID, spot.Start-60_000
+		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start+5_000
 	})
 	dead := register(t, r, func(m *Metadata) {
 		m.Port = unusedPort(t)
-		m.PID, m.PIDStartTime = gone.pid, gone.start
-		m.ChildPID, m.ChildPIDStartTime = gone.pid, gone.start
+		m.PID, m.PIDStartTime = gone.PID, gone.Start
+		m.ChildPID, m.ChildPIDStartTime = gone.PID, gone.Start
 	})
 
 	list, err := r.List(ctx, ListOptions{})
@@ -231,7 +197,7 @@ func TestInvalidFilesSkippedThenRemoved(t *testing.T) {
 		WithClock(func() time.Time { logMu.Lock(); defer logMu.Unlock(); return now }),
 		WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	spot := sleeper(t)
-	good := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime, m.Port = spot.pid, spot.start, unusedPort(t) })
+	good := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime, m.Port = spot.PID, spot.Start, unusedPort(t) })
 
 	write := func(name, content string) string {
 		if err := os.WriteFile(filepath.Join(r.Dir(), name), []byte(content), 0o600); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spotlight-dev/spotlight/internal/proc"
+	"github.com/spotlight-dev/spotlight/internal/proc/proctest"
 )
 
 func terminate(t *testing.T, r *Registry, m Metadata) TerminateResult {
@@ -28,24 +29,15 @@ func terminate(t *testing.T, r *Registry, m Metadata) TerminateResult {
 	return res
 }
 
-func exited(p *process) bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
 func TestTerminateSpotlight(t *testing.T) {
 	r := openTemp(t)
 	spot := sleeper(t)
-	m := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime = spot.pid, spot.start })
+	m := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime = spot.PID, spot.Start })
 	res := terminate(t, r, m)
 	if res.Result != Terminated || res.InstanceID != m.InstanceID {
 		t.Errorf("result %+v", res)
 	}
-	<-spot.done
+	<-spot.Done
 }
 
 // A spotlight that ignores SIGTERM and leaves its child running: both are
@@ -57,11 +49,11 @@ func TestTerminateKillsAfterGrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	ready := filepath.Join(t.TempDir(), "ready")
-	stubborn := startProcess(t, []string{"REGISTRY_TEST_HELPER=ignore-term", "REGISTRY_TEST_READY=" + ready}, exe)
+	stubborn := proctest.Start(t, []string{"REGISTRY_TEST_HELPER=ignore-term", "REGISTRY_TEST_READY=" + ready}, exe)
 	child := sleeper(t)
 	m := register(t, r, func(m *Metadata) {
-		m.PID, m.PIDStartTime = stubborn.pid, stubborn.start
-		m.ChildPID, m.ChildPIDStartTime = child.pid, child.start
+		m.PID, m.PIDStartTime = stubborn.PID, stubborn.Start
+		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
 	})
 	deadline := time.Now().Add(10 * time.Second)
 	for _, err := os.Stat(ready); err != nil; _, err = os.Stat(ready) {
@@ -73,10 +65,10 @@ func TestTerminateKillsAfterGrace(t *testing.T) {
 	if res := terminate(t, r, m); res.Result != Killed {
 		t.Errorf("result %+v, want killed", res)
 	}
-	for name, p := range map[string]*process{"spotlight": stubborn, "child": child} {
-		<-p.done
-		if ws, ok := p.state.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
-			t.Errorf("%s ended with %v, want SIGKILL", name, p.state)
+	for name, p := range map[string]*proctest.Process{"spotlight": stubborn, "child": child} {
+		<-p.Done
+		if ws, ok := p.State.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+			t.Errorf("%s ended with %v, want SIGKILL", name, p.State)
 		}
 	}
 }
@@ -85,10 +77,10 @@ func TestTerminateOrphanGroup(t *testing.T) {
 	r := openTemp(t)
 	gone := deadProcess(t)
 	// The child leads a group with a grandchild, like npm → node.
-	child := startProcess(t, nil, "sh", "-c", "sleep 300 & wait")
+	child := proctest.Start(t, nil, "sh", "-c", "sleep 300 & wait")
 	m := register(t, r, func(m *Metadata) {
-		m.PID, m.PIDStartTime = gone.pid, gone.start
-		m.ChildPID, m.ChildPIDStartTime = child.pid, child.start
+		m.PID, m.PIDStartTime = gone.PID, gone.Start
+		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
 	})
 	if got := r.Health(context.Background(), m); got != StatusOrphaned {
 		t.Fatalf("status %s, want orphaned", got)
@@ -96,8 +88,8 @@ func TestTerminateOrphanGroup(t *testing.T) {
 	if res := terminate(t, r, m); res.Result != Terminated {
 		t.Errorf("result %+v", res)
 	}
-	<-child.done
-	if proc.GroupAlive(child.pid) {
+	<-child.Done
+	if proc.GroupAlive(child.PID) {
 		t.Error("the grandchild survived")
 	}
 }
@@ -111,13 +103,13 @@ func TestTerminateNeverSignalsReusedPID(t *testing.T) {
 	other := sleeper(t)
 	m := register(t, r, func(m *Metadata) {
 		m.PID, m.PIDStartTime = os.Getpid(), ownStart-3_600_000
-		m.ChildPID, m.ChildPIDStartTime = other.pid, other.start-3_600_000
+		m.ChildPID, m.ChildPIDStartTime = other.PID, other.Start-3_600_000
 	})
 	res := terminate(t, r, m)
 	if res.Result != AlreadyDead || res.Message == "" {
 		t.Errorf("result %+v, want already-dead with a message", res)
 	}
-	if exited(other) {
+	if other.Exited() {
 		t.Error("a process with a reused PID was signalled")
 	}
 }
