@@ -15,7 +15,10 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/golden and the recorded sentry-go envelopes")
+var (
+	update = flag.Bool("update", false, "rewrite testdata/golden")
+	record = flag.Bool("record", false, "record testdata/envelopes/go_*.txt again with sentry-go")
+)
 
 // goldenZone is not UTC so the tests prove the time zone is injected.
 var goldenOpts = Options{Location: time.FixedZone("CET", 3600)}

@@ -190,15 +190,18 @@ func (md mdWriter) error(r *Record) {
 	}
 }
 
+// exception writes one exception of the chain: its heading, the full value
+// when it spans lines, mechanism notes and frames; blocks are separated by
+// blank lines and the last ends without one.
 func (md mdWriter) exception(ex *Exception, n int) {
 	title := ex.Type
 	if ex.Value != "" {
 		title += ": " + ex.Value
 	}
-	fmt.Fprintf(md.w, "#### %d. %s\n\n", n, firstLine(title))
+	fmt.Fprintf(md.w, "#### %d. %s\n", n, firstLine(title))
 	if strings.Contains(strings.TrimSpace(plain(ex.Value)), "\n") {
-		md.fence("", ex.Value)
 		md.w.WriteString("\n")
+		md.fence("", ex.Value)
 	}
 	var notes []string
 	if ex.Module != "" {
@@ -211,10 +214,10 @@ func (md mdWriter) exception(ex *Exception, n int) {
 		notes = append(notes, map[bool]string{true: "handled", false: "unhandled"}[*ex.Handled])
 	}
 	if len(notes) > 0 {
-		md.w.WriteString(strings.Join(notes, ", ") + "\n\n")
+		md.w.WriteString("\n" + strings.Join(notes, ", ") + "\n")
 	}
 	if len(ex.Frames) > 0 {
-		md.w.WriteString("Stack trace (most recent call first):\n\n")
+		md.w.WriteString("\nStack trace (most recent call first):\n\n")
 		md.frames(ex.Frames)
 	}
 }
