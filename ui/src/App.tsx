@@ -1,0 +1,164 @@
+// Layout: header (viewed instance, connection, Clear), navigation with
+// counts, the lost-instance banner, and the routed view.
+
+import { useState } from 'react';
+import { Link, useAppState, useStoreApi } from './context';
+import { useHistorySync, useInstancesRefresh, useStream } from './hooks';
+import { clearSidecar, homePort, sidecarBase } from './sidecar';
+import { ErrorsView } from './views/Errors';
+import { ErrorDetailView } from './views/ErrorDetail';
+import { TracesView } from './views/Traces';
+import { TraceDetailView } from './views/TraceDetail';
+import { LogsView } from './views/Logs';
+import { ControlCenterView } from './views/ControlCenter';
+import type { AppState } from './store/store';
+
+export function App() {
+  const store = useStoreApi();
+  const instancePort = useAppState((s) => s.instancePort);
+  useStream(store, instancePort);
+  useInstancesRefresh(store);
+  useHistorySync(store);
+  return (
+    <div className="app">
+      <Header />
+      <div className="body">
+        <Nav />
+        <main className="main" id="main">
+          <LostBanner />
+          <Route />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function viewedLabel(s: AppState): string {
+  const port = s.instancePort ?? homePort();
+  const c = s.current;
+  if (c && !c.controlCenter && c.projectName) return `${c.projectName}@${c.port}`;
+  if (s.instancePort !== null) {
+    const known = [...s.instances.values()].find((v) => v.instance.port === s.instancePort);
+    return `${known?.instance.projectName ?? 'instance'}@${port}`;
+  }
+  return `Control Center@${port}`;
+}
+
+function Header() {
+  const store = useStoreApi();
+  const label = useAppState(viewedLabel);
+  const instancePort = useAppState((s) => s.instancePort);
+  const connection = useAppState((s) => s.connection);
+  const [clearError, setClearError] = useState<string | null>(null);
+  const clear = async () => {
+    try {
+      await clearSidecar(sidecarBase(instancePort));
+      store.getState().clearData();
+      setClearError(null);
+    } catch (e) {
+      setClearError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const connText = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[connection];
+  return (
+    <header className="header">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <span className="brand">Spotlight</span>
+      <span className="viewing" data-testid="viewing">
+        Viewing <strong>{label}</strong>
+        {instancePort !== null && (
+          <button type="button" className="link-button" onClick={() => store.getState().switchInstance(null)}>
+            ← Back to localhost:{homePort()}
+          </button>
+        )}
+      </span>
+      <span className={`conn conn-${connection}`} role="status" data-testid="connection">
+        <span className="dot" aria-hidden="true" />
+        {connText}
+      </span>
+      {clearError && (
+        <span className="header-error" role="alert">
+          {clearError}
+        </span>
+      )}
+      <button type="button" className="button" onClick={() => void clear()}>
+        Clear
+      </button>
+    </header>
+  );
+}
+
+function Nav() {
+  const path = useAppState((s) => s.path);
+  const errors = useAppState((s) => s.data.errors.length);
+  const traces = useAppState((s) => s.data.traces.size);
+  const logs = useAppState((s) => s.data.logs.length);
+  const instances = useAppState((s) => s.instances.size);
+  const items = [
+    { to: '/errors', label: 'Errors', count: errors },
+    { to: '/traces', label: 'Traces', count: traces },
+    { to: '/logs', label: 'Logs', count: logs },
+    { to: '/instances', label: 'Control Center', count: instances },
+  ];
+  return (
+    <nav className="nav" aria-label="Views">
+      <ul>
+        {items.map((i) => {
+          const current = path === i.to || path.startsWith(`${i.to}/`) || (i.to === '/errors' && path === '/');
+          return (
+            <li key={i.to}>
+              <Link to={i.to} className={current ? 'nav-link current' : 'nav-link'} aria-current={current ? 'page' : undefined}>
+                <span>{i.label}</span>
+                <span className="nav-count" data-testid={`count-${i.to.slice(1)}`}>
+                  {i.count}
+                </span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function LostBanner() {
+  const store = useStoreApi();
+  const instancePort = useAppState((s) => s.instancePort);
+  const lost = useAppState((s) => s.lost);
+  const label = useAppState(viewedLabel);
+  const status = useAppState((s) => [...s.instances.values()].find((v) => v.instance.port === s.instancePort)?.instance.status);
+  if (instancePort === null) return null;
+  const bad = status !== undefined && status !== 'healthy';
+  if (!lost && !bad) return null;
+  return (
+    <div className="banner banner-warn" role="alert" data-testid="lost-banner">
+      <span>
+        {label} {bad ? `is ${status}` : 'does not answer'}: it may have stopped or hung.
+      </span>
+      <button type="button" className="button" onClick={() => store.getState().switchInstance(null)}>
+        Back to localhost:{homePort()}
+      </button>
+    </div>
+  );
+}
+
+function Route() {
+  const path = useAppState((s) => s.path);
+  const query = useAppState((s) => s.query);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const [view, id] = parts;
+  if (!view || view === 'errors') return id ? <ErrorDetailView eventId={id} /> : <ErrorsView />;
+  if (view === 'traces') return id ? <TraceDetailView traceId={id} spanId={new URLSearchParams(query).get('span') ?? undefined} /> : <TracesView />;
+  if (view === 'logs') return <LogsView query={query} />;
+  if (view === 'instances') return <ControlCenterView />;
+  return (
+    <div className="view padded">
+      <h1>Not found</h1>
+      <p>
+        There is no view at {path}. <Link to="/errors">Go to Errors</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+// A virtualised, keyboard-navigable list: only the visible rows are in the
+// DOM, so 10,000 logs scroll like 10. Arrow keys / j k move, Home / End
+// jump, Enter opens. With `followEnd` it sticks to the newest row unless the
+// user scrolls away.
+
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+
+export interface VirtualListProps<T> {
+  items: readonly T[];
+  label: string;
+  rowHeight: number;
+  /** Rows may be taller than rowHeight (measured after render). */
+  variableHeight?: boolean;
+  getKey(item: T): string;
+  renderRow(item: T, index: number): ReactNode;
+  onOpen?(item: T, index: number): void;
+  /** Key of the row to mark as selected. */
+  selectedKey?: string;
+  followEnd?: boolean;
+  onFollowChange?(following: boolean): void;
+  /** Incremented by the parent to jump to the end and follow again. */
+  jumpToEnd?: number;
+  className?: string;
+  empty?: ReactNode;
+}
+
+export function VirtualList<T>(p: VirtualListProps<T>) {
+  const parentRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(-1);
+  const followRef = useRef(p.followEnd ?? false);
+  const id = useId();
+  const v = useVirtualizer({
+    count: p.items.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => p.rowHeight,
+    overscan: 10,
+    getItemKey: (i) => {
+      const item = p.items[i];
+      return item === undefined ? i : p.getKey(item);
+    },
+  });
+
+  const { onFollowChange } = p;
+  const setFollowing = (f: boolean) => {
+    if (followRef.current === f) return;
+    followRef.current = f;
+    onFollowChange?.(f);
+  };
+
+  // New rows: stay at the end while following.
+  useLayoutEffect(() => {
+    if (p.followEnd && followRef.current && p.items.length > 0) v.scrollToIndex(p.items.length - 1, { align: 'end' });
+  }, [p.items.length, p.followEnd, v]);
+
+  useEffect(() => {
+    if (!p.jumpToEnd || p.items.length === 0) return;
+    followRef.current = true;
+    onFollowChange?.(true);
+    v.scrollToIndex(p.items.length - 1, { align: 'end' });
+    // Only on a new jump request.
+  }, [p.jumpToEnd]);
+
+  if (active >= p.items.length && active !== -1) setActive(p.items.length - 1);
+
+  const move = (to: number) => {
+    const n = Math.max(0, Math.min(p.items.length - 1, to));
+    setActive(n);
+    v.scrollToIndex(n, { align: 'auto' });
+    if (p.followEnd) setFollowing(n === p.items.length - 1);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (p.items.length === 0) return;
+    const page = Math.max(1, Math.floor((parentRef.current?.clientHeight ?? 400) / p.rowHeight) - 1);
+    const cur = active < 0 ? -1 : active;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(cur + 1),
+      j: () => move(cur + 1),
+      ArrowUp: () => move(cur < 0 ? 0 : cur - 1),
+      k: () => move(cur < 0 ? 0 : cur - 1),
+      Home: () => move(0),
+      End: () => move(p.items.length - 1),
+      PageDown: () => move(cur + page),
+      PageUp: () => move(cur - page),
+      Enter: () => {
+        const item = p.items[cur];
+        if (item !== undefined) p.onOpen?.(item, cur);
+      },
+    };
+    const act = keys[e.key];
+    if (act && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      act();
+    }
+  };
+
+  const onScroll = () => {
+    const el = parentRef.current;
+    if (!el || !p.followEnd) return;
+    setFollowing(el.scrollHeight - el.scrollTop - el.clientHeight < 8);
+  };
+
+  if (p.items.length === 0 && p.empty) return <div className="empty">{p.empty}</div>;
+
+  const activeItem = p.items[active];
+  return (
+    <div
+      ref={parentRef}
+      className={`vlist ${p.className ?? ''}`}
+      role="listbox"
+      aria-label={p.label}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onScroll={onScroll}
+      onFocus={() => {
+        if (active < 0 && p.items.length > 0) setActive(0);
+      }}
+      aria-activedescendant={activeItem !== undefined ? `${id}-${active}` : undefined}
+    >
+      <div style={{ height: v.getTotalSize(), position: 'relative', width: '100%' }}>
+        {v.getVirtualItems().map((row) => {
+          const item = p.items[row.index];
+          if (item === undefined) return null;
+          const key = p.getKey(item);
+          return (
+            <div
+              key={row.key}
+              id={`${id}-${row.index}`}
+              role="option"
+              aria-selected={key === p.selectedKey}
+              data-index={row.index}
+              ref={p.variableHeight ? v.measureElement : undefined}
+              className={`vrow${row.index === active ? ' active' : ''}${key === p.selectedKey ? ' selected' : ''}`}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                width: '100%',
+                transform: `translateY(${row.start}px)`,
+                height: p.variableHeight ? undefined : p.rowHeight,
+              }}
+              onClick={() => {
+                setActive(row.index);
+                p.onOpen?.(item, row.index);
+              }}
+            >
+              {p.renderRow(item, row.index)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// Small shared pieces: ANSI text, level badges, key/value tables, search boxes.
+
+import { memo, type CSSProperties, type ReactNode } from 'react';
+import { parseAnsi, type AnsiStyle } from '../lib/ansi';
+import { displayValue } from '../lib/format';
+
+function ansiProps(s: AnsiStyle): { className: string; style: CSSProperties } {
+  const cls: string[] = [];
+  const style: CSSProperties = {};
+  if (typeof s.fg === 'number') cls.push(`ansi-fg-${s.fg}`);
+  else if (s.fg) style.color = s.fg;
+  if (typeof s.bg === 'number') cls.push(`ansi-bg-${s.bg}`);
+  else if (s.bg) style.backgroundColor = s.bg;
+  if (s.bold) cls.push('ansi-bold');
+  if (s.dim) cls.push('ansi-dim');
+  if (s.italic) cls.push('ansi-italic');
+  if (s.underline) cls.push('ansi-underline');
+  return { className: cls.join(' '), style };
+}
+
+/** Text with ANSI colour codes rendered as colour; the text itself is never parsed as HTML. */
+export const AnsiText = memo(function AnsiText({ text }: { text: string }) {
+  if (!text.includes('\u001b')) return <>{text}</>;
+  return (
+    <>
+      {parseAnsi(text).map((seg, i) => {
+        const { className, style } = ansiProps(seg.style);
+        return className || Object.keys(style).length > 0 ? (
+          <span key={i} className={className} style={style}>
+            {seg.text}
+          </span>
+        ) : (
+          <span key={i}>{seg.text}</span>
+        );
+      })}
+    </>
+  );
+});
+
+export function LevelBadge({ level }: { level: string }) {
+  return <span className={`level level-${level}`}>{level}</span>;
+}
+
+export function KeyValueTable({ data, label }: { data: Record<string, unknown>; label: string }) {
+  const entries = Object.entries(data).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return null;
+  return (
+    <table className="kv" aria-label={label}>
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>
+              {v !== null && typeof v === 'object' ? <pre className="json">{JSON.stringify(v, null, 2)}</pre> : displayValue(v)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+  return (
+    <section className="section" aria-labelledby={id ? `${id}-h` : undefined}>
+      <h2 id={id ? `${id}-h` : undefined}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export function SearchBox(p: { value: string; onChange(v: string): void; label: string; placeholder?: string }) {
+  return (
+    <input
+      type="search"
+      className="search"
+      aria-label={p.label}
+      placeholder={p.placeholder ?? p.label}
+      value={p.value}
+      onChange={(e) => p.onChange(e.target.value)}
+    />
+  );
+}
+
+export function Select<T extends string>(p: { value: T; onChange: (v: T) => void; label: string; options: readonly { value: NoInfer<T>; label: string }[] }) {
+  return (
+    <label className="select">
+      <span className="visually-hidden">{p.label}</span>
+      <select aria-label={p.label} value={p.value} onChange={(e) => p.onChange(e.target.value as T)}>
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore, navigate, routeUrl } from './store';
+import { errorEnvelope } from './testdata';
+import { instanceFromSearch } from '../sidecar';
+import type { Instance } from '../types';
+
+const inst = (id: string, port: number, status?: Instance['status']): Instance => ({
+  instanceId: id,
+  port,
+  pid: 100,
+  command: 'npm run dev',
+  cwd: '/app',
+  startTime: '2026-01-01T00:00:00Z',
+  projectName: `p${port}`,
+  status,
+});
+
+describe('app store', () => {
+  it('switching instance drops the previous data and keeps the choice in the URL', () => {
+    const urls: string[] = [];
+    const store = createAppStore({ pushUrl: (u) => urls.push(u) });
+    store.getState().ingest([{ id: 'a', data: errorEnvelope({ eventId: 'a' }) }]);
+    expect(store.getState().data.errors).toHaveLength(1);
+    store.getState().switchInstance(54321);
+    expect(store.getState().data.errors).toHaveLength(0);
+    expect(store.getState().instancePort).toBe(54321);
+    expect(urls).toEqual(['/errors?instance=54321']);
+    navigate(store, '/traces/abc?span=1', (u) => urls.push(u));
+    expect(urls.at(-1)).toBe('/traces/abc?span=1&instance=54321');
+    store.getState().switchInstance(null);
+    expect(urls.at(-1)).toBe('/errors');
+  });
+
+  it('a fetched list replaces the instances; pings add or update them', () => {
+    const store = createAppStore();
+    store.getState().setInstances([inst('a', 1), inst('b', 2, 'unresponsive'), inst('c', 3, 'dead')]);
+    expect([...store.getState().instances.keys()]).toEqual(['a', 'b']);
+    store.getState().upsertInstance(inst('b', 2));
+    store.getState().upsertInstance(inst('d', 4));
+    expect(store.getState().instances.get('b')!.instance.status).toBe('healthy');
+    expect([...store.getState().instances.keys()]).toEqual(['a', 'b', 'd']);
+    store.getState().setTerminate('a', { error: 'refused' });
+    store.getState().setInstances([inst('a', 1), inst('d', 4)]);
+    expect([...store.getState().instances.keys()]).toEqual(['a', 'd']);
+    expect(store.getState().instances.get('a')!.error).toBe('refused');
+  });
+});
+
+describe('instance refresh', () => {
+  it('never has two fetches in flight', async () => {
+    let calls = 0;
+    let release: (list: Instance[]) => void = () => {};
+    const store = createAppStore({
+      fetchInstances: () => {
+        calls++;
+        return new Promise<Instance[]>((resolve) => (release = resolve));
+      },
+    });
+    const a = store.getState().refreshInstances();
+    const b = store.getState().refreshInstances();
+    expect(calls).toBe(1);
+    release([inst('x', 9)]);
+    await Promise.all([a, b]);
+    expect([...store.getState().instances.keys()]).toEqual(['x']);
+    const c = store.getState().refreshInstances();
+    expect(calls).toBe(2);
+    release([]);
+    await c;
+    expect(store.getState().instances.size).toBe(0);
+  });
+
+  it('keeps the list and reports the error when a fetch fails', async () => {
+    const store = createAppStore({ fetchInstances: () => Promise.reject(new Error('GET /api/instances: 500')) });
+    store.getState().setInstances([inst('x', 9)]);
+    await store.getState().refreshInstances();
+    expect(store.getState().instancesError).toBe('GET /api/instances: 500');
+    expect(store.getState().instances.size).toBe(1);
+  });
+});
+
+describe('instance URLs', () => {
+  it('reads ?instance=<port>, ignoring the page own port and invalid values', () => {
+    expect(instanceFromSearch('?instance=54321', 8969)).toBe(54321);
+    expect(instanceFromSearch('?instance=8969', 8969)).toBeNull();
+    expect(instanceFromSearch('?instance=99999', 8969)).toBeNull();
+    expect(instanceFromSearch('?instance=1;rm', 8969)).toBeNull();
+    expect(instanceFromSearch('', 8969)).toBeNull();
+    expect(routeUrl('/logs', 'instance=1&q=x', null)).toBe('/logs?q=x');
+  });
+});

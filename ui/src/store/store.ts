@@ -1,0 +1,181 @@
+// The one application store: event data, the connection, the instance being
+// viewed, the Control Center's instances, and the route.
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { CurrentInfo, Instance } from '../types';
+import { applyBatch, emptyData, MAX_ENVELOPES, type DataState, type IncomingEnvelope } from './data';
+
+export type Connection = 'connecting' | 'open' | 'reconnecting';
+
+export interface InstanceView {
+  instance: Instance;
+  /** The error the last terminate of this instance returned. */
+  error?: string;
+  terminating?: boolean;
+}
+
+export interface AppState {
+  data: DataState;
+  connection: Connection;
+  /** Port of the sidecar this tab views; null = the page's own sidecar. */
+  instancePort: number | null;
+  /** What the viewed sidecar says about itself (GET /api/instances/current). */
+  current: CurrentInfo | null;
+  /** The viewed instance stopped answering. */
+  lost: boolean;
+  instances: Map<string, InstanceView>;
+  instancesLoaded: boolean;
+  instancesError: string | null;
+  path: string;
+  query: string;
+
+  ingest(batch: IncomingEnvelope[]): void;
+  clearData(): void;
+  setConnection(c: Connection): void;
+  setCurrent(c: CurrentInfo | null): void;
+  setLost(lost: boolean): void;
+  setInstances(list: Instance[]): void;
+  setInstancesError(err: string): void;
+  /** Refetches the instances; a call while one is in flight joins it instead of starting another. */
+  refreshInstances(): Promise<void>;
+  upsertInstance(i: Instance): void;
+  removeInstance(id: string): void;
+  setTerminate(id: string, v: { error?: string; terminating?: boolean }): void;
+  /** Views another instance (null = home): the data of the previous one is dropped. */
+  switchInstance(port: number | null): void;
+  /** Sets the route from the browser's location (start-up and back/forward). */
+  syncRoute(path: string, query: string, instancePort: number | null): void;
+}
+
+export interface StoreOptions {
+  limit?: number;
+  now?: () => number;
+  /** Pushes a URL to the history (the browser's in the app; a recorder in tests). */
+  pushUrl?: (url: string) => void;
+  path?: string;
+  query?: string;
+  instancePort?: number | null;
+  fetchInstances?: () => Promise<Instance[]>;
+}
+
+/** The URL of a route, keeping the viewed instance in `?instance=`. */
+export function routeUrl(path: string, query: string, instancePort: number | null): string {
+  const params = new URLSearchParams(query);
+  params.delete('instance');
+  if (instancePort !== null) params.set('instance', String(instancePort));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
+  const limit = opts.limit ?? MAX_ENVELOPES;
+  const now = opts.now ?? Date.now;
+  const pushUrl = opts.pushUrl ?? (() => {});
+  const fetchList = opts.fetchInstances ?? (() => Promise.resolve([]));
+  let inFlight: Promise<void> | null = null;
+  return createStore<AppState>()((set, get) => ({
+    data: emptyData(),
+    connection: 'connecting',
+    instancePort: opts.instancePort ?? null,
+    current: null,
+    lost: false,
+    instances: new Map(),
+    instancesLoaded: false,
+    instancesError: null,
+    path: opts.path ?? '/errors',
+    query: opts.query ?? '',
+
+    ingest(batch) {
+      const data = applyBatch(get().data, batch, now(), limit);
+      if (data !== get().data) set({ data });
+    },
+    clearData() {
+      set({ data: emptyData() });
+    },
+    setConnection(connection) {
+      if (get().connection !== connection) set({ connection });
+    },
+    setCurrent(current) {
+      set({ current });
+    },
+    setLost(lost) {
+      if (get().lost !== lost) set({ lost });
+    },
+    setInstances(list) {
+      // The list is authoritative: what it lacks is gone. Errors of a pending
+      // terminate are kept on the cards that remain.
+      const prev = get().instances;
+      const instances = new Map<string, InstanceView>();
+      for (const i of list) {
+        if (i.status === 'dead') continue;
+        const old = prev.get(i.instanceId);
+        instances.set(i.instanceId, { ...old, instance: i });
+      }
+      set({ instances, instancesLoaded: true, instancesError: null });
+    },
+    setInstancesError(instancesError) {
+      set({ instancesError, instancesLoaded: true });
+    },
+    refreshInstances() {
+      inFlight ??= fetchList()
+        .then(
+          (list) => get().setInstances(list),
+          (e: unknown) => get().setInstancesError(e instanceof Error ? e.message : String(e)),
+        )
+        .finally(() => {
+          inFlight = null;
+        });
+      return inFlight;
+    },
+    upsertInstance(i) {
+      if (!i.instanceId) return;
+      const instances = new Map(get().instances);
+      if (i.status === 'dead') {
+        instances.delete(i.instanceId);
+      } else {
+        const old = instances.get(i.instanceId);
+        // A ping comes from a live sidecar: it is healthy unless it says otherwise.
+        instances.set(i.instanceId, { ...old, instance: { ...old?.instance, ...i, status: i.status ?? 'healthy' } });
+      }
+      set({ instances });
+    },
+    removeInstance(id) {
+      const instances = new Map(get().instances);
+      instances.delete(id);
+      set({ instances });
+    },
+    setTerminate(id, v) {
+      const old = get().instances.get(id);
+      if (!old) return;
+      const instances = new Map(get().instances);
+      instances.set(id, { instance: old.instance, ...v });
+      set({ instances });
+    },
+    switchInstance(port) {
+      if (port === get().instancePort) return;
+      set({ instancePort: port, data: emptyData(), connection: 'connecting', current: null, lost: false, path: '/errors', query: '' });
+      pushUrl(routeUrl('/errors', '', port));
+    },
+    syncRoute(path, query, instancePort) {
+      const s = get();
+      if (instancePort !== s.instancePort) {
+        set({ instancePort, data: emptyData(), connection: 'connecting', current: null, lost: false });
+      }
+      if (path !== s.path || query !== s.query) set({ path, query });
+    },
+  }));
+}
+
+/** Navigates within the app, keeping the viewed instance. */
+export function navigate(store: StoreApi<AppState>, to: string, pushUrl: (url: string) => void): void {
+  const [path = '/', query = ''] = to.split('?');
+  const s = store.getState();
+  if (path === s.path && query === s.query) return;
+  store.setState({ path, query });
+  pushUrl(routeUrl(path, query, s.instancePort));
+}
+
+export function useApp<T>(store: StoreApi<AppState>, selector: (s: AppState) => T): T {
+  return useStore(store, selector);
+}

@@ -1,0 +1,379 @@
+// One error: the exception chain with its frames, breadcrumbs, tags,
+// contexts, request, SDK and attachments.
+
+import { useMemo, useState } from 'react';
+import { Link, useAppState } from '../context';
+import { groupErrors } from '../store/groups';
+import { eventMessage, exceptionValues, obj, stackFrames, str } from '../store/ingest';
+import { formatBytes, formatDateTime, displayValue } from '../lib/format';
+import { envelopeUrl, sidecarBase } from '../sidecar';
+import { KeyValueTable, LevelBadge, Section } from '../components/common';
+import type { Attachment, ErrorEvent, ExceptionValue, Frame, Json, JsonObject } from '../types';
+
+export function ErrorDetailView({ eventId }: { eventId: string }) {
+  const event = useAppState((s) => s.data.errorsById.get(eventId));
+  const errors = useAppState((s) => s.data.errors);
+  const hasTrace = useAppState((s) => (event?.traceId ? s.data.traces.has(event.traceId) : false));
+  const group = useMemo(() => (event ? groupErrors(errors).find((g) => g.key === event.groupKey) : undefined), [errors, event]);
+  if (!event) {
+    return (
+      <div className="view padded">
+        <p>
+          <Link to="/errors">← Errors</Link>
+        </p>
+        <p role="status">Event {eventId} is not in the sidecar's buffer (yet). It shows up here as soon as it arrives.</p>
+      </div>
+    );
+  }
+  const p = event.payload;
+  return (
+    <div className="view padded detail" data-testid="error-detail">
+      <p>
+        <Link to="/errors">← Errors</Link>
+      </p>
+      <h1 className="error-heading">
+        {event.type && <span>{event.type}</span>}
+        {event.type && event.value ? ': ' : ''}
+        <span className="error-value">{event.value}</span>
+      </h1>
+      <div className="meta">
+        <LevelBadge level={event.level} />
+        <span>{formatDateTime(event.timestamp)}</span>
+        {event.platform && <span>{event.platform}</span>}
+        {event.sdk && <span>{event.sdk}</span>}
+        {event.transaction && <span>transaction: {event.transaction}</span>}
+        {str(p.environment) && <span>env: {str(p.environment)}</span>}
+        {str(p.release) && <span>release: {str(p.release)}</span>}
+        <span className="mono small">event {event.eventId}</span>
+        {event.traceId &&
+          (hasTrace ? <Link to={`/traces/${event.traceId}`}>trace {event.traceId.slice(0, 8)}…</Link> : <span className="mono small">trace {event.traceId}</span>)}
+      </div>
+      {group && group.count > 1 && (
+        <Section title={`Occurrences (${group.count})`}>
+          <ul className="inline-list">
+            {group.events.slice(0, 30).map((e) => (
+              <li key={e.eventId}>
+                {e.eventId === event.eventId ? <strong>{formatDateTime(e.timestamp)}</strong> : <Link to={`/errors/${e.eventId}`}>{formatDateTime(e.timestamp)}</Link>}
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+      <Exceptions event={event} />
+      {exceptionValues(p).length > 0 && eventMessage(p) && (
+        <Section title="Message">
+          <pre className="message">{eventMessage(p)}</pre>
+        </Section>
+      )}
+      <Breadcrumbs payload={p} />
+      <Request payload={p} />
+      <Tags payload={p} />
+      <Contexts payload={p} />
+      {Object.keys(obj(p.user)).length > 0 && (
+        <Section title="User">
+          <KeyValueTable data={obj(p.user)} label="User" />
+        </Section>
+      )}
+      {Object.keys(obj(p.extra)).length > 0 && (
+        <Section title="Additional data">
+          <KeyValueTable data={obj(p.extra)} label="Additional data" />
+        </Section>
+      )}
+      <Sdk payload={p} />
+      <Attachments event={event} />
+    </div>
+  );
+}
+
+function Exceptions({ event }: { event: ErrorEvent }) {
+  const values = exceptionValues(event.payload);
+  if (values.length === 0) {
+    const frames = stackFrames(event.payload, undefined);
+    return frames.length > 0 ? (
+      <Section title="Stack trace">
+        <Frames frames={frames} />
+      </Section>
+    ) : null;
+  }
+  // Sentry lists the chain oldest first; the one raised last leads.
+  const chain = [...values].reverse();
+  return (
+    <Section title={chain.length > 1 ? `Exceptions (${chain.length}, most recent first)` : 'Exception'}>
+      {chain.map((ex, i) => (
+        <ExceptionBlock key={i} ex={ex} payload={event.payload} cause={i > 0} />
+      ))}
+    </Section>
+  );
+}
+
+function ExceptionBlock({ ex, payload, cause }: { ex: ExceptionValue; payload: JsonObject; cause: boolean }) {
+  const mech = obj(ex.mechanism as Json);
+  const frames = stackFrames(payload, ex);
+  return (
+    <div className="exception" data-testid="exception">
+      <h3>
+        {cause && <span className="muted">caused by </span>}
+        <span className="exc-type">{ex.type || 'Error'}</span>
+        {ex.value ? `: ${ex.value}` : ''}
+      </h3>
+      {str(mech.type) && (
+        <p className="muted small">
+          mechanism: {str(mech.type)}
+          {mech.handled === false ? ' · unhandled' : mech.handled === true ? ' · handled' : ''}
+        </p>
+      )}
+      {frames.length > 0 ? <Frames frames={frames} /> : <p className="muted">No stack trace was sent.</p>}
+    </div>
+  );
+}
+
+type FrameBlock = { kind: 'app'; frame: Frame; index: number } | { kind: 'lib'; frames: { frame: Frame; index: number }[] };
+
+/** Frames, most recent call first, with runs of library frames folded. */
+function Frames({ frames }: { frames: Frame[] }) {
+  const blocks = useMemo(() => {
+    const out: FrameBlock[] = [];
+    const ordered = [...frames].reverse();
+    const anyInApp = ordered.some((f) => f.in_app === true);
+    ordered.forEach((frame, index) => {
+      // Without any in-app frame, show them all rather than fold everything.
+      if (frame.in_app === true || !anyInApp) {
+        out.push({ kind: 'app', frame, index });
+        return;
+      }
+      const last = out.at(-1);
+      if (last?.kind === 'lib') last.frames.push({ frame, index });
+      else out.push({ kind: 'lib', frames: [{ frame, index }] });
+    });
+    return out;
+  }, [frames]);
+  const firstApp = blocks.find((b) => b.kind === 'app');
+  return (
+    <ol className="frames" aria-label="Stack frames">
+      {blocks.map((b, i) =>
+        b.kind === 'app' ? (
+          <FrameRow key={i} frame={b.frame} inApp={b.frame.in_app === true} initiallyOpen={b === firstApp} />
+        ) : (
+          <LibraryFrames key={i} frames={b.frames.map((f) => f.frame)} />
+        ),
+      )}
+    </ol>
+  );
+}
+
+function LibraryFrames({ frames }: { frames: Frame[] }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="lib-frames">
+      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'Hide' : 'Show'} {frames.length} library frame{frames.length === 1 ? '' : 's'}
+      </button>
+      {open && (
+        <ol className="frames">
+          {frames.map((f, i) => (
+            <FrameRow key={i} frame={f} inApp={false} initiallyOpen={false} />
+          ))}
+        </ol>
+      )}
+    </li>
+  );
+}
+
+function FrameRow({ frame, inApp, initiallyOpen }: { frame: Frame; inApp: boolean; initiallyOpen: boolean }) {
+  const hasDetail = Boolean(frame.context_line) || Object.keys(frame.vars ?? {}).length > 0;
+  const [open, setOpen] = useState(initiallyOpen && hasDetail);
+  const file = frame.filename || frame.abs_path || frame.module || '<unknown>';
+  const loc = frame.lineno !== undefined ? `:${frame.lineno}${frame.colno !== undefined ? `:${frame.colno}` : ''}` : '';
+  const title = (
+    <>
+      <span className="frame-fn">{frame.function || '<anonymous>'}</span>
+      <span className="frame-file">
+        {' '}
+        {file}
+        {loc}
+      </span>
+      {inApp && <span className="badge in-app-badge">in app</span>}
+    </>
+  );
+  return (
+    <li className={`frame${inApp ? ' in-app' : ''}`} data-testid="frame">
+      {hasDetail ? (
+        <button type="button" className="frame-head" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {title}
+        </button>
+      ) : (
+        <div className="frame-head">{title}</div>
+      )}
+      {open && (
+        <div className="frame-body">
+          {frame.context_line !== undefined && <ContextLines frame={frame} />}
+          {frame.vars && Object.keys(frame.vars).length > 0 && <KeyValueTable data={frame.vars} label="Local variables" />}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function ContextLines({ frame }: { frame: Frame }) {
+  const pre = frame.pre_context ?? [];
+  const post = frame.post_context ?? [];
+  const line = frame.lineno ?? pre.length + 1;
+  const rows = [
+    ...pre.map((t, i) => ({ n: line - pre.length + i, t, cur: false })),
+    { n: line, t: frame.context_line ?? '', cur: true },
+    ...post.map((t, i) => ({ n: line + 1 + i, t, cur: false })),
+  ];
+  return (
+    <pre className="context" aria-label="Source context">
+      {rows.map((r) => (
+        <div key={r.n} className={r.cur ? 'context-line current' : 'context-line'}>
+          <span className="lineno">{r.n}</span>
+          {r.t}
+        </div>
+      ))}
+    </pre>
+  );
+}
+
+function Breadcrumbs({ payload }: { payload: JsonObject }) {
+  const raw = payload.breadcrumbs;
+  const list = (Array.isArray(raw) ? raw : Array.isArray(obj(raw).values) ? (obj(raw).values as Json[]) : []).map(obj);
+  if (list.length === 0) return null;
+  return (
+    <Section title={`Breadcrumbs (${list.length})`}>
+      <table className="table" aria-label="Breadcrumbs">
+        <thead>
+          <tr>
+            <th>Time</th>
+            <th>Category</th>
+            <th>Level</th>
+            <th>Message / data</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((b, i) => {
+            const ts = typeof b.timestamp === 'number' ? b.timestamp * 1000 : Date.parse(str(b.timestamp));
+            return (
+              <tr key={i}>
+                <td className="mono small nowrap">{Number.isNaN(ts) ? '' : formatDateTime(ts)}</td>
+                <td>{str(b.category) || str(b.type)}</td>
+                <td>{str(b.level)}</td>
+                <td className="break">
+                  {str(b.message)}
+                  {b.data ? <span className="muted small"> {JSON.stringify(b.data)}</span> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Section>
+  );
+}
+
+function Request({ payload }: { payload: JsonObject }) {
+  const r = obj(payload.request);
+  if (Object.keys(r).length === 0) return null;
+  const { method, url, ...rest } = r;
+  return (
+    <Section title="Request">
+      <p className="mono">
+        {str(method)} {str(url)}
+      </p>
+      <KeyValueTable data={rest} label="Request" />
+    </Section>
+  );
+}
+
+function Tags({ payload }: { payload: JsonObject }) {
+  const t = payload.tags;
+  const entries: [string, string][] = Array.isArray(t)
+    ? t.filter(Array.isArray).map((x) => [displayValue(x[0]), displayValue(x[1])])
+    : Object.entries(obj(t)).map(([k, v]) => [k, displayValue(v)]);
+  if (entries.length === 0) return null;
+  return (
+    <Section title="Tags">
+      <ul className="tags" aria-label="Tags">
+        {entries.map(([k, v]) => (
+          <li key={k} className="tag">
+            <span className="tag-key">{k}</span>
+            <span className="tag-value">{v}</span>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function Contexts({ payload }: { payload: JsonObject }) {
+  const c = obj(payload.contexts);
+  const names = Object.keys(c);
+  if (names.length === 0) return null;
+  return (
+    <Section title="Contexts">
+      <div className="contexts">
+        {names.map((name) => (
+          <div key={name} className="context-card">
+            <h3>{name}</h3>
+            <KeyValueTable data={obj(c[name])} label={`Context ${name}`} />
+          </div>
+        ))}
+      </div>
+    </Section>
+  );
+}
+
+function Sdk({ payload }: { payload: JsonObject }) {
+  const sdk = obj(payload.sdk);
+  if (Object.keys(sdk).length === 0) return null;
+  const { integrations, packages, ...rest } = sdk;
+  return (
+    <Section title="SDK">
+      <KeyValueTable data={rest} label="SDK" />
+      {Array.isArray(integrations) && integrations.length > 0 && (
+        <p className="small">
+          <span className="muted">Integrations: </span>
+          {integrations.map(displayValue).join(', ')}
+        </p>
+      )}
+      {Array.isArray(packages) && packages.length > 0 && (
+        <p className="small">
+          <span className="muted">Packages: </span>
+          {packages
+            .map(obj)
+            .map((x) => `${str(x.name)}@${str(x.version)}`)
+            .join(', ')}
+        </p>
+      )}
+    </Section>
+  );
+}
+
+function Attachments({ event }: { event: ErrorEvent }) {
+  const instancePort = useAppState((s) => s.instancePort);
+  if (event.attachments.length === 0) return null;
+  const href = envelopeUrl(sidecarBase(instancePort), event.envelopeId);
+  return (
+    <Section title={`Attachments (${event.attachments.length})`}>
+      {event.attachments.map((a, i) => (
+        <AttachmentView key={i} a={a} href={href} />
+      ))}
+    </Section>
+  );
+}
+
+function AttachmentView({ a, href }: { a: Attachment; href: string }) {
+  const isImage = a.contentType.startsWith('image/') && !a.isText;
+  return (
+    <figure className="attachment" data-testid="attachment">
+      <figcaption>
+        <strong>{a.filename}</strong> <span className="muted small">{a.contentType} · {formatBytes(a.size)}</span>{' '}
+        <a href={href} download={`envelope-${a.filename}.txt`}>
+          Download envelope
+        </a>
+      </figcaption>
+      {isImage && a.data && <img src={`data:${a.contentType};base64,${a.data}`} alt={a.filename} className="attachment-image" />}
+      {a.isText && <pre className="attachment-text">{a.data.length > 100_000 ? `${a.data.slice(0, 100_000)}\n… (truncated)` : a.data}</pre>}
+    </figure>
+  );
+}

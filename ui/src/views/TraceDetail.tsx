@@ -1,0 +1,246 @@
+// One trace: the waterfall of all its spans (across every envelope with this
+// trace id; later spans join live), a span detail panel, and the errors and
+// logs with the same trace id.
+
+import { useMemo, useState } from 'react';
+import { Link, useAppState, useNavigate } from '../context';
+import { formatClock, formatDateTime, formatDuration } from '../lib/format';
+import { AnsiText, KeyValueTable, LevelBadge, Section } from '../components/common';
+import { VirtualList } from '../components/VirtualList';
+import { isOk } from './Traces';
+import type { ErrorEvent, LogRecord, Span, Trace } from '../types';
+
+export interface WaterfallRow {
+  span: Span;
+  depth: number;
+  children: number;
+}
+
+/** Depth-first rows of the span tree; spans whose parent is unknown are roots. Collapsed subtrees are skipped. */
+export function waterfallRows(spans: readonly Span[], collapsed: ReadonlySet<string>): WaterfallRow[] {
+  const ids = new Set(spans.map((s) => s.spanId));
+  const children = new Map<string, Span[]>();
+  const roots: Span[] = [];
+  for (const s of spans) {
+    if (s.parentSpanId && ids.has(s.parentSpanId) && s.parentSpanId !== s.spanId) {
+      const list = children.get(s.parentSpanId);
+      if (list) list.push(s);
+      else children.set(s.parentSpanId, [s]);
+    } else roots.push(s);
+  }
+  const out: WaterfallRow[] = [];
+  const seen = new Set<string>();
+  const walk = (s: Span, depth: number) => {
+    if (seen.has(s.spanId)) return; // a parent cycle in bad data
+    seen.add(s.spanId);
+    const kids = children.get(s.spanId) ?? [];
+    out.push({ span: s, depth, children: kids.length });
+    if (!collapsed.has(s.spanId)) for (const k of kids) walk(k, depth + 1);
+  };
+  // Spans are sorted by start, so children lists and roots are too.
+  for (const r of roots) walk(r, 0);
+  return out;
+}
+
+export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?: string }) {
+  const trace = useAppState((s) => s.data.traces.get(traceId));
+  const allErrors = useAppState((s) => s.data.errors);
+  const allLogs = useAppState((s) => s.data.logs);
+  const errors = useMemo(() => allErrors.filter((e) => e.traceId === traceId), [allErrors, traceId]);
+  const logs = useMemo(() => allLogs.filter((l) => l.traceId === traceId), [allLogs, traceId]);
+  if (!trace) {
+    return (
+      <div className="view padded">
+        <p>
+          <Link to="/traces">← Traces</Link>
+        </p>
+        <p role="status">Trace {traceId} is not in the sidecar's buffer (yet). It shows up here as soon as its spans arrive.</p>
+      </div>
+    );
+  }
+  const selected = spanId ? trace.spans.find((s) => s.spanId === spanId) : undefined;
+  return (
+    <div className="view trace-detail" data-testid="trace-detail">
+      <div className="padded trace-head">
+        <p>
+          <Link to="/traces">← Traces</Link>
+        </p>
+        <h1>{trace.name}</h1>
+        <div className="meta">
+          <span className={isOk(trace.status) ? 'status-ok' : 'status-bad'}>{trace.status}</span>
+          <span>{trace.op}</span>
+          <span>{formatDuration((trace.end - trace.start) * 1000)}</span>
+          <span>{trace.spans.length} spans</span>
+          <span>{formatDateTime(trace.start * 1000)}</span>
+          <span className="mono small">trace {trace.traceId}</span>
+        </div>
+      </div>
+      <div className="trace-body">
+        <Waterfall trace={trace} selectedId={spanId} errors={errors} />
+        {selected && <SpanPanel span={selected} trace={trace} />}
+      </div>
+      <div className="padded">
+        <LinkedErrors errors={errors} />
+        <LinkedLogs logs={logs} traceId={traceId} />
+      </div>
+    </div>
+  );
+}
+
+function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: string; errors: ErrorEvent[] }) {
+  const nav = useNavigate();
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const rows = useMemo(() => waterfallRows(trace.spans, collapsed), [trace.spans, collapsed]);
+  const errorSpans = useMemo(() => new Set(errors.map((e) => e.spanId).filter(Boolean)), [errors]);
+  const total = Math.max(trace.end - trace.start, 1e-6);
+  const toggle = (id: string) => {
+    const next = new Set(collapsed);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setCollapsed(next);
+  };
+  return (
+    <div className="waterfall" aria-label="Span waterfall">
+      <div className="wf-row wf-head" aria-hidden="true">
+        <span>Span</span>
+        <span className="wf-ticks">
+          {[0, 0.25, 0.5, 0.75, 1].map((f) => (
+            <span key={f} style={{ left: `${f * 100}%` }}>
+              {formatDuration(total * f * 1000)}
+            </span>
+          ))}
+        </span>
+      </div>
+      <VirtualList<WaterfallRow>
+        items={rows}
+        label="Spans"
+        rowHeight={30}
+        getKey={(r) => r.span.spanId}
+        selectedKey={selectedId}
+        onOpen={(r) => nav(`/traces/${trace.traceId}?span=${r.span.spanId}`)}
+        renderRow={(r) => {
+          const s = r.span;
+          const left = ((s.start - trace.start) / total) * 100;
+          const width = Math.max(((s.end - s.start) / total) * 100, 0.2);
+          return (
+            <div className="wf-row" data-testid="span-row">
+              <span className="wf-label" style={{ paddingLeft: r.depth * 14 }}>
+                {r.children > 0 ? (
+                  <button
+                    type="button"
+                    className="wf-toggle"
+                    aria-label={collapsed.has(s.spanId) ? `Expand ${r.children} child spans` : `Collapse ${r.children} child spans`}
+                    aria-expanded={!collapsed.has(s.spanId)}
+                    tabIndex={-1}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      toggle(s.spanId);
+                    }}
+                  >
+                    {collapsed.has(s.spanId) ? '▸' : '▾'}
+                  </button>
+                ) : (
+                  <span className="wf-toggle-space" />
+                )}
+                <span className="wf-op">{s.op || 'span'}</span>
+                <span className="ellipsis">{s.description}</span>
+                {errorSpans.has(s.spanId) && <span className="badge badge-error">error</span>}
+              </span>
+              <span className="wf-track">
+                <span
+                  className={`wf-bar${s.transaction ? ' wf-bar-tx' : ''}${isOk(s.status ?? '') ? '' : ' wf-bar-bad'}`}
+                  style={{ left: `${left}%`, width: `${width}%` }}
+                />
+                <span className="wf-dur" style={{ left: `min(${left + width}%, calc(100% - 5em))` }}>
+                  {formatDuration((s.end - s.start) * 1000)}
+                </span>
+              </span>
+            </div>
+          );
+        }}
+      />
+    </div>
+  );
+}
+
+function SpanPanel({ span, trace }: { span: Span; trace: Trace }) {
+  return (
+    <aside className="span-panel" aria-label="Span details" data-testid="span-panel">
+      <div className="span-panel-head">
+        <h2>
+          {span.op || 'span'} <span className="muted">{span.description}</span>
+        </h2>
+        <Link to={`/traces/${trace.traceId}`} aria-label="Close span details">
+          ✕
+        </Link>
+      </div>
+      <KeyValueTable
+        label="Span"
+        data={{
+          'span id': span.spanId,
+          'parent span id': span.parentSpanId,
+          transaction: span.transaction,
+          status: span.status,
+          start: formatClock(span.start * 1000),
+          'offset from trace start': formatDuration((span.start - trace.start) * 1000),
+          duration: formatDuration((span.end - span.start) * 1000),
+        }}
+      />
+      {Object.keys(span.tags).length > 0 && (
+        <>
+          <h3>Tags</h3>
+          <KeyValueTable data={span.tags} label="Span tags" />
+        </>
+      )}
+      {Object.keys(span.data).length > 0 && (
+        <>
+          <h3>Data</h3>
+          <KeyValueTable data={span.data} label="Span data" />
+        </>
+      )}
+    </aside>
+  );
+}
+
+function LinkedErrors({ errors }: { errors: ErrorEvent[] }) {
+  if (errors.length === 0) return null;
+  return (
+    <Section title={`Errors in this trace (${errors.length})`}>
+      <ul className="plain-list">
+        {errors.map((e) => (
+          <li key={e.eventId}>
+            <LevelBadge level={e.level} />{' '}
+            <Link to={`/errors/${e.eventId}`}>
+              {e.type ? `${e.type}: ` : ''}
+              {e.value}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function LinkedLogs({ logs, traceId }: { logs: LogRecord[]; traceId: string }) {
+  if (logs.length === 0) return null;
+  return (
+    <Section title={`Logs in this trace (${logs.length})`}>
+      <table className="table" aria-label="Logs in this trace">
+        <tbody>
+          {logs.slice(0, 200).map((l) => (
+            <tr key={l.id}>
+              <td className="mono small nowrap">{formatClock(l.timestamp)}</td>
+              <td>
+                <LevelBadge level={l.level} />
+              </td>
+              <td className="log-body">
+                <AnsiText text={l.body} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Link to={`/logs?trace=${traceId}`}>Show in Logs</Link>
+    </Section>
+  );
+}
