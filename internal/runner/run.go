@@ -122,9 +122,9 @@ type run struct {
 }
 
 func (r *run) startSidecar() error {
-	reg, err := registry.Open(registry.DirFromEnv(r.o.Getenv), registry.WithLogger(r.o.Logger))
-	if err != nil {
-		fmt.Fprintf(r.o.Stderr, "spotlight: warning: this instance will not appear in the Control Center: %v\n", err)
+	reg, regErr := registry.Open(registry.DirFromEnv(r.o.Getenv), registry.WithLogger(r.o.Logger))
+	if regErr != nil {
+		fmt.Fprintf(r.o.Stderr, "spotlight: warning: this instance will not appear in the Control Center: %v\n", regErr)
 	}
 	r.reg = reg
 	var port func() int
@@ -135,12 +135,13 @@ func (r *run) startSidecar() error {
 		InstanceID: r.id,
 		UI:         webui.Handler(),
 		Instances: controlcenter.NewHandler(controlcenter.Options{
-			Registry: reg,
-			Buffer:   r.buf,
-			Self:     r.self.Load,
-			Port:     func() int { return port() },
-			PID:      os.Getpid(),
-			Logger:   r.o.Logger,
+			Registry:      reg,
+			RegistryError: regErr,
+			Buffer:        r.buf,
+			Self:          r.self.Load,
+			Port:          func() int { return port() },
+			PID:           os.Getpid(),
+			Logger:        r.o.Logger,
 		}),
 	})
 	if err != nil {

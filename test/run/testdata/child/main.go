@@ -10,8 +10,10 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -32,12 +34,12 @@ func main() {
 		code, _ := strconv.Atoi(args[1])
 		os.Exit(code)
 	case "wait": // wait <pidfile>: start a grandchild, record both pids, block
-		gc := exec.Command(os.Args[0], "sleep")
-		if err := gc.Start(); err != nil {
-			fail(err)
-		}
-		writeAtomic(args[0], fmt.Sprintf("%d %d\n", os.Getpid(), gc.Process.Pid))
+		startGrandchild(args[0])
 		fmt.Println("ready")
+		select {}
+	case "stubborn": // stubborn <pidfile>: like wait, ignoring the signals spotlight forwards
+		signal.Ignore(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+		startGrandchild(args[0])
 		select {}
 	case "sleep":
 		select {}
@@ -81,6 +83,16 @@ func initSentry() {
 	if err := sentry.Init(sentry.ClientOptions{Dsn: "http://spotlight@" + u.Host + "/0"}); err != nil {
 		fail(err)
 	}
+}
+
+// startGrandchild starts "child sleep" (in this process's group) and writes
+// "<pid> <grandchild pid>" to pidfile.
+func startGrandchild(pidfile string) {
+	gc := exec.Command(os.Args[0], "sleep")
+	if err := gc.Start(); err != nil {
+		fail(err)
+	}
+	writeAtomic(pidfile, fmt.Sprintf("%d %d\n", os.Getpid(), gc.Process.Pid))
 }
 
 // waitFor polls for path: the test creates it when the child may go on.

@@ -1,0 +1,611 @@
+// Package run tests `spotlight run` as a developer uses it: the real binary
+// supervising a real child (testdata/child), real signals, the real registry
+// directory layout and a real sentry-go client.
+package run
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shirou/gopsutil/v4/process"
+
+	"github.com/spotlight-dev/spotlight/internal/proc"
+	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+// Paths of the binaries TestMain builds.
+var bins struct{ spotlight, child string }
+
+const wait = 30 * time.Second
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "spotlight-run-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if bins.spotlight, err = testutil.BuildBinary(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		root, err := testutil.ModuleRoot()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		bins.child = filepath.Join(dir, "child")
+		build := exec.Command("go", "build", "-o", bins.child, "./test/run/testdata/child")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build the test child: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// runEnv is a test's environment: a registry directory of its own (not yet
+// created, so spotlight creates it) and a Control Center URL where nothing
+// listens.
+func runEnv(t *testing.T) (env []string, regDir string) {
+	regDir = filepath.Join(t.TempDir(), "instances")
+	return []string{
+		registry.EnvDir + "=" + regDir,
+		"SPOTLIGHT_CONTROL_CENTER_URL=http://127.0.0.1:" + strconv.Itoa(testutil.FreePort(t)),
+	}, regDir
+}
+
+// startRun starts `spotlight run -p <free port> args...`.
+func startRun(t *testing.T, env []string, args ...string) *testutil.Process {
+	t.Helper()
+	port := testutil.FreePort(t)
+	p := testutil.Start(t, bins.spotlight, env, append([]string{"run", "-p", strconv.Itoa(port)}, args...)...)
+	p.Port = port
+	p.URL = "http://localhost:" + strconv.Itoa(port)
+	return p
+}
+
+// registered waits for the one registry file in dir and returns it.
+func registered(t *testing.T, dir string, p *testutil.Process) (registry.Metadata, string) {
+	t.Helper()
+	var path string
+	testutil.Eventually(t, wait, func() bool {
+		files, _ := filepath.Glob(filepath.Join(dir, "instance_*.json"))
+		if len(files) > 1 {
+			t.Fatalf("%d registry files: %v", len(files), files)
+		}
+		if len(files) == 1 {
+			path = files[0]
+		}
+		return path != ""
+	}, "no registry file in %s; stderr:\n%s", dir, p.Stderr)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m registry.Metadata
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		t.Fatalf("registry file %s: %v\n%s", path, err, data)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(data, &fields); err != nil || len(fields) != 12 {
+		t.Fatalf("registry file has %d fields, want exactly 12: %s", len(fields), data)
+	}
+	return m, path
+}
+
+// checkRegistered checks every field of the registry file of a running
+// `spotlight run` p whose child has childPid and was given argv.
+func checkRegistered(t *testing.T, m registry.Metadata, path string, p *testutil.Process, childPid int, argv []string) {
+	t.Helper()
+	if u, err := uuid.Parse(m.InstanceID); err != nil || u.Version() != 7 || filepath.Base(path) != "instance_"+m.InstanceID+".json" {
+		t.Errorf("instanceId %q (file %s): want a UUIDv7 naming the file", m.InstanceID, path)
+	}
+	if m.Port != p.Port {
+		t.Errorf("port %d, want %d", m.Port, p.Port)
+	}
+	if m.PID != p.Cmd.Process.Pid || m.ChildPID != childPid {
+		t.Errorf("pid %d childPid %d, want %d and %d", m.PID, m.ChildPID, p.Cmd.Process.Pid, childPid)
+	}
+	for pid, recorded := range map[int]int64{m.PID: m.PIDStartTime, m.ChildPID: m.ChildPIDStartTime} {
+		if st, err := proc.StartTime(t.Context(), pid); err != nil || st != recorded {
+			t.Errorf("pid %d started at %d (%v), registry says %d", pid, st, err, recorded)
+		}
+	}
+	if want := strings.Join(argv, " "); m.Command != want || strings.Join(m.CmdArgs, "\x00") != strings.Join(argv, "\x00") {
+		t.Errorf("command %q cmdArgs %q, want %q and %q", m.Command, m.CmdArgs, want, argv)
+	}
+	cwd, _ := os.Getwd()
+	if m.CWD != cwd || m.ProjectName != filepath.Base(cwd) || m.DetectedType != "command" {
+		t.Errorf("cwd %q project %q type %q, want %q, %q, command", m.CWD, m.ProjectName, m.DetectedType, cwd, filepath.Base(cwd))
+	}
+	if st, err := time.Parse(time.RFC3339Nano, m.StartTime); err != nil || !strings.HasSuffix(m.StartTime, "Z") || time.Since(st) > time.Hour || time.Since(st) < -time.Minute {
+		t.Errorf("startTime %q: want ISO 8601 UTC of now (%v)", m.StartTime, err)
+	}
+	checkMode(t, path, 0o600)
+	checkMode(t, filepath.Dir(path), 0o700|os.ModeDir)
+
+	resp, err := http.Get(p.URL + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Spotlight-Instance-Id"); got != m.InstanceID {
+		t.Errorf("GET /health X-Spotlight-Instance-Id = %q, want %q", got, m.InstanceID)
+	}
+}
+
+func checkMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	fi, err := os.Lstat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode() & (os.ModeDir | os.ModeSymlink | os.ModePerm); got != want {
+		t.Errorf("%s: mode %v, want %v", path, got, want)
+	}
+}
+
+func checkGone(t *testing.T, regDir string) {
+	t.Helper()
+	if files, _ := filepath.Glob(filepath.Join(regDir, "*")); len(files) != 0 {
+		t.Errorf("registry directory not empty after spotlight run ended: %v", files)
+	}
+}
+
+// streamLog is a log record as the SSE stream delivers it.
+type streamLog struct {
+	Level          string `json:"level"`
+	Body           string `json:"body"`
+	SeverityNumber int    `json:"severity_number"`
+	Attributes     map[string]struct {
+		Value any `json:"value"`
+	} `json:"attributes"`
+}
+
+// streamItems decodes an SSE envelope event's data: [header, [[itemHeader, payload], ...]].
+func streamItems(t *testing.T, data string) (header map[string]any, items [][2]json.RawMessage) {
+	t.Helper()
+	var env [2]json.RawMessage
+	if err := json.Unmarshal([]byte(data), &env); err != nil {
+		t.Fatalf("SSE data is not [header, items]: %v\n%s", err, data)
+	}
+	if err := json.Unmarshal(env[0], &header); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(env[1], &items); err != nil {
+		t.Fatal(err)
+	}
+	return header, items
+}
+
+// readPids reads "<child pid> <grandchild pid>" that the child wrote.
+func readPids(t *testing.T, path string, p *testutil.Process) (child, grandchild int) {
+	t.Helper()
+	testutil.Eventually(t, wait, func() bool { _, err := os.Stat(path); return err == nil },
+		"the child did not start; stderr:\n%s", p.Stderr)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fmt.Sscan(string(data), &child, &grandchild); err != nil {
+		t.Fatalf("pid file %q: %v", data, err)
+	}
+	return child, grandchild
+}
+
+func startTime(t *testing.T, pid int) int64 {
+	t.Helper()
+	st, err := proc.StartTime(t.Context(), pid)
+	if err != nil {
+		t.Fatalf("start time of %d: %v", pid, err)
+	}
+	return st
+}
+
+func TestStdioBecomesLogsAndExitCodeIsTheChilds(t *testing.T) {
+	env, regDir := runEnv(t)
+	gate := filepath.Join(t.TempDir(), "gate")
+	argv := []string{bins.child, "stdio", gate, "3"}
+	p := startRun(t, env, argv...)
+	testutil.WaitHealthy(t, p, wait)
+	sse := testutil.OpenSSE(t, p.URL+"/stream", "")
+
+	want := map[string]string{"out one": "info/9", "out two": "info/9", "err one": "error/17"}
+	got := map[string]string{}
+	for len(got) < len(want) {
+		ev := sse.NextNamed(t, "application/x-sentry-envelope", wait)
+		header, items := streamItems(t, ev.Data)
+		if sdk, _ := header["sdk"].(map[string]any); sdk["name"] != "sentry.spotlight.stdio" {
+			t.Fatalf("envelope from %v, want the stdio relay", header["sdk"])
+		}
+		for _, it := range items {
+			var ih struct {
+				Type        string `json:"type"`
+				ContentType string `json:"content_type"`
+			}
+			_ = json.Unmarshal(it[0], &ih)
+			var payload struct{ Items []streamLog }
+			if err := json.Unmarshal(it[1], &payload); err != nil || ih.Type != "log" || ih.ContentType != "application/vnd.sentry.items.log+json" {
+				t.Fatalf("item %s: %v", it[0], err)
+			}
+			for _, l := range payload.Items {
+				if l.Attributes["sentry.sdk.name"].Value != "sentry.spotlight.stdio" {
+					t.Errorf("log %q attributes %v", l.Body, l.Attributes)
+				}
+				got[l.Body] = fmt.Sprintf("%s/%d", l.Level, l.SeverityNumber)
+			}
+		}
+	}
+	for body, lv := range want {
+		if got[body] != lv {
+			t.Errorf("log %q: %q, want %q", body, got[body], lv)
+		}
+	}
+
+	// While it runs: registered, with the real processes' identities.
+	m, path := registered(t, regDir, p)
+	parent, err := process.NewProcess(int32(m.ChildPID))
+	if err != nil {
+		t.Fatalf("child %d: %v", m.ChildPID, err)
+	}
+	if ppid, _ := parent.Ppid(); int(ppid) != p.Cmd.Process.Pid {
+		t.Errorf("childPid %d has parent %d, not spotlight (%d)", m.ChildPID, ppid, p.Cmd.Process.Pid)
+	}
+	checkRegistered(t, m, path, p, m.ChildPID, argv)
+
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 3 {
+		t.Fatalf("exit code %d, want the child's 3; stderr:\n%s", code, p.Stderr)
+	}
+	if got := p.Stdout.String(); got != "out one\nout two\npartial line" {
+		t.Errorf("stdout %q, want the child's output unchanged", got)
+	}
+	if !strings.Contains(p.Stderr.String(), "err one\n") || !strings.Contains(p.Stderr.String(), p.URL) {
+		t.Errorf("stderr lacks the child's line or the UI URL:\n%s", p.Stderr)
+	}
+	checkGone(t, regDir)
+}
+
+func TestArgumentsAndEnvironmentReachTheChild(t *testing.T) {
+	env, _ := runEnv(t)
+	for _, args := range [][]string{
+		{bins.child, "args", "--inspect", "-p", "1", "--", "x y"},
+		{"--", bins.child, "args", "--inspect", "-p", "1", "--", "x y"},
+	} {
+		p := startRun(t, env, args...)
+		if code := p.Wait(t, wait); code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+		}
+		if got, want := p.Stdout.String(), "--inspect\n-p\n1\n--\nx y\n"; got != want {
+			t.Errorf("run %q: child got %q, want %q", args, got, want)
+		}
+	}
+	p := startRun(t, append(env, "SENTRY_SPOTLIGHT=http://elsewhere", "KEEP=me"), bins.child, "env",
+		"SENTRY_SPOTLIGHT", "NEXT_PUBLIC_SENTRY_SPOTLIGHT", "SENTRY_TRACES_SAMPLE_RATE", "KEEP")
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+	stream := p.URL + "/stream"
+	want := "SENTRY_SPOTLIGHT=" + stream + "\nNEXT_PUBLIC_SENTRY_SPOTLIGHT=" + stream + "\nSENTRY_TRACES_SAMPLE_RATE=1\nKEEP=me\n"
+	if got := p.Stdout.String(); got != want {
+		t.Errorf("child environment:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestSignalsStopTheWholeGroup(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			env, regDir := runEnv(t)
+			pidfile := filepath.Join(t.TempDir(), "pids")
+			argv := []string{bins.child, "wait", pidfile}
+			p := startRun(t, env, argv...)
+			child, grandchild := readPids(t, pidfile, p)
+			childStart, gcStart := startTime(t, child), startTime(t, grandchild)
+			m, path := registered(t, regDir, p)
+			checkRegistered(t, m, path, p, child, argv)
+
+			if err := p.Cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if code := p.Wait(t, wait); code != 128+int(sig) {
+				t.Errorf("exit code %d, want %d (the child died of %v); stderr:\n%s", code, 128+int(sig), sig, p.Stderr)
+			}
+			testutil.Eventually(t, wait, func() bool {
+				return !proc.Alive(t.Context(), child, childStart) && !proc.Alive(t.Context(), grandchild, gcStart)
+			}, "child %d or grandchild %d still running", child, grandchild)
+			checkGone(t, regDir)
+		})
+	}
+}
+
+func TestGraceThenKill(t *testing.T) {
+	env, regDir := runEnv(t)
+	pidfile := filepath.Join(t.TempDir(), "pids")
+	p := startRun(t, env, "--grace", "300ms", "--", bins.child, "stubborn", pidfile)
+	child, grandchild := readPids(t, pidfile, p)
+	childStart, gcStart := startTime(t, child), startTime(t, grandchild)
+	registered(t, regDir, p)
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 128+int(syscall.SIGKILL) {
+		t.Errorf("exit code %d, want %d (killed after the grace period); stderr:\n%s", code, 128+int(syscall.SIGKILL), p.Stderr)
+	}
+	if proc.Alive(t.Context(), child, childStart) || proc.Alive(t.Context(), grandchild, gcStart) {
+		t.Errorf("child %d or grandchild %d survived the kill", child, grandchild)
+	}
+	checkGone(t, regDir)
+}
+
+func TestSIGKILLLeavesAnOrphan(t *testing.T) {
+	env, regDir := runEnv(t)
+	pidfile := filepath.Join(t.TempDir(), "pids")
+	p := startRun(t, env, bins.child, "wait", pidfile)
+	child, grandchild := readPids(t, pidfile, p)
+	t.Cleanup(func() { _ = proc.SignalGroup(child, syscall.SIGKILL) })
+	childStart := startTime(t, child)
+	m, path := registered(t, regDir, p)
+
+	if err := p.Cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	p.Wait(t, wait)
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("registry file of the killed instance: %v, want it left behind", err)
+	}
+	if !proc.Alive(t.Context(), child, childStart) || !proc.Alive(t.Context(), grandchild, startTime(t, grandchild)) {
+		t.Errorf("child %d / grandchild %d died with spotlight; want them orphaned", child, grandchild)
+	}
+	if m.ChildPID != child {
+		t.Errorf("childPid %d, want %d", m.ChildPID, child)
+	}
+}
+
+func TestPingReachesTheControlCenter(t *testing.T) {
+	cc := testutil.StartSidecar(t, bins.spotlight, nil)
+	sse := testutil.OpenSSE(t, cc.URL+"/stream", "")
+	env, regDir := runEnv(t)
+	pidfile := filepath.Join(t.TempDir(), "pids")
+	p := startRun(t, append(env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL), bins.child, "wait", pidfile)
+	readPids(t, pidfile, p)
+	m, _ := registered(t, regDir, p)
+
+	ev := sse.NextNamed(t, "spotlight/instance-ping", wait)
+	var got registry.Metadata
+	if err := json.Unmarshal([]byte(ev.Data), &got); err != nil {
+		t.Fatalf("ping event %q: %v", ev.Data, err)
+	}
+	if got.InstanceID != m.InstanceID || got.Port != p.Port || got.ChildPID != m.ChildPID {
+		t.Errorf("ping announced %+v, want the registered %+v", got, m)
+	}
+}
+
+func TestNoControlCenterIsSilentAndDoesNotHoldTheChild(t *testing.T) {
+	// A Control Center that accepts the ping and never answers.
+	pinged := make(chan struct{}, 1)
+	release := make(chan struct{})
+	hung := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case pinged <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})}
+	port := testutil.FreePort(t)
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = hung.Serve(ln) }()
+	t.Cleanup(func() { close(release); hung.Close() })
+
+	for name, url := range map[string]string{"hung": "http://127.0.0.1:" + strconv.Itoa(port), "absent": ""} {
+		t.Run(name, func(t *testing.T) {
+			env, regDir := runEnv(t)
+			if url != "" {
+				env = append(env, "SPOTLIGHT_CONTROL_CENTER_URL="+url)
+			}
+			pidfile := filepath.Join(t.TempDir(), "pids")
+			p := startRun(t, env, bins.child, "wait", pidfile)
+			child, _ := readPids(t, pidfile, p)
+			registered(t, regDir, p)
+			if url != "" {
+				select {
+				case <-pinged:
+				case <-time.After(wait):
+					t.Fatal("the hung Control Center was never pinged")
+				}
+				if !proc.Alive(t.Context(), child, startTime(t, child)) {
+					t.Fatal("the child is not running while the ping hangs")
+				}
+			}
+			if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			p.Wait(t, wait)
+			if s := p.Stderr.String(); strings.Contains(strings.ToLower(s), "control center") || strings.Contains(s, "ping") {
+				t.Errorf("an unreachable Control Center was reported without -d:\n%s", s)
+			}
+			checkGone(t, regDir)
+		})
+	}
+}
+
+func TestUnsafeRegistryDirectoryIsRefusedButTheChildRuns(t *testing.T) {
+	base := t.TempDir()
+	private := filepath.Join(base, "private")
+	if err := os.Mkdir(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(private, link); err != nil {
+		t.Fatal(err)
+	}
+	open := filepath.Join(base, "open")
+	if err := os.Mkdir(open, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for dir, why := range map[string]string{link: "symlink", open: "chmod 700 " + open} {
+		env, _ := runEnv(t)
+		p := startRun(t, append(env, registry.EnvDir+"="+dir), bins.child, "args", "still runs")
+		if code := p.Wait(t, wait); code != 0 || p.Stdout.String() != "still runs\n" {
+			t.Errorf("%s: exit %d, stdout %q; the child must run anyway", dir, code, p.Stdout)
+		}
+		if s := p.Stderr.String(); !strings.Contains(s, "refusing registry directory "+dir) || !strings.Contains(s, why) {
+			t.Errorf("%s: stderr does not say it is refused and how to fix it (%q):\n%s", dir, why, s)
+		}
+		for _, d := range []string{private, open} {
+			if files, _ := filepath.Glob(filepath.Join(d, "*")); len(files) != 0 {
+				t.Errorf("files written to a refused directory: %v", files)
+			}
+		}
+	}
+}
+
+func TestSentryGoErrorReachesTheStream(t *testing.T) {
+	env, _ := runEnv(t)
+	gate := filepath.Join(t.TempDir(), "gate")
+	p := startRun(t, env, bins.child, "sentry", gate)
+	testutil.WaitHealthy(t, p, wait)
+	sse := testutil.OpenSSE(t, p.URL+"/stream", "")
+	for {
+		ev := sse.NextNamed(t, "application/x-sentry-envelope", wait)
+		header, items := streamItems(t, ev.Data)
+		sdk, _ := header["sdk"].(map[string]any)
+		if sdk["name"] != "sentry.go" {
+			continue
+		}
+		if len(items) == 0 || !strings.Contains(string(items[0][1]), "boom from sentry-go") {
+			t.Fatalf("sentry-go envelope without the error: %s", ev.Data)
+		}
+		break
+	}
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "boom from sentry-go") },
+		"the error was not printed to stderr:\n%s", p.Stderr)
+	if strings.Contains(p.Stdout.String(), "boom") {
+		t.Errorf("SDK events printed to stdout, which belongs to the child: %q", p.Stdout)
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+}
+
+func TestSDKLogsStopTheStdioRelay(t *testing.T) {
+	env, _ := runEnv(t)
+	gate := filepath.Join(t.TempDir(), "gate")
+	p := startRun(t, env, "-d", bins.child, "sdklogs", gate)
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "no longer relaying stdout/stderr as logs") },
+		"spotlight did not notice the SDK sending the same lines:\n%s", p.Stderr)
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+	if c := strings.Count(p.Stderr.String(), "no longer relaying"); c != 1 {
+		t.Errorf("said so %d times, want once", c)
+	}
+	if p.Stdout.String() != "the same line twice\n" {
+		t.Errorf("stdout %q", p.Stdout)
+	}
+}
+
+func TestCommandsThatCannotStart(t *testing.T) {
+	env, regDir := runEnv(t)
+	notExec := filepath.Join(t.TempDir(), "script.sh")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\necho hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cmd  string
+		code int
+		msg  string
+	}{
+		{"no-such-command-spotlight-test", 127, "command not found: no-such-command-spotlight-test"},
+		{filepath.Join(t.TempDir(), "missing"), 127, "command not found"},
+		{notExec, 126, "cannot execute " + notExec},
+		{t.TempDir(), 126, "cannot execute"},
+	} {
+		p := startRun(t, env, tc.cmd)
+		if code := p.Wait(t, wait); code != tc.code || !strings.Contains(p.Stderr.String(), tc.msg) {
+			t.Errorf("%s: exit %d, want %d with %q; stderr:\n%s", tc.cmd, code, tc.code, tc.msg, p.Stderr)
+		}
+	}
+	checkGone(t, regDir)
+}
+
+// startIn starts `spotlight run` (no command) in dir, through a shell that
+// changes directory and then becomes spotlight.
+func startIn(t *testing.T, dir string, env []string) *testutil.Process {
+	t.Helper()
+	return testutil.Start(t, "/bin/sh", env, "-c", `cd "$1" && exec "$2" run`, "sh", dir, bins.spotlight)
+}
+
+func TestPackageJSONScript(t *testing.T) {
+	env, regDir := runEnv(t)
+	dir := t.TempDir()
+	binDir := filepath.Join(dir, "node_modules", ".bin")
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The script finds "child" through node_modules/.bin, as npm scripts do.
+	if err := os.Symlink(bins.child, filepath.Join(binDir, "child")); err != nil {
+		t.Fatal(err)
+	}
+	gate := filepath.Join(t.TempDir(), "gate")
+	script := "child env SENTRY_TRACES_SAMPLE_RATE && child stdio " + gate + " 0"
+	pkg := `{"name":"shop","scripts":{"build":"false","start":"false","dev":` + strconv.Quote(script) + `}}`
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startIn(t, dir, env)
+	m, _ := registered(t, regDir, p)
+	if m.DetectedType != "package.json" || m.ProjectName != "shop" || m.Command != script ||
+		strings.Join(m.CmdArgs, "|") != "dev|"+script || m.CWD != dir {
+		t.Errorf("registered %+v", m)
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+	if !strings.HasPrefix(p.Stdout.String(), "SENTRY_TRACES_SAMPLE_RATE=1\nout one\n") {
+		t.Errorf("stdout %q", p.Stdout)
+	}
+
+	empty := t.TempDir()
+	p = startIn(t, empty, env)
+	if code := p.Wait(t, wait); code != 1 || !strings.Contains(p.Stderr.String(), "dev, develop, serve, start") {
+		t.Errorf("no command, no package.json: exit %d; stderr:\n%s", code, p.Stderr)
+	}
+}
