@@ -40,14 +40,18 @@ type Options struct {
 
 type api struct{ Options }
 
+func newAPI(opts Options) *api {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &api{opts}
+}
+
 // NewHandler serves GET /api/instances, POST /api/instances/ping,
 // POST /api/instances/{id}/terminate and GET /api/instances/current, at
 // those full paths (mount it without stripping the prefix).
 func NewHandler(opts Options) http.Handler {
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	a := &api{opts}
+	a := newAPI(opts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/instances", a.list)
 	mux.HandleFunc("POST /api/instances/ping", a.ping)

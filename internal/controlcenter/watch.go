@@ -29,9 +29,13 @@ const watchInterval = 400 * time.Millisecond
 //
 // Instances present when Watch starts are not announced: clients get them
 // from GET /api/instances.
-func Watch(ctx context.Context, opts Options) error {
-	if opts.Registry == nil {
-		return (&api{opts}).registryError()
+func Watch(ctx context.Context, opts Options) error { return watch(ctx, opts, func() {}) }
+
+// watch is Watch calling ready once the initial scan is done (for tests).
+func watch(ctx context.Context, opts Options, ready func()) error {
+	a := newAPI(opts)
+	if a.Registry == nil {
+		return a.registryError()
 	}
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -41,8 +45,9 @@ func Watch(ctx context.Context, opts Options) error {
 	if err := fw.Add(opts.Registry.Dir()); err != nil {
 		return err
 	}
-	w := &watcher{api: &api{opts}, known: map[string]*known{}}
+	w := &watcher{api: a, known: map[string]*known{}}
 	w.scan(ctx, false)
+	ready()
 	tick := time.NewTicker(watchInterval)
 	defer tick.Stop()
 	for {
