@@ -53,7 +53,7 @@ func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
 			if err := src.failed(); err != nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w (%s): %v", ErrCorruptBody, names[i], err)
+			return nil, corrupt(names[i], err)
 		}
 		if closeFn != nil {
 			defer closeFn()
@@ -64,12 +64,18 @@ func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
 	switch {
 	case src.failed() != nil:
 		return nil, src.failed()
+	case len(names) > 0 && src.n == 0:
+		return nil, corrupt(contentEncoding, errors.New("the body is empty"))
 	case err != nil:
-		return nil, fmt.Errorf("%w (%s): %v", ErrCorruptBody, contentEncoding, err)
+		return nil, corrupt(contentEncoding, err)
 	case int64(len(data)) > limit:
 		return nil, fmt.Errorf("%w: more than %d bytes after decompression", ErrTooLarge, limit)
 	}
 	return data, nil
+}
+
+func corrupt(encoding string, err error) error {
+	return fmt.Errorf("%w (Content-Encoding %s): %v; check that the header matches how the body was compressed", ErrCorruptBody, encoding, err)
 }
 
 // parseEncodings splits a Content-Encoding header into the encodings to undo,
@@ -138,11 +144,13 @@ func newDeflateReader(r io.Reader) (io.Reader, func(), error) {
 // a broken connection (or a size limit set by the caller) from corrupt data.
 type sourceReader struct {
 	r   io.Reader
+	n   int64 // bytes read
 	err error
 }
 
 func (s *sourceReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
+	s.n += int64(n)
 	if err != nil {
 		s.err = err
 	}

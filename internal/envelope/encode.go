@@ -9,7 +9,7 @@ import (
 // header returns the item header as sent, or one built from the item's
 // fields when it has none (an item made in code).
 func (it Item) header() []byte {
-	if len(bytes.TrimSpace(it.Header)) > 0 {
+	if len(trimJSONSpace(it.Header)) > 0 {
 		return it.Header
 	}
 	fields := struct {
@@ -30,8 +30,12 @@ func (e *Envelope) Encode() []byte {
 		size += len(it.Header) + len(it.Payload) + 48
 	}
 	out := make([]byte, 0, size)
-	if h := bytes.TrimSpace(e.Header); len(h) > 0 {
-		out = append(out, h...)
+	if h := trimJSONSpace(e.Header); len(h) > 0 {
+		buf := bytes.NewBuffer(out)
+		if json.Compact(buf, h) != nil {
+			buf.Write(h) // not JSON: written as is, and Parse will say so
+		}
+		out = buf.Bytes()
 	} else {
 		out = append(out, "{}"...)
 	}
@@ -52,10 +56,17 @@ func (e *Envelope) Encode() []byte {
 // appendHeaderWithLength appends the JSON object hdr with its "length" set to
 // n, keeping the other members in order.
 func appendHeaderWithLength(dst, hdr []byte, n int) []byte {
-	hdr = bytes.TrimSpace(hdr)
+	hdr = trimJSONSpace(hdr)
+	if bytes.ContainsAny(hdr, "\r\n") {
+		// A header made in code may be indented; the wire format needs one line.
+		var c bytes.Buffer
+		if json.Compact(&c, hdr) == nil {
+			hdr = c.Bytes()
+		}
+	}
 	if !bytes.Contains(hdr, []byte(`"length"`)) {
 		// Fast path: insert before the closing brace.
-		body := bytes.TrimSpace(hdr[1 : len(hdr)-1])
+		body := trimJSONSpace(hdr[1 : len(hdr)-1])
 		dst = append(dst, '{')
 		if len(body) > 0 {
 			dst = append(dst, body...)

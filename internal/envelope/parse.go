@@ -19,7 +19,7 @@ const utf8BOM = "\xEF\xBB\xBF"
 // BOM before the envelope header, blank lines between items, a missing final
 // newline, and items without "length" (payload up to the next newline).
 func Parse(body []byte) (*Envelope, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
+	if len(trimJSONSpace(body)) == 0 {
 		return nil, errors.New("envelope is empty: expected a JSON header line such as {}")
 	}
 	line, pos := readLine(body, 0)
@@ -33,7 +33,7 @@ func Parse(body []byte) (*Envelope, error) {
 	for pos < len(body) {
 		start := pos
 		line, pos = readLine(body, pos)
-		if len(bytes.TrimSpace(line)) == 0 {
+		if len(trimJSONSpace(line)) == 0 {
 			continue // blank line between items, or a trailing newline
 		}
 		n := len(env.Items) + 1
@@ -88,8 +88,21 @@ func readLine(body []byte, pos int) (line []byte, next int) {
 }
 
 func isJSONObject(b []byte) bool {
-	b = bytes.TrimSpace(b)
+	b = trimJSONSpace(b)
 	return len(b) >= 2 && b[0] == '{' && json.Valid(b)
+}
+
+// trimJSONSpace trims the whitespace JSON allows around a value (not \f or
+// Unicode spaces, which bytes.TrimSpace would also remove).
+func trimJSONSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // itemHeader holds the item header fields the parser needs; length is -1 when
@@ -140,7 +153,8 @@ func parseLength(raw json.RawMessage) (int64, error) {
 		return n, nil
 	}
 	var num json.Number
-	if err := json.Unmarshal(raw, &num); err != nil {
+	// json.Number also accepts a quoted number: "3" is not a length.
+	if raw[0] == '"' || json.Unmarshal(raw, &num) != nil {
 		return 0, fmt.Errorf("length must be a number (the payload size in bytes), got %s", excerpt(raw))
 	}
 	f, err := num.Float64()

@@ -67,7 +67,7 @@ func (e *Envelope) AppendStream(dst []byte) ([]byte, error) {
 
 // compactObject writes a JSON object header compacted; an empty one as {}.
 func compactObject(buf *bytes.Buffer, obj []byte) error {
-	if len(bytes.TrimSpace(obj)) == 0 {
+	if len(trimJSONSpace(obj)) == 0 {
 		buf.WriteString("{}")
 		return nil
 	}
