@@ -132,6 +132,9 @@ func TestReconnectToRealSidecar(t *testing.T) {
 	testutil.Eventually(t, 10*time.Second, func() bool { return len(col.ids()) == 3 }, "the live envelope")
 
 	stop()
+	// testutil.PostEnvelope uses the default transport: drop its pooled
+	// connections to the old server, or the next POST may hit a dead one.
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 	testutil.Eventually(t, 10*time.Second, func() bool {
 		return col.count(func(c *collector) int { return len(c.disconnects) }) == 1
 	}, "the disconnect to be reported")
