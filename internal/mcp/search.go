@@ -15,17 +15,18 @@ type searchKind struct {
 	kind         format.Kind
 	tool         string
 	desc         string
+	singular     string // "error"
 	plural       string // "errors"
 	filenameDesc string
 }
 
 func searchKinds() []searchKind {
 	return []searchKind{
-		{format.KindError, "search_errors", searchErrorsDesc, "errors",
+		{format.KindError, "search_errors", searchErrorsDesc, "error", "errors",
 			"Only errors whose stack trace has a frame in a file whose path ends with this, e.g. \"users.ts\" or \"app/api/route.py\"."},
-		{format.KindLog, "search_logs", searchLogsDesc, "logs",
+		{format.KindLog, "search_logs", searchLogsDesc, "log", "logs",
 			"Only log records whose code.file.path (or code.filepath) attribute ends with this."},
-		{format.KindTrace, "search_traces", searchTracesDesc, "traces",
+		{format.KindTrace, "search_traces", searchTracesDesc, "trace", "traces",
 			"Only traces in which an error was raised with a stack frame in a file whose path ends with this."},
 	}
 }
@@ -71,8 +72,8 @@ func (s *tools) search(ctx context.Context, k searchKind, in searchArgs) (string
 	return s.page(h, k, in, matched), nil
 }
 
-// validate checks what the schema cannot say (the SDK has applied the
-// schema's bounds and defaults already; these guard direct callers too).
+// validate checks the bounds (the SDK has checked types and applied the
+// defaults).
 func (in *searchArgs) validate() error {
 	switch {
 	case in.TimeWindow < 0:
@@ -144,16 +145,24 @@ func (s *tools) page(h *held, k searchKind, in searchArgs, matched []format.Reco
 		fmt.Fprintf(&b, "- list_instances, if the app runs under another Spotlight instance (then pass its port as instance).\n")
 		return b.String()
 	case in.Offset >= len(matched):
-		return fmt.Sprintf("No %s at offset %d: %d %s match %s in %s; use an offset below %d.\n",
-			k.plural, in.Offset, len(matched), k.plural, scope, describe(h.src), len(matched))
+		return fmt.Sprintf("No %s at offset %d: %s %s in %s; use an offset below %d.\n",
+			k.plural, in.Offset, k.count(len(matched)), scope, describe(h.src), len(matched))
 	}
 	end := min(in.Offset+in.Limit, len(matched))
-	fmt.Fprintf(&b, "# %d %s %s in %s (showing %d-%d, newest first)\n\n", len(matched), k.plural, scope, describe(h.src), in.Offset+1, end)
+	fmt.Fprintf(&b, "# %s %s in %s (showing %d-%d, newest first)\n\n", k.count(len(matched)), scope, describe(h.src), in.Offset+1, end)
 	writeMD(&b, matched[in.Offset:end]...)
 	if end < len(matched) {
 		fmt.Fprintf(&b, "%d more: call %s again with offset=%d.\n", len(matched)-end, k.tool, end)
 	}
 	return b.String()
+}
+
+// count is "1 error", "2 errors".
+func (k searchKind) count(n int) string {
+	if n == 1 {
+		return "1 " + k.singular
+	}
+	return fmt.Sprintf("%d %s", n, k.plural)
 }
 
 // describeScope says which filters applied, for headings and messages.

@@ -51,7 +51,9 @@ func NewServer(opts Options) *sdk.Server {
 	}
 	srv := sdk.NewServer(&sdk.Implementation{Name: "spotlight", Title: "Spotlight", Version: opts.Version}, &sdk.ServerOptions{
 		Instructions: instructions,
-		Logger:       opts.Logger,
+		Logger:       slog.New(quietInfo{opts.Logger.Handler()}),
+		// No logging capability: the tools report through their results.
+		Capabilities: &sdk.ServerCapabilities{},
 	})
 	srv.AddReceivingMiddleware(guardToolCalls(opts.Logger))
 	(&tools{opts: opts}).register(srv)
@@ -100,12 +102,15 @@ const instructions = "Spotlight receives what the developer's running apps send 
 // mounted behind, already applies the same rule plus the hosts the developer
 // allowed with -A (the SDK's would refuse those).
 func NewHandler(opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	srv := NewServer(opts)
 	return sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return srv }, &sdk.StreamableHTTPOptions{
 		Stateless:                  true,
 		JSONResponse:               true,
 		DisableLocalhostProtection: true,
-		Logger:                     opts.Logger,
+		Logger:                     slog.New(quietInfo{opts.Logger.Handler()}),
 	})
 }
 
@@ -119,3 +124,27 @@ func ServeStdio(ctx context.Context, opts Options, in io.Reader, out io.Writer) 
 type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
+
+// quietInfo turns the SDK's Info records (every session starting and ending)
+// into Debug ones, so they show only with --debug; its warnings and errors
+// keep their level.
+type quietInfo struct{ slog.Handler }
+
+func demote(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
+}
+
+func (q quietInfo) Enabled(ctx context.Context, l slog.Level) bool {
+	return q.Handler.Enabled(ctx, demote(l))
+}
+
+func (q quietInfo) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = demote(r.Level)
+	return q.Handler.Handle(ctx, r)
+}
+
+func (q quietInfo) WithAttrs(as []slog.Attr) slog.Handler { return quietInfo{q.Handler.WithAttrs(as)} }
+func (q quietInfo) WithGroup(name string) slog.Handler    { return quietInfo{q.Handler.WithGroup(name)} }

@@ -67,7 +67,7 @@ func (s *tools) register(srv *sdk.Server) {
 		Name:        "get_traces",
 		Description: getTracesDesc,
 		InputSchema: object(map[string]*jsonschema.Schema{
-			"traceId": {Type: "string", MinLength: new(minTracePrefix), MaxLength: new(traceIDLen), Description: "The trace id (32 hex characters) or a unique prefix of at least 8 characters."},
+			"traceId":  {Type: "string", Description: "The trace id (32 hex characters) or a unique prefix of at least 8 characters."},
 			"instance": instanceSchema(),
 		}, "traceId"),
 		Annotations: readOnly,
@@ -97,19 +97,21 @@ func object(props map[string]*jsonschema.Schema, required ...string) *jsonschema
 	return &jsonschema.Schema{Type: "object", Properties: props, Required: required, AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}}}
 }
 
+// searchSchema gives types and defaults; bounds are in the descriptions and
+// checked by the handler, whose messages say more than the schema validator's.
 func searchSchema(k searchKind) *jsonschema.Schema {
 	return object(map[string]*jsonschema.Schema{
 		"timeWindow": {
-			Type: "number", Minimum: new(0.0), Default: json.RawMessage("60"),
+			Type: "number", Default: json.RawMessage("60"),
 			Description: "Only " + k.plural + " from the last this many seconds (default 60). 0 means everything Spotlight still holds.",
 		},
 		"filename": {Type: "string", Description: k.filenameDesc},
 		"limit": {
-			Type: "integer", Minimum: new(1.0), Maximum: new(float64(MaxLimit)), Default: json.RawMessage("20"),
+			Type: "integer", Default: json.RawMessage("20"),
 			Description: "How many " + k.plural + " to return (default 20, at most 200).",
 		},
 		"offset": {
-			Type: "integer", Minimum: new(0.0), Default: json.RawMessage("0"),
+			Type: "integer", Default: json.RawMessage("0"),
 			Description: "How many of the newest matching " + k.plural + " to skip, to page through more (default 0).",
 		},
 		"instance": instanceSchema(),
