@@ -1,0 +1,71 @@
+package controlcenter
+
+import (
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/spotlight-dev/spotlight/internal/proc"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+// An orphaned dev server (its spotlight was SIGKILLed) is terminated through
+// its process group.
+func TestTerminateOrphan(t *testing.T) {
+	w := newWorld(t)
+	in := w.start("orphan")
+	_ = proc.Signal(in.meta.PID, syscall.SIGKILL)
+	<-in.Done()
+	if !in.childAlive() {
+		t.Fatal("the child died with spotlight: nothing is orphaned")
+	}
+	out, errOut, code := w.spotlight("terminate", in.meta.InstanceID)
+	if code != 0 || !strings.HasPrefix(out, "terminated: ") {
+		t.Fatalf("terminate: exit %d %q %q", code, out, errOut)
+	}
+	if proc.GroupAlive(in.meta.ChildPID) || w.fileExists(in.meta.InstanceID) {
+		t.Error("the orphaned child's group or the registry file survived")
+	}
+	out, _, code = w.spotlight("terminate", in.meta.InstanceID)
+	if code == 0 || out != "" {
+		t.Errorf("terminating it again: exit %d %q", code, out)
+	}
+}
+
+// A project name shared by two instances is ambiguous: both are listed and
+// both keep running. A port names one.
+func TestTerminateByNameAndPort(t *testing.T) {
+	w := newWorld(t)
+	a, b := w.start("shop"), w.start("shop")
+	out, errOut, code := w.spotlight("terminate", "shop")
+	if code == 0 || out != "" || !strings.Contains(errOut, "ambiguous") ||
+		!strings.Contains(errOut, a.meta.InstanceID) || !strings.Contains(errOut, b.meta.InstanceID) {
+		t.Errorf("ambiguous name: exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	if !a.alive() || !b.alive() || !a.childAlive() || !b.childAlive() {
+		t.Fatal("an ambiguous terminate touched a process")
+	}
+
+	out, errOut, code = w.spotlight("terminate", strconv.Itoa(a.Port))
+	if code != 0 || !strings.HasPrefix(out, "terminated: ") {
+		t.Fatalf("by port: exit %d %q %q", code, out, errOut)
+	}
+	// spotlight run stopped its child and itself, and unregistered.
+	if exit := a.Wait(t, wait); exit != 128+int(syscall.SIGTERM) {
+		t.Errorf("spotlight run exited with %d, want 143 (its child ended by SIGTERM)", exit)
+	}
+	testutil.Eventually(t, wait, func() bool { return !a.childAlive() && !w.fileExists(a.meta.InstanceID) }, "instance a's child or file survived")
+
+	out, errOut, code = w.spotlight("terminate", "shop")
+	if code != 0 || !strings.HasPrefix(out, "terminated: ") {
+		t.Fatalf("unique name: exit %d %q %q", code, out, errOut)
+	}
+	b.Wait(t, wait)
+	if b.childAlive() {
+		t.Error("instance b's child survived")
+	}
+	if _, errOut, code := w.spotlight("terminate", "nothing-here"); code == 0 || !strings.Contains(errOut, "spotlight list --all") {
+		t.Errorf("unknown name: exit %d %q", code, errOut)
+	}
+}
