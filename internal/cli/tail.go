@@ -1,9 +1,185 @@
 package cli
 
-// STUB: replaced by the work on `spotlight tail`.
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
 
-import "github.com/spf13/cobra"
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/format"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
+	"github.com/spotlight-dev/spotlight/internal/streamclient"
+)
+
+type tailOptions struct {
+	port   portValue
+	format string
+}
 
 func newTailCmd(env *Env) *cobra.Command {
-	return &cobra.Command{Use: "tail", Short: "not implemented yet"}
+	opts := &tailOptions{port: portValue{port: sidecar.DefaultPort}}
+	cmd := &cobra.Command{
+		Use:   "tail [errors|logs|traces|attachments|all]...",
+		Short: "Print what SDKs send to the sidecar, as it arrives",
+		Long: `Print the events the sidecar has received, then new ones as they arrive:
+errors (events with an exception or a message), logs (one line per log
+record), traces (transactions and standalone spans) and attachments. With no
+type, or all, everything, or *, all of them.
+
+It connects to the sidecar on --port; when none runs there, it starts one and
+says so on stderr. When the sidecar goes away, tail waits for it to come back
+and carries on where it left off, printing nothing twice.
+
+Formats: human (one line each, coloured on a terminal unless NO_COLOR is
+set), json (one object per line), logfmt, md (Markdown).`,
+		Example: `  spotlight tail
+  spotlight tail errors logs
+  spotlight tail logs -f json | jq .message
+  spotlight tail traces -f md -p 3001`,
+		ValidArgs: format.TypeNames(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTail(cmd.Context(), env, opts, args)
+		},
+	}
+	cmd.Flags().VarP(&opts.port, "port", "p", "port of the sidecar to tail")
+	cmd.Flags().StringVarP(&opts.format, "format", "f", string(format.Human), "output format: human, json, logfmt or md")
+	return cmd
+}
+
+func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) error {
+	kinds, err := format.ParseTypes(args)
+	if err != nil {
+		return err
+	}
+	f, err := format.ParseFormat(opts.format)
+	if err != nil {
+		return err
+	}
+	port := opts.port.port
+	if port == 0 {
+		return errors.New("tail needs the port of a sidecar: use --port with a number from 1 to 65535 (default 8969)")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if !sidecar.Probe(ctx, port) {
+		done, err := startOwnSidecar(ctx, env, port)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			cancel()
+			<-done
+		}()
+	}
+
+	fopts := format.Options{Color: colorEnabled(env), Location: time.Local}
+	client := &streamclient.Client{
+		URL: fmt.Sprintf("http://localhost:%d/stream", port),
+		OnConnect: func(reconnect bool) {
+			if reconnect {
+				fmt.Fprintf(env.Err, "spotlight: reconnected to the sidecar on port %d\n", port)
+			}
+		},
+		OnDisconnect: func(err error) {
+			fmt.Fprintf(env.Err, "spotlight: lost the sidecar on port %d (%v); waiting for it to come back\n", port, err)
+		},
+		OnSkip: func(id string, err error) {
+			fmt.Fprintf(env.Err, "spotlight: envelope %s not shown: %v\n", id, err)
+		},
+	}
+	err = client.Run(ctx, func(ev streamclient.Event) error {
+		if ev.Name != buffer.EventEnvelope {
+			return nil // instance pings and other broadcasts
+		}
+		return printEnvelope(env, f, fopts, kinds, ev)
+	})
+	if errors.Is(err, streamclient.ErrNotAStream) {
+		return fmt.Errorf("port %d does not serve a Spotlight stream (%w); check the port with `spotlight list` or --port", port, err)
+	}
+	return err
+}
+
+// printEnvelope renders the records of one stream event. A malformed
+// envelope or item is reported on stderr and the rest still printed.
+func printEnvelope(env *Env, f format.Format, fopts format.Options, kinds []format.Kind, ev streamclient.Event) error {
+	e, err := envelope.UnmarshalStream(ev.Data)
+	if err != nil {
+		fmt.Fprintf(env.Err, "spotlight: envelope %s is not readable: %v\n", ev.ID, err)
+		return nil
+	}
+	recs, err := format.Decode(e, format.Meta{ID: ev.ID, Received: idTime(ev.ID)})
+	if err != nil {
+		fmt.Fprintf(env.Err, "spotlight: envelope %s: %s\n", ev.ID, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	recs = format.OfKind(recs, kinds...)
+	if err := format.Write(env.Out, f, fopts, recs...); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	return nil
+}
+
+// idTime is when the sidecar received an envelope: its stream ids are
+// UUIDv7, which carry that time (the zero time for other ids).
+func idTime(id string) time.Time {
+	u, err := uuid.Parse(id)
+	if err != nil || u.Version() != 7 {
+		return time.Time{}
+	}
+	sec, nsec := u.Time().UnixTime()
+	return time.Unix(sec, nsec)
+}
+
+// startOwnSidecar runs a sidecar (the same as `spotlight server`) in this
+// process until ctx ends and waits until it answers. done is closed when
+// it has stopped.
+func startOwnSidecar(ctx context.Context, env *Env, port int) (done <-chan struct{}, err error) {
+	errc := make(chan error, 1)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		errc <- runServer(ctx, &serverOptions{env: env}, port)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !sidecar.Probe(ctx, port) {
+		select {
+		case err := <-errc:
+			if err == nil { // it found another sidecar, started meanwhile
+				err = fmt.Errorf("the sidecar on port %d stopped at once", port)
+			}
+			return nil, fmt.Errorf("no sidecar was running on port %d and starting one failed: %w", port, err)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("started a sidecar on port %d, but it did not answer within 10 s; run `spotlight server -p %d -d` to see why", port, port)
+		}
+	}
+	fmt.Fprintf(env.Err, "spotlight: no sidecar was running on port %d, so tail started one (it stops with tail)\n", port)
+	return stopped, nil
+}
+
+// colorEnabled: colour only on a terminal, and never with NO_COLOR set.
+func colorEnabled(env *Env) bool {
+	if env.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return isTerminal(env.Out)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -61,6 +61,17 @@ func Decode(env *envelope.Envelope, meta Meta) ([]Record, error) {
 		}
 		recs = append(recs, got...)
 	}
+	// An attachment belongs to the event it came with: it takes its time.
+	for i := range recs {
+		if recs[i].Kind == KindAttachment {
+			for j := range recs {
+				if recs[j].Kind == KindError || (recs[j].Kind == KindTrace && recs[j].EventID != "") {
+					recs[i].Timestamp = recs[j].Timestamp
+					break
+				}
+			}
+		}
+	}
 	for i := range recs {
 		recs[i].Source = inferSource(&recs[i], hdr.SDK.Name, meta.UserAgent, sourceHints(env))
 	}
