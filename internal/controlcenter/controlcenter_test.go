@@ -290,7 +290,11 @@ func TestWatch(t *testing.T) {
 	port, stopSidecar := healthServer(t, m.InstanceID)
 	m.Port = port
 	m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
-	<-ready
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("watch ended before it was ready: %v", err)
+	}
 	if err := f.reg.Register(m); err != nil {
 		t.Fatal(err)
 	}
