@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/mcp"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
@@ -48,14 +51,8 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	toolOpts := mcp.Options{
-		Registry: func() (*registry.Registry, error) {
-			return registry.Open(registry.DirFromEnv(env.Getenv), registry.WithLogger(env.Logger))
-		},
-		Now:     env.Now,
-		Version: version,
-		Logger:  env.Logger,
-	}
+	regDir := registry.DirFromEnv(env.Getenv)
+	toolOpts := mcp.Options{Registry: mcp.OpenRegistry(regDir, env.Logger), Now: env.Now, Version: version, Logger: env.Logger}
 	if opts.port != 0 && sidecar.Probe(ctx, opts.port) {
 		url := "http://localhost:" + strconv.Itoa(opts.port)
 		env.Logger.Info("MCP tools read the Spotlight sidecar already running", "url", url)
@@ -63,35 +60,47 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 		return mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
 	}
 
+	// No sidecar there: run a complete one (instances API included, so apps
+	// under `spotlight run` and the UI's Control Center work with it).
 	buf := buffer.New(buffer.Options{})
-	local := &mcp.Local{Buffer: buf}
-	toolOpts.Source = local
-	srv, err := sidecar.New(sidecar.Config{
-		Port:   opts.port,
-		Logger: env.Logger,
-		Buffer: buf,
-		MCP:    mcp.NewHandler(toolOpts),
-		UI:     webui.Handler(),
+	var srv *sidecar.Server
+	port := func() int { return srv.Port() }
+	toolOpts.Source = &mcp.Local{Buffer: buf, Port: port}
+	reg, err := toolOpts.Registry()
+	if err != nil {
+		env.Logger.Warn("the Control Center cannot list instances", "err", err)
+		reg = nil
+	}
+	cc := controlcenter.Options{Registry: reg, Buffer: buf, Self: func() *registry.Metadata { return nil }, Port: port, PID: os.Getpid(), Logger: env.Logger}
+	srv, err = sidecar.New(sidecar.Config{
+		Port:      opts.port,
+		Logger:    env.Logger,
+		Buffer:    buf,
+		Instances: controlcenter.NewHandler(cc),
+		MCP:       mcp.NewHandler(toolOpts),
+		UI:        webui.Handler(),
 	})
 	if err != nil {
 		return err
 	}
 	if err := srv.Listen(); err != nil {
 		if errors.Is(err, sidecar.ErrPortInUse) {
-			return fmt.Errorf("%w: spotlight mcp reads the sidecar on that port only if it is Spotlight; use --port", err)
+			return fmt.Errorf("port %d is in use by a program that is not Spotlight: stop it, or give spotlight mcp another port with --port", opts.port)
 		}
 		return err
 	}
-	// Set before anything serves, so readers never see it change.
-	local.BaseURL = srv.URL()
 	env.Logger.Info("started a Spotlight sidecar for the MCP tools", "url", srv.URL())
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx) }()
+	var wg sync.WaitGroup
+	var serveErr error
+	wg.Go(func() { serveErr = srv.Serve(ctx) })
+	wg.Go(func() {
+		if err := controlcenter.Watch(ctx, cc); err != nil && ctx.Err() == nil {
+			env.Logger.Warn("the Control Center stopped watching the registry", "err", err)
+		}
+	})
 	err = mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
 	cancel() // the client hung up (or we were signalled): stop the sidecar too
-	if serr := <-served; serr != nil && !errors.Is(serr, context.Canceled) {
-		return errors.Join(err, serr)
-	}
-	return err
+	wg.Wait()
+	return errors.Join(err, serveErr)
 }

@@ -18,6 +18,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 )
 
@@ -114,11 +115,42 @@ func NewHandler(opts Options) http.Handler {
 	})
 }
 
+// NewSidecarHandler is the /mcp handler of a sidecar in this process whose
+// buffer is buf and whose port port returns once it listens; the instance
+// tools use the registry in registryDir.
+func NewSidecarHandler(buf *buffer.Buffer, port func() int, registryDir string, logger *slog.Logger) http.Handler {
+	return NewHandler(Options{
+		Source:   &Local{Buffer: buf, Port: port},
+		Registry: OpenRegistry(registryDir, logger),
+		Logger:   logger,
+	})
+}
+
+// OpenRegistry returns an Options.Registry that opens dir.
+func OpenRegistry(dir string, logger *slog.Logger) func() (*registry.Registry, error) {
+	var opts []registry.Option
+	if logger != nil {
+		opts = append(opts, registry.WithLogger(logger))
+	}
+	return func() (*registry.Registry, error) { return registry.Open(dir, opts...) }
+}
+
 // ServeStdio serves MCP over newline-delimited JSON on in and out until the
-// client closes in or ctx ends. Nothing else may write to out.
+// client closes in (or ctx ends, e.g. on SIGTERM: both are a normal end).
+// Nothing else may write to out.
 func ServeStdio(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	t := &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}
-	return NewServer(opts).Run(ctx, t)
+	ss, err := NewServer(opts).Connect(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = ss.Close() })
+	defer stop()
+	err = ss.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 type nopWriteCloser struct{ io.Writer }

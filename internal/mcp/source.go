@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,8 +29,10 @@ func describe(s Source) string { return "the sidecar at " + s.URL() }
 
 // Local reads the buffer of a sidecar in this process.
 type Local struct {
-	Buffer  *buffer.Buffer
-	BaseURL string // the sidecar's URL
+	Buffer *buffer.Buffer
+	// Port is the sidecar's port; a func because it is known only once the
+	// sidecar listens, after the handler was built.
+	Port func() int
 }
 
 // Entries returns the buffered envelopes.
@@ -38,7 +41,7 @@ func (l *Local) Entries(context.Context) ([]*buffer.Entry, error) {
 }
 
 // URL is the sidecar's URL.
-func (l *Local) URL() string { return l.BaseURL }
+func (l *Local) URL() string { return "http://localhost:" + strconv.Itoa(l.Port()) }
 
 // Defaults of a Remote.
 const (

@@ -3,7 +3,9 @@
 package mcp_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -324,4 +326,78 @@ func TestStdioReadsRunningSidecar(t *testing.T) {
 func TestHTTPEndpoint(t *testing.T) {
 	side := testutil.StartSidecar(t, bin, processEnv(t, filepath.Join(t.TempDir(), "instances")))
 	exercise(t, connectHTTP(t, side.URL), side.URL)
+}
+
+// TestStdoutCarriesOnlyMCP speaks raw JSON-RPC to `spotlight -d mcp` (debug
+// logging on, so there is plenty of diagnostics) and checks every stdout
+// line is a JSON-RPC message, the diagnostics are on stderr, and closing
+// stdin ends the process with status 0.
+func TestStdoutCarriesOnlyMCP(t *testing.T) {
+	port := testutil.FreePort(t)
+	cmd := exec.Command(bin, "-d", "mcp", "-p", fmt.Sprint(port))
+	cmd.Env = append(os.Environ(), processEnv(t, filepath.Join(t.TempDir(), "instances"))...)
+	stderr := &testutil.SafeBuffer{}
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	requests := []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized","params":{}}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_errors","arguments":null}}`,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_traces","arguments":{"traceId":"x"}}}`,
+	}
+	if _, err := stdin.Write([]byte(strings.Join(requests, "\n") + "\n")); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		scanner := bufio.NewScanner(stdout)
+		scanner.Buffer(nil, 1<<20)
+		for scanner.Scan() {
+			lines <- scanner.Text()
+		}
+	}()
+	results := map[float64]map[string]any{}
+	for len(results) < 3 {
+		select {
+		case line, open := <-lines:
+			if !open {
+				t.Fatalf("stdout ended after %d responses; stderr:\n%s", len(results), stderr)
+			}
+			var msg map[string]any
+			if err := json.Unmarshal([]byte(line), &msg); err != nil || msg["jsonrpc"] != "2.0" {
+				t.Fatalf("stdout line is not a JSON-RPC message: %q", line)
+			}
+			if id, ok := msg["id"].(float64); ok {
+				results[id], _ = msg["result"].(map[string]any)
+			}
+		case <-time.After(wait):
+			t.Fatalf("no answer within %s; stderr:\n%s", wait, stderr)
+		}
+	}
+	if isErr, _ := results[2]["isError"].(bool); isErr {
+		t.Errorf("search_errors with null arguments failed: %v", results[2])
+	}
+	if isErr, _ := results[3]["isError"].(bool); !isErr {
+		t.Errorf("get_traces with traceId x did not fail: %v", results[3])
+	}
+	stdin.Close()
+	for range lines {
+		t.Error("output after stdin closed")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("spotlight mcp: %v\nstderr:\n%s", err, stderr)
+	}
+	contains(t, "stderr", stderr.String(), "started a Spotlight sidecar", "level=DEBUG")
 }
