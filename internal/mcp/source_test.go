@@ -1,0 +1,118 @@
+package mcp
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// serve answers GET /api/envelopes with body (a real HTTP server: what is
+// tested here is the client's handling of what comes back).
+func serve(t *testing.T, status int, body string) *Remote {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/envelopes" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return &Remote{BaseURL: srv.URL}
+}
+
+const oneEnvelope = `{"id":"019a0000-0000-7000-8000-000000000001","receivedAt":"2025-01-02T03:04:05.123456789Z","userAgent":"sentry.go/0.50.0",` +
+	`"envelope":[{"event_id":"e1"},[[{"type":"event"},{"event_id":"e1","message":"boom"}]]]}`
+
+func TestRemoteDecodesEntries(t *testing.T) {
+	// The second envelope does not decode (its items are not a list): it is
+	// skipped, the others are kept.
+	r := serve(t, 200, "["+oneEnvelope+`,{"id":"x","envelope":[{},"junk"]},`+oneEnvelope+"]")
+	entries, err := r.Entries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 {
+		t.Fatalf("got %d entries, want 2", len(entries))
+	}
+	e := entries[0]
+	if e.ID != "019a0000-0000-7000-8000-000000000001" || e.UserAgent != "sentry.go/0.50.0" || e.Received.Nanosecond() != 123456789 {
+		t.Errorf("entry metadata: %+v", e)
+	}
+	if len(e.Envelope.Items) != 1 || e.Envelope.Items[0].Type != "event" || !strings.Contains(string(e.Envelope.Items[0].Payload), `"boom"`) {
+		t.Errorf("envelope: %+v", e.Envelope)
+	}
+}
+
+func TestRemoteErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, want string
+		status            int
+		maxBytes          int64
+	}{
+		{"not found", "nope", "404", 404, 0},
+		{"not an array", `{"a":1}`, "not a JSON array", 200, 0},
+		{"truncated", "[" + oneEnvelope, "end of the envelope list", 200, 0},
+		{"bad element", `[{"id":1}]`, "envelope 1", 200, 0},
+		{"too large", "[" + oneEnvelope + "," + oneEnvelope + "]", "larger than 100 bytes", 200, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := serve(t, tc.status, tc.body)
+			r.MaxBytes = tc.maxBytes
+			_, err := r.Entries(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRemoteUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := (&Remote{BaseURL: url}).Entries(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "no Spotlight sidecar answers at "+url) {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestNormalizeTraceID(t *testing.T) {
+	for in, want := range map[string]string{
+		"771A43A4192642F0B136D5159A501700": "771a43a4192642f0b136d5159a501700",
+		" 771a43a4-1926 ":                  "771a43a41926",
+		"deadbeef":                         "deadbeef",
+	} {
+		if got, err := normalizeTraceID(in); err != nil || got != want {
+			t.Errorf("normalizeTraceID(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"":                                   "missing",
+		"abc":                                "too short",
+		"xyz12345678":                        "not a trace id",
+		strings.Repeat("a", 33):              "too long",
+		"771a43a4192642f0b136d5159a50170g00": "not a trace id",
+	} {
+		if _, err := normalizeTraceID(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("normalizeTraceID(%q): error %v, want %q", in, err, want)
+		}
+	}
+}
+
+func TestInstanceRefAcceptsNumbersAndStrings(t *testing.T) {
+	for raw, want := range map[string]string{`54321`: "54321", `"54321"`: "54321", `" my-app "`: "my-app"} {
+		var r instanceRef
+		if err := r.UnmarshalJSON([]byte(raw)); err != nil || string(r) != want {
+			t.Errorf("%s: got %q, %v; want %q", raw, r, err, want)
+		}
+	}
+	var r instanceRef
+	if err := r.UnmarshalJSON([]byte(`true`)); err == nil {
+		t.Error("true accepted as an instance")
+	}
+}
