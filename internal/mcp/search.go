@@ -37,9 +37,13 @@ type held struct {
 	records []format.Record // oldest envelope first
 }
 
-// load reads and decodes everything the source holds. Items that do not
-// decode are left out; the rest of their envelope still counts.
-func load(ctx context.Context, src Source) (*held, error) {
+// load reads and decodes everything the source that ref names holds. Items
+// that do not decode are left out; the rest of their envelope still counts.
+func (s *tools) load(ctx context.Context, ref instanceRef) (*held, error) {
+	src, err := s.source(ref)
+	if err != nil {
+		return nil, err
+	}
 	entries, err := src.Entries(ctx)
 	if err != nil {
 		return nil, err
@@ -60,11 +64,7 @@ func (s *tools) search(ctx context.Context, k searchKind, in searchArgs) (string
 	if err := in.validate(); err != nil {
 		return "", err
 	}
-	src, err := s.source(in.Instance)
-	if err != nil {
-		return "", err
-	}
-	h, err := load(ctx, src)
+	h, err := s.load(ctx, in.Instance)
 	if err != nil {
 		return "", err
 	}

@@ -39,11 +39,7 @@ func (s *tools) getTraces(ctx context.Context, in getTracesArgs) (string, error)
 	if err != nil {
 		return "", err
 	}
-	src, err := s.source(in.Instance)
-	if err != nil {
-		return "", err
-	}
-	h, err := load(ctx, src)
+	h, err := s.load(ctx, in.Instance)
 	if err != nil {
 		return "", err
 	}
@@ -57,7 +53,7 @@ func (s *tools) getTraces(ctx context.Context, in getTracesArgs) (string, error)
 	case 0:
 		return fmt.Sprintf("No trace id starts with %q in %s (it holds %s). "+
 			"Call search_traces with timeWindow 0 to list the traces it holds, or pass instance if the app "+
-			"runs under another Spotlight instance (list_instances).\n", prefix, describe(src), h.summary()), nil
+			"runs under another Spotlight instance (list_instances).\n", prefix, describe(h.src), h.summary()), nil
 	case 1:
 		return h.renderTrace(ids[0]), nil
 	}

@@ -16,7 +16,7 @@ import (
 // sidecar, and reads the app's events through the instance argument.
 func TestInstances(t *testing.T) {
 	regDir := filepath.Join(t.TempDir(), "instances")
-	env := processEnv(t, regDir)
+	env := processEnv(regDir)
 
 	appPort := testutil.FreePort(t)
 	app := testutil.Start(t, bin, env, "run", "-p", strconv.Itoa(appPort), "sleep", "600")

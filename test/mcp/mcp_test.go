@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,7 +46,7 @@ const wait = 15 * time.Second
 
 // processEnv is the environment of spotlight processes a test starts: its
 // own registry directory and no Control Center.
-func processEnv(t *testing.T, registryDir string) []string {
+func processEnv(registryDir string) []string {
 	return []string{
 		"SPOTLIGHT_REGISTRY_DIR=" + registryDir,
 		"SPOTLIGHT_CONTROL_CENTER_URL=http://127.0.0.1:1",
@@ -306,7 +308,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 
 func TestStdioStartsItsOwnSidecar(t *testing.T) {
 	port := testutil.FreePort(t)
-	cs, stderr := connectStdio(t, processEnv(t, filepath.Join(t.TempDir(), "instances")), "-p", fmt.Sprint(port))
+	cs, stderr := connectStdio(t, processEnv(filepath.Join(t.TempDir(), "instances")), "-p", fmt.Sprint(port))
 	url := fmt.Sprintf("http://localhost:%d", port)
 	// The session is up, so the sidecar listens already; this checks it is
 	// a real Spotlight sidecar answering on the port.
@@ -317,15 +319,59 @@ func TestStdioStartsItsOwnSidecar(t *testing.T) {
 
 func TestStdioReadsRunningSidecar(t *testing.T) {
 	registryDir := filepath.Join(t.TempDir(), "instances")
-	side := testutil.StartSidecar(t, bin, processEnv(t, registryDir))
-	cs, stderr := connectStdio(t, processEnv(t, registryDir), "-p", fmt.Sprint(side.Port))
+	side := testutil.StartSidecar(t, bin, processEnv(registryDir))
+	cs, stderr := connectStdio(t, processEnv(registryDir), "-p", fmt.Sprint(side.Port))
 	exercise(t, cs, side.URL)
 	contains(t, "stderr", stderr.String(), "already running")
 }
 
 func TestHTTPEndpoint(t *testing.T) {
-	side := testutil.StartSidecar(t, bin, processEnv(t, filepath.Join(t.TempDir(), "instances")))
+	side := testutil.StartSidecar(t, bin, processEnv(filepath.Join(t.TempDir(), "instances")))
 	exercise(t, connectHTTP(t, side.URL), side.URL)
+}
+
+// TestHTTPEndpointGuard checks /mcp follows the sidecar's rules: a web page
+// on another site (Origin) or a DNS-rebinding name (Host) is refused, while
+// a page on localhost may call it.
+func TestHTTPEndpointGuard(t *testing.T) {
+	side := testutil.StartSidecar(t, bin, processEnv(filepath.Join(t.TempDir(), "instances")))
+	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}`
+	for _, tc := range []struct {
+		name, origin, host string
+		want               int
+	}{
+		{"foreign origin", "https://evil.example", "", http.StatusForbidden},
+		{"foreign host", "", "evil.example", http.StatusForbidden},
+		{"localhost page", "http://localhost:3000", "", http.StatusOK},
+		{"no origin (agents, CLIs)", "", "", http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, side.URL+"/mcp", strings.NewReader(initialize))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			if tc.origin != "" {
+				req.Header.Set("Origin", tc.origin)
+			}
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			resp, err := (&http.Client{Timeout: wait}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.want, body)
+			}
+			if tc.want == http.StatusOK && !strings.Contains(string(body), `"serverInfo"`) {
+				t.Fatalf("no initialize result: %s", body)
+			}
+		})
+	}
 }
 
 // TestStdoutCarriesOnlyMCP speaks raw JSON-RPC to `spotlight -d mcp` (debug
@@ -335,7 +381,7 @@ func TestHTTPEndpoint(t *testing.T) {
 func TestStdoutCarriesOnlyMCP(t *testing.T) {
 	port := testutil.FreePort(t)
 	cmd := exec.Command(bin, "-d", "mcp", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), processEnv(t, filepath.Join(t.TempDir(), "instances"))...)
+	cmd.Env = append(os.Environ(), processEnv(filepath.Join(t.TempDir(), "instances"))...)
 	stderr := &testutil.SafeBuffer{}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()

@@ -22,7 +22,7 @@ func checkoutFailed() error { return errors.New("sdk checkout failed: card expir
 // at the sidecar `spotlight mcp` started), then finds them with the tools.
 func TestSentryGo(t *testing.T) {
 	port := testutil.FreePort(t)
-	cs, _ := connectStdio(t, processEnv(t, filepath.Join(t.TempDir(), "instances")), "-p", fmt.Sprint(port))
+	cs, _ := connectStdio(t, processEnv(filepath.Join(t.TempDir(), "instances")), "-p", fmt.Sprint(port))
 
 	client, err := sentry.NewClient(sentry.ClientOptions{
 		Dsn:              fmt.Sprintf("http://spotlight@localhost:%d/0", port),
