@@ -51,8 +51,8 @@ func TestRemoteDecodesEntries(t *testing.T) {
 func TestRemoteErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, body, want string
-		status            int
-		maxBytes          int64
+		status           int
+		maxBytes         int64
 	}{
 		{"not found", "nope", "404", 404, 0},
 		{"not an array", `{"a":1}`, "not a JSON array", 200, 0},
