@@ -89,7 +89,8 @@ func readLine(body []byte, pos int) (line []byte, next int) {
 
 func isJSONObject(b []byte) bool {
 	b = trimJSONSpace(b)
-	return len(b) >= 2 && b[0] == '{' && json.Valid(b)
+	valid, _ := scanJSON(b)
+	return len(b) >= 2 && b[0] == '{' && valid
 }
 
 // trimJSONSpace trims the whitespace JSON allows around a value (not \f or
@@ -112,32 +113,58 @@ type itemHeader struct {
 	length                     int64
 }
 
-// parseItemHeader reads an item header line. It decodes into a map rather
-// than a struct because encoding/json matches struct fields case-insensitively
-// ("Length" must not count as "length").
+// parseItemHeader reads an item header line. Keys match exactly, as in
+// Relay ("Length" is not "length"); a repeated key's last value wins.
 func parseItemHeader(line []byte) (itemHeader, error) {
 	h := itemHeader{length: -1}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(line, &fields); err != nil || fields == nil {
+	var typ, contentType, filename, length []byte
+	ok := scanObject(line, func(key, val []byte) {
+		switch unquote(key) {
+		case "type":
+			typ = val
+		case "content_type":
+			contentType = val
+		case "filename":
+			filename = val
+		case "length":
+			length = val
+		}
+	})
+	if !ok {
 		return h, fmt.Errorf("item header is not a JSON object: %s", excerpt(line))
 	}
-	if raw, ok := fields["type"]; ok {
-		if err := json.Unmarshal(raw, &h.typ); err != nil {
-			return h, fmt.Errorf(`item header "type" must be a string, got %s`, excerpt(raw))
+	if typ != nil {
+		if typ[0] != '"' {
+			return h, fmt.Errorf(`item header "type" must be a string, got %s`, excerpt(typ))
 		}
+		h.typ = unquote(typ)
 	}
 	// A non-string content_type or filename is ignored rather than refused:
 	// the item is still worth showing.
-	_ = json.Unmarshal(fields["content_type"], &h.contentType)
-	_ = json.Unmarshal(fields["filename"], &h.filename)
-	if raw, ok := fields["length"]; ok && string(raw) != "null" {
-		n, err := parseLength(raw)
+	if contentType != nil && contentType[0] == '"' {
+		h.contentType = unquote(contentType)
+	}
+	if filename != nil && filename[0] == '"' {
+		h.filename = unquote(filename)
+	}
+	if length != nil && string(length) != "null" {
+		n, err := parseLength(length)
 		if err != nil {
 			return h, err
 		}
 		h.length = n
 	}
 	return h, nil
+}
+
+// unquote returns the value of a valid JSON string literal.
+func unquote(lit []byte) string {
+	if bytes.IndexByte(lit, '\\') < 0 {
+		return string(lit[1 : len(lit)-1])
+	}
+	var s string
+	_ = json.Unmarshal(lit, &s) // lit was validated by the scanner
+	return s
 }
 
 // parseLength accepts a non-negative JSON integer (also written as 1e3 or

@@ -67,21 +67,37 @@ func (e *Envelope) AppendStream(dst []byte) ([]byte, error) {
 
 // compactObject writes a JSON object header compacted; an empty one as {}.
 func compactObject(buf *bytes.Buffer, obj []byte) error {
-	if len(trimJSONSpace(obj)) == 0 {
+	obj = trimJSONSpace(obj)
+	if len(obj) == 0 {
 		buf.WriteString("{}")
 		return nil
 	}
-	if !isJSONObject(obj) {
+	if obj[0] != '{' || !appendCompactJSON(buf, obj) {
 		return fmt.Errorf("not a JSON object: %s", excerpt(obj))
 	}
-	return json.Compact(buf, obj)
+	return nil
+}
+
+// appendCompactJSON writes b compacted if it is valid JSON; it writes nothing
+// and returns false otherwise. Payloads that SDKs already sent compact (most)
+// are copied without going through json.Compact.
+func appendCompactJSON(buf *bytes.Buffer, b []byte) bool {
+	valid, hasSpace := scanJSON(b)
+	switch {
+	case !valid:
+		return false
+	case hasSpace:
+		return json.Compact(buf, b) == nil
+	}
+	buf.Write(b)
+	return true
 }
 
 func appendStreamPayload(buf *bytes.Buffer, it Item) {
 	isJSON := it.IsJSON()
 	validUTF8 := utf8.Valid(it.Payload)
-	if isJSON && validUTF8 && len(it.Payload) > 0 && json.Compact(buf, it.Payload) == nil {
-		return // json.Compact writes nothing when it fails
+	if isJSON && validUTF8 && appendCompactJSON(buf, it.Payload) {
+		return
 	}
 	text := len(it.Payload) == 0 || validUTF8 && (isJSON || IsTextual(it.ContentType) || isTextType(it.Type))
 	b := buf.AvailableBuffer()
