@@ -85,7 +85,9 @@ func startError(name string, err error) error {
 	switch {
 	case errors.Is(err, exec.ErrNotFound), errors.Is(err, fs.ErrNotExist):
 		return &StartError{Code: ExitNotFound, Err: fmt.Errorf("command not found: %s; check the spelling, install it, or give its path", name)}
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
+	case errors.Is(err, syscall.EISDIR):
+		return &StartError{Code: ExitNotExecutable, Err: fmt.Errorf("cannot execute %s: it is a directory; give the program to run", name)}
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.ENOEXEC):
 		return &StartError{Code: ExitNotExecutable, Err: fmt.Errorf("cannot execute %s: %v; make sure it is an executable file (chmod +x %s)", name, errors.Unwrap(err), name)}
 	}
 	return &StartError{Code: ExitNotExecutable, Err: fmt.Errorf("cannot start %s: %w", name, err)}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"sync"
@@ -93,6 +94,10 @@ func Run(ctx context.Context, o Options) (int, error) {
 	if err != nil {
 		return 1, err
 	}
+	// A typo is found before a sidecar is started for nothing.
+	if _, err := exec.LookPath(cmd.Argv[0]); err != nil {
+		return startFailure(startError(cmd.Argv[0], err))
+	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return 1, err
@@ -103,6 +108,15 @@ func Run(ctx context.Context, o Options) (int, error) {
 	}
 	defer r.stopSidecar()
 	return r.supervise(ctx)
+}
+
+// startFailure is the exit code and error of a command that did not start.
+func startFailure(err error) (int, error) {
+	var se *StartError
+	if errors.As(err, &se) {
+		return se.Code, err
+	}
+	return 1, err
 }
 
 // run is one `spotlight run`.
@@ -177,9 +191,13 @@ func (r *run) stopSidecar() {
 }
 
 func (r *run) supervise(ctx context.Context) (int, error) {
+	// The caller's ctx ends on SIGINT/SIGTERM, but `spotlight run` forwards
+	// those to the child and ends when the child does: what follows must
+	// outlive ctx.
+	ctx = context.WithoutCancel(ctx)
 	o := r.o
 	url := r.srv.URL()
-	fmt.Fprintf(o.Stderr, "Spotlight: %s (%s: %s)\n", url, r.cmd.ProjectName, r.cmd.Display)
+	fmt.Fprintf(o.Stderr, "spotlight: UI at %s for %s (%s)\n", url, r.cmd.ProjectName, r.cmd.Display)
 	if o.Open {
 		openBrowser(url, o.Logger)
 	}
@@ -205,11 +223,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	c, err := startChild(r.cmd.Argv, ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir), o.Dir, o.Stdin)
 	if err != nil {
 		relay.Close()
-		var se *StartError
-		if errors.As(err, &se) {
-			return se.Code, err
-		}
-		return 1, err
+		return startFailure(err)
 	}
 	var pumps sync.WaitGroup
 	pump := func(src *os.File, term io.Writer, s Stream) {
@@ -326,7 +340,7 @@ func (r *run) register(ctx context.Context, c *child) {
 		r.reg = nil
 		return
 	}
-	go ping(context.WithoutCancel(ctx), controlCenterURL(r.o.Getenv), m, r.o.Logger)
+	go ping(ctx, controlCenterURL(r.o.Getenv), m, r.o.Logger)
 }
 
 func (r *run) unregister() {

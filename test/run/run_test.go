@@ -519,6 +519,23 @@ func TestSentryGoErrorReachesTheStream(t *testing.T) {
 	}
 }
 
+// A dev server reports while it shuts down: the sidecar keeps receiving, and
+// spotlight keeps printing, until the child has exited.
+func TestEventsSentWhileStoppingArePrinted(t *testing.T) {
+	env, _ := runEnv(t)
+	p := startRun(t, env, bins.child, "goodbye")
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stdout.String(), "ready") }, "child not ready:\n%s", p.Stderr)
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d, want the child's 0; stderr:\n%s", code, p.Stderr)
+	}
+	if !strings.Contains(p.Stderr.String(), "goodbye from sentry-go") {
+		t.Errorf("the error sent during shutdown was not printed:\n%s", p.Stderr)
+	}
+}
+
 func TestSDKLogsStopTheStdioRelay(t *testing.T) {
 	env, _ := runEnv(t)
 	gate := filepath.Join(t.TempDir(), "gate")

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -51,6 +52,16 @@ func main() {
 		}
 		fmt.Println("sent")
 		waitFor(args[0])
+	case "goodbye": // goodbye: say ready; on SIGTERM send an error with sentry-go, exit 0
+		initSentry()
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGTERM)
+		fmt.Println("ready")
+		<-sigs
+		sentry.CaptureException(errors.New("goodbye from sentry-go"))
+		if !sentry.Flush(10 * time.Second) {
+			fail(errors.New("sentry-go did not flush"))
+		}
 	case "sdklogs": // sdklogs <gate>: print a line and send the same line as a Sentry log
 		initSentry()
 		fmt.Println("the same line twice")
@@ -59,6 +70,20 @@ func main() {
 			fail(errors.New("sentry-go did not flush"))
 		}
 		waitFor(args[0])
+	case "readline": // readline: echo one line of stdin back, exit 4
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil {
+			fail(err)
+		}
+		fmt.Printf("got %s", line)
+		os.Exit(4)
+	case "trap": // trap: say ready, exit 7 on SIGINT
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGINT)
+		fmt.Println("ready")
+		<-sigs
+		fmt.Println("interrupted")
+		os.Exit(7)
 	case "env": // env NAME...: print NAME=value lines
 		for _, k := range args {
 			fmt.Printf("%s=%s\n", k, os.Getenv(k))
