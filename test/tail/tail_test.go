@@ -1,0 +1,180 @@
+// Package tail tests `spotlight tail` as a user runs it: the real binary
+// tailing a real sidecar process, envelopes from real SDKs posted to it,
+// the sidecar restarted under it.
+package tail
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+// bin is the spotlight binary TestMain builds.
+var bin string
+
+const wait = 30 * time.Second
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "spotlight-tail-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if bin, err = testutil.BuildBinary(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// testEnv keeps spawned sidecars away from the real registry and Control
+// Center.
+func testEnv(t *testing.T) []string {
+	return []string{
+		"SPOTLIGHT_REGISTRY_DIR=" + filepath.Join(t.TempDir(), "instances"),
+		"SPOTLIGHT_CONTROL_CENTER_URL=http://127.0.0.1:1",
+		"NO_COLOR=",
+	}
+}
+
+// fixture reads an envelope from internal/format/testdata/envelopes.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "internal", "format", "testdata", "envelopes", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func post(t *testing.T, port int, name string) {
+	t.Helper()
+	status, body := testutil.PostEnvelope(t, fmt.Sprintf("http://localhost:%d/stream", port), fixture(t, name))
+	if status != http.StatusOK {
+		t.Fatalf("POST %s: %d %s", name, status, body)
+	}
+}
+
+// jsonLines parses every line of out as a JSON object, failing on any
+// line that is not one.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var objs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		var obj map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &obj); err != nil {
+			t.Fatalf("line %d is not a JSON object: %v\n%s", len(objs)+1, err, sc.Text())
+		}
+		objs = append(objs, obj)
+	}
+	return objs
+}
+
+func lineCount(p *testutil.Process) func() int {
+	return func() int { return strings.Count(p.Stdout.String(), "\n") }
+}
+
+// Buffered envelopes first, then live ones; the sidecar stops and comes
+// back on the same port; tail says so, resumes, and prints nothing twice.
+func TestTailJSONAcrossSidecarRestart(t *testing.T) {
+	env := testEnv(t)
+	side := testutil.StartSidecar(t, bin, env)
+	post(t, side.Port, "envelope_javascript.txt") // 1 error
+	post(t, side.Port, "log_envelope.txt")        // 7 logs
+
+	tail := testutil.Start(t, bin, env, "tail", "-p", fmt.Sprint(side.Port), "-f", "json")
+	lines := lineCount(tail)
+	testutil.Eventually(t, wait, func() bool { return lines() == 8 }, "8 buffered records; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
+	post(t, side.Port, "envelope_python.txt") // 1 trace
+	testutil.Eventually(t, wait, func() bool { return lines() == 9 }, "the live trace; stdout:\n%s", tail.Stdout)
+
+	side.Stop(t)
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stderr.String(), "lost the sidecar") }, "tail to report the lost sidecar; stderr:\n%s", tail.Stderr)
+
+	again := testutil.Start(t, bin, env, "--port", fmt.Sprint(side.Port))
+	again.Port, again.URL = side.Port, side.URL
+	testutil.WaitHealthy(t, again, wait)
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stderr.String(), "reconnected") }, "tail to reconnect; stderr:\n%s", tail.Stderr)
+	// PostEnvelope's pooled connection went down with the first sidecar.
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	post(t, side.Port, "go_error.txt")
+	testutil.Eventually(t, wait, func() bool { return lines() == 10 }, "the envelope sent after the restart; stdout:\n%s", tail.Stdout)
+
+	objs := jsonLines(t, tail.Stdout.String())
+	seen := map[string]bool{}
+	var types []string
+	for _, o := range objs {
+		key := fmt.Sprint(o["envelope_id"], o["timestamp"], o["message"])
+		if seen[key] {
+			t.Errorf("printed twice: %v", o)
+		}
+		seen[key] = true
+		types = append(types, fmt.Sprint(o["type"]))
+	}
+	want := "[error log log log log log log log trace error]"
+	if fmt.Sprint(types) != want {
+		t.Errorf("types %v, want %s", types, want)
+	}
+	if objs[0]["exception_type"] != "SyntaxError" || objs[0]["source"] != "browser" || objs[9]["frame_function"] != "TestSentryGo" {
+		t.Errorf("error fields: %v / %v", objs[0], objs[9])
+	}
+	if strings.Contains(tail.Stderr.String(), "started one") {
+		t.Errorf("tail started a sidecar although one was running; stderr:\n%s", tail.Stderr)
+	}
+}
+
+// With no sidecar on the port, tail starts one, says so, and tails it;
+// only the requested types are printed.
+func TestTailStartsASidecar(t *testing.T) {
+	port := testutil.FreePort(t)
+	tail := testutil.Start(t, bin, testEnv(t), "tail", "errors", "traces", "-p", fmt.Sprint(port), "-f", "logfmt")
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stderr.String(), "tail started one") }, "tail to start a sidecar; stderr:\n%s", tail.Stderr)
+	post(t, port, "log_envelope.txt")       // logs: not asked for
+	post(t, port, "envelope_php_error.txt") // 1 error
+	post(t, port, "envelope_java.txt")      // 1 trace
+	lines := lineCount(tail)
+	testutil.Eventually(t, wait, func() bool { return lines() == 2 }, "an error and a trace; stdout:\n%s", tail.Stdout)
+	out := tail.Stdout.String()
+	if !strings.HasPrefix(out, "timestamp=2023-11-27T08:44:19.818Z type=error level=error source=server message=\"Exception: This will be captured by Sentry\\n\\n\\t\\t       New Line Test Test ^^^^^\"") ||
+		!strings.Contains(out, "type=trace level=trace source=server message=\"POST /person/\" op=http.server") {
+		t.Errorf("logfmt output:\n%s", out)
+	}
+	tail.Stop(t)
+	if _, err := http.Get(fmt.Sprintf("http://localhost:%d/health", port)); err == nil {
+		t.Errorf("the sidecar tail started still answers after tail exited")
+	}
+}
+
+func TestTailRejectsUnknownTypesAndFormats(t *testing.T) {
+	for _, args := range [][]string{{"tail", "errors", "metrics"}, {"tail", "-f", "yaml"}} {
+		p := testutil.Start(t, bin, testEnv(t), append(args, "-p", fmt.Sprint(testutil.FreePort(t)))...)
+		if code := p.Wait(t, wait); code != 1 {
+			t.Errorf("%v: exit code %d, want 1", args, code)
+		}
+		stderr := p.Stderr.String()
+		if !strings.Contains(stderr, "errors, logs, traces, attachments, all, everything, *") && !strings.Contains(stderr, "human, json, logfmt, md") {
+			t.Errorf("%v: stderr does not list the valid values:\n%s", args, stderr)
+		}
+		if p.Stdout.String() != "" {
+			t.Errorf("%v: printed %q", args, p.Stdout)
+		}
+	}
+}
