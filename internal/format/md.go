@@ -250,10 +250,12 @@ func contextLines(f *Frame) string {
 	var b strings.Builder
 	width := len(fmt.Sprint(f.Lineno + len(f.PostContext)))
 	line := func(n int, mark, text string) {
+		// Indentation matters in source: only line breaks are removed.
+		text = strings.ReplaceAll(plain(text), "\n", " ")
 		if f.Lineno > 0 {
-			fmt.Fprintf(&b, "%*d %s %s\n", width, n, mark, oneLine(text))
+			fmt.Fprintf(&b, "%*d %s %s\n", width, n, mark, text)
 		} else {
-			fmt.Fprintf(&b, "%s %s\n", mark, oneLine(text))
+			fmt.Fprintf(&b, "%s %s\n", mark, text)
 		}
 	}
 	for i, l := range f.PreContext {

@@ -112,10 +112,9 @@ func csiLen(s string) int {
 }
 
 // oneLine is plain text on a single line for human output: surrounding
-// blank lines trimmed, inner newlines shown as "\n", tabs as spaces.
+// space trimmed, inner newlines shown as "\n", tabs as spaces.
 func oneLine(s string) string {
-	s = strings.TrimRight(plain(s), "\n\t ")
-	s = strings.TrimLeft(s, "\n")
+	s = strings.TrimSpace(plain(s))
 	if strings.ContainsAny(s, "\n\t") {
 		s = strings.NewReplacer("\n", `\n`, "\t", " ").Replace(s)
 	}
