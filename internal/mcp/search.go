@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
@@ -37,8 +39,7 @@ type held struct {
 	records []format.Record // oldest envelope first
 }
 
-// load reads and decodes everything the source that ref names holds. Items
-// that do not decode are left out; the rest of their envelope still counts.
+// load reads and decodes everything the source that ref names holds.
 func (s *tools) load(ctx context.Context, ref instanceRef) (*held, error) {
 	src, err := s.source(ref)
 	if err != nil {
@@ -48,15 +49,42 @@ func (s *tools) load(ctx context.Context, ref instanceRef) (*held, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &held{src: src}
+	cache := &decoded{}
+	if src == s.opts.Source {
+		cache = &s.decoded
+	}
+	return &held{src: src, records: cache.records(entries)}, nil
+}
+
+// decoded keeps the records of the envelopes one source held at the last
+// call, by envelope id: buffered envelopes never change, and decoding them
+// all again is most of the cost of a tool call over a full buffer.
+type decoded struct {
+	mu   sync.Mutex
+	byID map[string][]format.Record
+}
+
+// records decodes entries (reusing what the last call decoded) and forgets
+// the envelopes no longer held. Items that do not decode are left out; the
+// rest of their envelope still counts.
+func (d *decoded) records(entries []*buffer.Entry) []format.Record {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	next := make(map[string][]format.Record, len(entries))
+	var out []format.Record
 	for _, e := range entries {
 		if e.Envelope == nil {
 			continue
 		}
-		recs, _ := format.Decode(e.Envelope, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
-		h.records = append(h.records, recs...)
+		recs, ok := d.byID[e.ID]
+		if !ok || e.ID == "" {
+			recs, _ = format.Decode(e.Envelope, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+		}
+		next[e.ID] = recs
+		out = append(out, recs...)
 	}
-	return h, nil
+	d.byID = next
+	return out
 }
 
 // search runs one of the search tools.

@@ -36,8 +36,11 @@ type Options struct {
 	Logger   *slog.Logger     // default: discard
 }
 
-// tools holds the options the tool handlers share.
-type tools struct{ opts Options }
+// tools holds what the tool handlers share.
+type tools struct {
+	opts    Options
+	decoded decoded // of opts.Source
+}
 
 // NewServer returns an MCP server with Spotlight's tools.
 func NewServer(opts Options) *sdk.Server {
