@@ -201,12 +201,7 @@ type Trace struct {
 }
 
 // Duration is End - Start (0 when either is unknown).
-func (t *Trace) Duration() time.Duration {
-	if t.Start.IsZero() || t.End.IsZero() {
-		return 0
-	}
-	return t.End.Sub(t.Start)
-}
+func (t *Trace) Duration() time.Duration { return elapsed(t.Start, t.End) }
 
 // Span is one span of a trace.
 type Span struct {
@@ -216,11 +211,13 @@ type Span struct {
 }
 
 // Duration is End - Start (0 when either is unknown).
-func (s *Span) Duration() time.Duration {
-	if s.Start.IsZero() || s.End.IsZero() {
+func (s *Span) Duration() time.Duration { return elapsed(s.Start, s.End) }
+
+func elapsed(start, end time.Time) time.Duration {
+	if start.IsZero() || end.IsZero() {
 		return 0
 	}
-	return s.End.Sub(s.Start)
+	return end.Sub(start)
 }
 
 // Attachment is an attachment item.
