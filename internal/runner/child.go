@@ -94,12 +94,13 @@ func startError(name string, err error) error {
 }
 
 // wait waits for the child and returns its exit code: 128+signal when a
-// signal ended it. It gives the terminal back to spotlight's group.
+// signal ended it. A child that owns the terminal is waited for as a job
+// (see waitJob).
 func (c *child) wait() int {
-	_ = c.cmd.Wait() // the exit status is in ProcessState
 	if c.tty != nil {
-		reclaimTerminal(c.tty)
+		return c.waitJob()
 	}
+	_ = c.cmd.Wait() // the exit status is in ProcessState
 	st := c.cmd.ProcessState
 	if st == nil {
 		return 1

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/shirou/gopsutil/v4/process"
+
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
@@ -104,5 +106,34 @@ func TestCtrlCReachesTheChild(t *testing.T) {
 	}
 	if code := waitExit(t, exited, screen); code != 7 || !strings.Contains(screen.String(), "interrupted") {
 		t.Fatalf("exit %d, want the child's 7; terminal:\n%s", code, screen)
+	}
+}
+
+// Ctrl-Z stops the dev server and hands the terminal back (spotlight stops
+// too, so a shell would show its prompt); continuing spotlight (`fg`) gives
+// the terminal back to the dev server, which then reads it again.
+func TestCtrlZStopsAndContinueResumes(t *testing.T) {
+	cmd, screen, master, exited := startOnTerminal(t, bins.child, "readline")
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(screen.String(), "ready") }, "child not ready:\n%s", screen)
+	if _, err := master.Write([]byte{26}); err != nil { // ^Z
+		t.Fatal(err)
+	}
+	spotlight, err := process.NewProcess(int32(cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.Eventually(t, wait, func() bool {
+		st, err := spotlight.Status()
+		return err == nil && len(st) > 0 && st[0] == process.Stop
+	}, "spotlight did not stop with its child on Ctrl-Z; terminal:\n%s", screen)
+
+	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := master.Write([]byte("after fg\n")); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, exited, screen); code != 4 || !strings.Contains(screen.String(), "got after fg") {
+		t.Fatalf("exit %d; terminal:\n%s", code, screen)
 	}
 }

@@ -70,7 +70,8 @@ func main() {
 			fail(errors.New("sentry-go did not flush"))
 		}
 		waitFor(args[0])
-	case "readline": // readline: echo one line of stdin back, exit 4
+	case "readline": // readline: say ready, echo one line of stdin back, exit 4
+		fmt.Println("ready")
 		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 		if err != nil {
 			fail(err)
