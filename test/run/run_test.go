@@ -491,7 +491,7 @@ func TestUnsafeRegistryDirectoryIsRefusedButTheChildRuns(t *testing.T) {
 func TestSentryGoErrorReachesTheStream(t *testing.T) {
 	env, _ := runEnv(t)
 	gate := filepath.Join(t.TempDir(), "gate")
-	p := startRun(t, env, bins.child, "sentry", gate)
+	p := startRun(t, env, "-f", "json", bins.child, "sentry", gate)
 	testutil.WaitHealthy(t, p, wait)
 	sse := testutil.OpenSSE(t, p.URL+"/stream", "")
 	for {
@@ -506,8 +506,19 @@ func TestSentryGoErrorReachesTheStream(t *testing.T) {
 		}
 		break
 	}
-	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "boom from sentry-go") },
-		"the error was not printed to stderr:\n%s", p.Stderr)
+	// Printed on stderr as it arrives, in the -f format.
+	var printed map[string]any
+	testutil.Eventually(t, wait, func() bool {
+		for _, line := range strings.Split(p.Stderr.String(), "\n") {
+			if json.Unmarshal([]byte(line), &printed) == nil {
+				return true
+			}
+		}
+		return false
+	}, "no JSON event on stderr:\n%s", p.Stderr)
+	if printed["type"] != "error" || printed["exception_value"] != "boom from sentry-go" || printed["sdk"] != "sentry.go" {
+		t.Errorf("printed %v", printed)
+	}
 	if strings.Contains(p.Stdout.String(), "boom") {
 		t.Errorf("SDK events printed to stdout, which belongs to the child: %q", p.Stdout)
 	}
@@ -554,6 +565,47 @@ func TestSDKLogsStopTheStdioRelay(t *testing.T) {
 	if p.Stdout.String() != "the same line twice\n" {
 		t.Errorf("stdout %q", p.Stdout)
 	}
+}
+
+func TestOpenStartsTheBrowserOnTheUI(t *testing.T) {
+	env, _ := runEnv(t)
+	// xdg-open cannot show a browser here: this one records what it got.
+	bin := t.TempDir()
+	opened := filepath.Join(t.TempDir(), "opened")
+	script := "#!/bin/sh\nprintf '%s' \"$*\" > " + opened + ".tmp && mv " + opened + ".tmp " + opened + "\n"
+	for _, name := range []string{"xdg-open", "open"} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gate := filepath.Join(t.TempDir(), "gate")
+	p := startRun(t, append(env, "PATH="+bin+":"+os.Getenv("PATH")), "-o", bins.child, "stdio", gate, "0")
+	testutil.Eventually(t, wait, func() bool { _, err := os.Stat(opened); return err == nil }, "no browser opened; stderr:\n%s", p.Stderr)
+	if got, _ := os.ReadFile(opened); string(got) != p.URL {
+		t.Errorf("opened %q, want %q", got, p.URL)
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.Wait(t, wait)
+}
+
+func TestPortInUse(t *testing.T) {
+	env, regDir := runEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	p := testutil.Start(t, bins.spotlight, env, "run", "-p", strconv.Itoa(port), bins.child, "args", "must not run")
+	if code := p.Wait(t, wait); code != 1 || !strings.Contains(p.Stderr.String(), "choose another port with -p") {
+		t.Errorf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+	if p.Stdout.String() != "" {
+		t.Errorf("the child ran without a sidecar: %q", p.Stdout)
+	}
+	checkGone(t, regDir)
 }
 
 func TestCommandsThatCannotStart(t *testing.T) {
