@@ -1,0 +1,109 @@
+package conformance
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+// encoders are the Content-Encodings SDKs use, each with its real encoder;
+// the fixtures take turns, so every encoding carries several of them.
+var encoders = []struct {
+	name string
+	wrap func(io.Writer) (io.WriteCloser, error)
+}{
+	{"", nil},
+	{"gzip", func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil }},
+	{"deflate", func(w io.Writer) (io.WriteCloser, error) { return zlib.NewWriter(w), nil }},
+	{"br", func(w io.Writer) (io.WriteCloser, error) { return brotli.NewWriter(w), nil }},
+	{"zstd", func(w io.Writer) (io.WriteCloser, error) { return zstd.NewWriter(w) }},
+}
+
+func encode(t *testing.T, wrap func(io.Writer) (io.WriteCloser, error), body []byte) []byte {
+	t.Helper()
+	if wrap == nil {
+		return body
+	}
+	var buf bytes.Buffer
+	w, err := wrap(&buf)
+	if err == nil {
+		_, err = w.Write(body)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestFixturesStreamed POSTs every fixture to the real binary, as sentry-go
+// does (/api/0/envelope/), and checks that it streams back over SSE with the
+// same items and payloads, that GET /envelope/{id} returns the body as sent,
+// and that the damaged fixtures get a 400 naming the problem while the
+// sidecar keeps serving.
+func TestFixturesStreamed(t *testing.T) {
+	files := loadFixtures(t)
+	sidecar := testutil.StartSidecar(t, spotlightBin, nil)
+	sse := testutil.OpenSSE(t, sidecar.URL+"/stream", "")
+	client := &http.Client{Timeout: 10 * time.Second}
+
+	n := 0
+	for _, f := range files {
+		if f.want.doc {
+			continue
+		}
+		enc := encoders[n%len(encoders)]
+		n++
+		t.Run(f.name, func(t *testing.T) {
+			var headers []string
+			if enc.name != "" {
+				headers = []string{"Content-Encoding", enc.name}
+			}
+			status, msg := testutil.PostEnvelope(t, sidecar.URL+"/api/0/envelope/", encode(t, enc.wrap, f.body), headers...)
+			if f.want.err != "" {
+				if status != http.StatusBadRequest || !strings.Contains(msg, f.want.err) {
+					t.Fatalf("POST (Content-Encoding %q) = %d %q, want 400 naming %q", enc.name, status, msg, f.want.err)
+				}
+				return
+			}
+			if status != http.StatusOK {
+				t.Fatalf("POST (Content-Encoding %q) = %d %s", enc.name, status, msg)
+			}
+			ev := sse.NextNamed(t, "application/x-sentry-envelope", 10*time.Second)
+			if ev.ID == "" {
+				t.Fatal("SSE event has no id")
+			}
+			checkStreamed(t, f, []byte(ev.Data))
+
+			resp, err := client.Get(sidecar.URL + "/envelope/" + ev.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			raw, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != http.StatusOK || !bytes.Equal(raw, f.body) {
+				t.Fatalf("GET /envelope/%s = %d, %d bytes (%v); want the %d bytes sent", ev.ID, resp.StatusCode, len(raw), err, len(f.body))
+			}
+		})
+	}
+	resp, err := client.Get(sidecar.URL + "/health")
+	if err != nil {
+		t.Fatalf("sidecar stopped answering after the fixtures: %v\nstderr:\n%s", err, sidecar.Stderr.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /health = %d after the fixtures", resp.StatusCode)
+	}
+}
