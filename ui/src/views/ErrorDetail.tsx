@@ -260,7 +260,7 @@ function Breadcrumbs({ payload }: { payload: JsonObject }) {
                 <td>{str(b.level)}</td>
                 <td className="break">
                   {str(b.message)}
-                  {b.data ? <span className="muted small"> {JSON.stringify(b.data)}</span> : null}
+                  {b.data ? <span className="muted small"> {truncate(JSON.stringify(b.data), 400)}</span> : null}
                 </td>
               </tr>
             );
@@ -376,4 +376,8 @@ function AttachmentView({ a, href }: { a: Attachment; href: string }) {
       {a.isText && <pre className="attachment-text">{a.data.length > 100_000 ? `${a.data.slice(0, 100_000)}\n… (truncated)` : a.data}</pre>}
     </figure>
   );
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

@@ -2,7 +2,7 @@
 // trace id; later spans join live), a span detail panel, and the errors and
 // logs with the same trace id.
 
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type CSSProperties } from 'react';
 import { Link, useAppState, useNavigate } from '../context';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { AnsiText, KeyValueTable, LevelBadge, Section } from '../components/common';
@@ -151,7 +151,7 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
                   className={`wf-bar${s.transaction ? ' wf-bar-tx' : ''}${isOk(s.status ?? '') ? '' : ' wf-bar-bad'}`}
                   style={{ left: `${left}%`, width: `${width}%` }}
                 />
-                <span className="wf-dur" style={{ left: `min(${left + width}%, calc(100% - 5em))` }}>
+                <span className={`wf-dur${left + width > 75 && left <= 20 ? ' wf-dur-inside' : ''}`} style={durationLabelStyle(left, width)}>
                   {formatDuration((s.end - s.start) * 1000)}
                 </span>
               </span>
@@ -161,6 +161,13 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
       />
     </div>
   );
+}
+
+/** Puts a span's duration after its bar, before it when the bar ends near the right edge, or inside a bar that fills the row. */
+function durationLabelStyle(left: number, width: number): CSSProperties {
+  if (left + width <= 75) return { left: `${left + width}%`, paddingLeft: '0.3rem' };
+  if (left > 20) return { right: `${100 - left}%`, paddingRight: '0.3rem' };
+  return { right: `${100 - left - width}%`, paddingRight: '0.3rem' };
 }
 
 function SpanPanel({ span, trace }: { span: Span; trace: Trace }) {
@@ -229,8 +236,8 @@ function LinkedLogs({ logs, traceId }: { logs: LogRecord[]; traceId: string }) {
         <tbody>
           {logs.slice(0, 200).map((l) => (
             <tr key={l.id}>
-              <td className="mono small nowrap">{formatClock(l.timestamp)}</td>
-              <td>
+              <td className="mono small nowrap shrink">{formatClock(l.timestamp)}</td>
+              <td className="shrink">
                 <LevelBadge level={l.level} />
               </td>
               <td className="log-body">

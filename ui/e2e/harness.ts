@@ -1,0 +1,167 @@
+// Shared pieces of the end-to-end tests: the real spotlight binary on a free
+// port with a private registry, real envelopes, a real headless Chromium,
+// and polling with a deadline (never sleeping to synchronise).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = resolve(uiDir, '..');
+export const screenshotsDir = join(repoRoot, 'docs', 'screenshots');
+export const sdkApp = join(uiDir, 'e2e', 'sdk-app.mjs');
+
+export function spotlightBin(): string {
+  const bin = process.env.SPOTLIGHT_BIN;
+  if (!bin || !existsSync(bin)) {
+    throw new Error(`SPOTLIGHT_BIN must name the built spotlight binary (got ${JSON.stringify(bin)}); run \`make test-e2e\` or \`make build\` then SPOTLIGHT_BIN=$PWD/bin/spotlight npm run e2e`);
+  }
+  return resolve(bin);
+}
+
+/** The envelopes real SDKs sent, beside the repository (../shared/fixtures/envelopes). */
+export function fixturesDir(): string {
+  const dir = process.env.SPOTLIGHT_FIXTURES ?? resolve(repoRoot, '..', 'shared', 'fixtures', 'envelopes');
+  if (!existsSync(dir)) {
+    throw new Error(`${dir} is missing: the e2e tests need the SDK envelopes in ../shared/fixtures/envelopes beside the repository (or SPOTLIGHT_FIXTURES=<dir>)`);
+  }
+  return dir;
+}
+
+export function fixture(name: string): Buffer {
+  return readFileSync(join(fixturesDir(), name));
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Polls fn until it returns a truthy value, or fails with what it was waiting for. */
+export async function eventually<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return dir;
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startProcess(cmd: string, args: string[], env: Record<string, string>, cwd?: string): Proc {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface Sidecar extends Proc {
+  port: number;
+  url: string;
+  registryDir: string;
+}
+
+/** The Control Center environment: a private registry and this sidecar as the Control Center. */
+export function ccEnv(registryDir: string, port: number): Record<string, string> {
+  return { SPOTLIGHT_REGISTRY_DIR: registryDir, SPOTLIGHT_CONTROL_CENTER_URL: `http://localhost:${port}` };
+}
+
+export async function startSidecar(opts: { port?: number; registryDir?: string } = {}): Promise<Sidecar> {
+  const port = opts.port ?? (await freePort());
+  const registryDir = opts.registryDir ?? join(tempDir('spotlight-e2e-'), 'registry');
+  mkdirSync(registryDir, { recursive: true, mode: 0o700 });
+  const proc = startProcess(spotlightBin(), ['--port', String(port)], ccEnv(registryDir, port));
+  const url = `http://localhost:${port}`;
+  await eventually(`the sidecar on port ${port} to answer /health (output: ${proc.output()})`, async () => (await fetch(`${url}/health`)).ok);
+  return { ...proc, port, url, registryDir };
+}
+
+export async function postEnvelope(url: string, body: Buffer | string): Promise<void> {
+  const res = await fetch(`${url}/stream`, { method: 'POST', headers: { 'Content-Type': 'application/x-sentry-envelope' }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  if (!res.ok) throw new Error(`POST ${url}/stream: ${res.status} ${await res.text()}`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A page that fails the test on uncaught page errors. */
+export async function newPage(browser: Browser, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => errors.push(e.message));
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotsDir, `${name}.png`) });
+}
+
+/** True once the process is gone (or a zombie, which no longer runs). */
+export function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

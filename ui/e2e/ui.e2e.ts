@@ -1,0 +1,240 @@
+// The web UI against the real binary in a real headless Chromium: envelopes
+// from a real SDK (@sentry/node) and from ../shared/fixtures, errors with
+// stack frames, the trace waterfall, logs, deep links, reconnect, Clear.
+
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  eventually,
+  fixture,
+  fixturesDir,
+  launchBrowser,
+  newPage,
+  postEnvelope,
+  screenshot,
+  sdkApp,
+  startProcess,
+  startSidecar,
+  type Proc,
+  type Sidecar,
+} from './harness';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const SDK_ERROR = 'shop: order 42 has no items';
+
+function transactionEnvelope(traceId: string, spanId: string, name: string, start: number): string {
+  const id = hex(16);
+  const tx = {
+    type: 'transaction',
+    event_id: id,
+    transaction: name,
+    platform: 'node',
+    start_timestamp: start,
+    timestamp: start + 0.5,
+    contexts: { trace: { trace_id: traceId, span_id: spanId, op: 'http.server', status: 'ok' } },
+    spans: [{ span_id: hex(8), parent_span_id: spanId, trace_id: traceId, op: 'db.query', description: 'SELECT 1', start_timestamp: start + 0.1, timestamp: start + 0.2 }],
+  };
+  return `${JSON.stringify({ event_id: id })}\n${JSON.stringify({ type: 'transaction' })}\n${JSON.stringify(tx)}\n`;
+}
+
+function spanEnvelope(traceId: string, parent: string, description: string, start: number): string {
+  const span = { span_id: hex(8), parent_span_id: parent, trace_id: traceId, op: 'queue.process', description, start_timestamp: start, timestamp: start + 0.3 };
+  return `${JSON.stringify({ trace: { trace_id: traceId } })}\n${JSON.stringify({ type: 'span' })}\n${JSON.stringify(span)}\n`;
+}
+
+async function navCount(page: Page, view: string): Promise<number> {
+  return Number(await page.getByTestId(`count-${view}`).textContent());
+}
+
+describe('web UI', () => {
+  let sidecar: Sidecar;
+  let app: Proc;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let errorUrl = '';
+  let traceUrl = '';
+
+  before(async () => {
+    sidecar = await startSidecar();
+    for (const name of [
+      'envelope_javascript.txt',
+      'log_envelope.txt',
+      'envelope_with_ansi_logs.txt',
+      'attachments/envelope_with_text.txt',
+      ...readdirSync(join(fixturesDir(), 'large_sentry_transaction')).map((f) => `large_sentry_transaction/${f}`),
+    ]) {
+      await postEnvelope(sidecar.url, fixture(name));
+    }
+    app = startProcess(process.execPath, [sdkApp], { SENTRY_SPOTLIGHT: `${sidecar.url}/stream`, APP_LABEL: 'shop' });
+    browser = await launchBrowser();
+    page = await newPage(browser, pageErrors);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    await sidecar?.stop();
+    assert.deepEqual(pageErrors, [], 'the page threw errors');
+  });
+
+  test('the errors list shows errors from the SDK and from fixtures, grouped with counts', async () => {
+    await page.goto(`${sidecar.url}/`);
+    await page.getByTestId('connection').getByText('Live').waitFor();
+    const rows = page.getByTestId('error-row');
+    await rows.filter({ hasText: SDK_ERROR }).waitFor();
+    await rows.filter({ hasText: 'SyntaxError: Unexpected end of JSON input' }).waitFor();
+    assert.match(await rows.filter({ hasText: SDK_ERROR }).innerText(), /node · sentry\.javascript\.node/);
+    assert.equal(new URL(page.url()).pathname, '/errors');
+    await screenshot(page, 'errors');
+
+    await page.getByRole('searchbox', { name: 'Search errors' }).fill('order 42');
+    await eventually('the search to leave only the SDK error', async () => (await rows.count()) === 1);
+    await page.getByRole('searchbox', { name: 'Search errors' }).fill('');
+    await page.getByRole('combobox', { name: 'Level' }).selectOption('warning');
+    await page.getByText('No errors match the filter.').waitFor();
+    await page.getByRole('combobox', { name: 'Level' }).selectOption('all');
+  });
+
+  test('the error detail shows the exception with in-app frames and source context', async () => {
+    await page.getByTestId('error-row').filter({ hasText: SDK_ERROR }).click();
+    const detail = page.getByTestId('error-detail');
+    await detail.waitFor();
+    errorUrl = page.url();
+    assert.match(new URL(errorUrl).pathname, /^\/errors\/[0-9a-f]{32}$/);
+    await detail.getByRole('heading', { level: 1, name: `TypeError: ${SDK_ERROR}` }).waitFor();
+    const inApp = detail.locator('[data-testid=frame].in-app');
+    assert.ok((await inApp.count()) >= 2, 'expected the in-app frames checkout and the span callback');
+    assert.match(await inApp.first().innerText(), /checkout.*sdk-app\.mjs:\d+/s);
+    // The innermost in-app frame is open with the line that threw.
+    assert.match(await detail.locator('.context-line.current').first().innerText(), /throw new TypeError/);
+    for (const section of ['Exception', 'Contexts', 'SDK']) await detail.getByRole('heading', { name: new RegExp(`^${section}`) }).waitFor();
+    await detail.getByRole('table', { name: 'Context runtime' }).getByText('node').first().waitFor();
+    await detail.getByRole('link', { name: /^trace / }).waitFor();
+    await screenshot(page, 'error-detail');
+  });
+
+  test('library frames are folded, and an attachment is shown inline', async () => {
+    await page.getByRole('link', { name: '← Errors' }).click();
+    await page.getByTestId('error-row').filter({ hasText: 'Test attachment: attachment.txt' }).click();
+    const detail = page.getByTestId('error-detail');
+    const frames = detail.getByTestId('frame');
+    await frames.first().waitFor();
+    const folded = await frames.count();
+    assert.equal(await detail.locator('[data-testid=frame]:not(.in-app)').count(), 0, 'library frames start folded');
+    await detail.getByRole('button', { name: /Show \d+ library frames?/ }).first().click();
+    assert.ok((await frames.count()) > folded, 'library frames unfold');
+    assert.ok((await detail.locator('[data-testid=frame]:not(.in-app)').count()) > 0);
+    const a = page.getByTestId('attachment');
+    await a.getByText('Hello, world!').waitFor();
+    assert.match(await a.getByRole('link', { name: 'Download envelope' }).getAttribute('href') ?? '', /^\/envelope\/[0-9a-f-]+$/);
+  });
+
+  test('the trace waterfall shows the SDK trace with its spans, the span details and the linked error', async () => {
+    await page.getByRole('link', { name: /^Traces/ }).click();
+    const row = page.getByTestId('trace-row').filter({ hasText: 'POST /shop/checkout' });
+    await row.waitFor();
+    await row.click();
+    const detail = page.getByTestId('trace-detail');
+    await detail.waitFor();
+    traceUrl = page.url();
+    const spans = detail.getByTestId('span-row');
+    await spans.filter({ hasText: 'SELECT * FROM orders' }).waitFor();
+    await spans.filter({ hasText: 'POST https://payments.example/charge' }).waitFor();
+    assert.match(await spans.first().innerText(), /http\.server\s*POST \/shop\/checkout/);
+    await spans.filter({ hasText: 'SELECT * FROM orders' }).click();
+    const panel = page.getByTestId('span-panel');
+    await panel.getByText('db.query').first().waitFor();
+    assert.match(await panel.innerText(), /duration/);
+    await detail.getByRole('link', { name: `TypeError: ${SDK_ERROR}` }).waitFor();
+    await detail.getByRole('heading', { name: /^Logs in this trace/ }).waitFor();
+    await screenshot(page, 'trace');
+  });
+
+  test('a trace sent in several envelopes is assembled into one waterfall, and later spans join it live', async () => {
+    await page.getByRole('link', { name: '← Traces' }).click();
+    const big = page.getByTestId('trace-row').filter({ hasText: '/organizations/{organization_slug}/{sub_page}/' });
+    await big.click();
+    const meta = await page.getByTestId('trace-detail').locator('.meta').innerText();
+    const n = Number(/(\d+) spans/.exec(meta)?.[1]);
+    assert.ok(n > 100, `the fixture trace spans 8 envelopes with hundreds of spans, got ${n}`);
+    await page.getByRole('link', { name: '← Traces' }).click();
+    await screenshot(page, 'traces');
+
+    const traceId = hex(16);
+    const root = hex(8);
+    const start = Date.now() / 1000;
+    await postEnvelope(sidecar.url, transactionEnvelope(traceId, root, 'GET /live-join', start));
+    await page.getByTestId('trace-row').filter({ hasText: 'GET /live-join' }).click();
+    const spans = page.getByTestId('span-row');
+    await eventually('the live trace to show its 2 spans', async () => (await spans.count()) === 2);
+    await postEnvelope(sidecar.url, spanEnvelope(traceId, root, 'process late job', start + 0.2));
+    await spans.filter({ hasText: 'process late job' }).waitFor();
+    assert.equal(await spans.count(), 3);
+  });
+
+  test('logs show SDK logs and fixture logs, with ANSI colours rendered as colour', async () => {
+    await page.getByRole('link', { name: /^Logs/ }).click();
+    const rows = page.getByTestId('log-row');
+    await rows.filter({ hasText: 'shop: checkout started' }).waitFor();
+    const ansi = rows.filter({ hasText: 'Successfully connected' });
+    await ansi.waitFor();
+    const text = await ansi.innerText();
+    assert.ok(!text.includes('\u001b') && !text.includes('[32m'), `raw escapes in ${JSON.stringify(text)}`);
+    assert.equal(await ansi.locator('.ansi-bold', { hasText: 'Successfully connected' }).count(), 1);
+    assert.equal(await ansi.locator('.ansi-fg-6', { hasText: 'users' }).count(), 1);
+    const slow = rows.filter({ hasText: 'shop: payment provider slow' });
+    assert.equal(await slow.locator('.ansi-fg-3').count(), 1);
+    await screenshot(page, 'logs');
+
+    await page.getByRole('combobox', { name: 'Level' }).selectOption('warn');
+    await eventually('only warn logs', async () => {
+      const bodies = await rows.allInnerTexts();
+      return bodies.length === 2 && bodies.every((b) => /warn/.test(b));
+    });
+    await page.getByRole('combobox', { name: 'Level' }).selectOption('all');
+    await page.getByRole('searchbox', { name: 'Search logs' }).fill('pool exhausted');
+    await eventually('the search to find one log', async () => (await rows.count()) === 1);
+    assert.match(await rows.first().innerText(), /Database connection pool exhausted/);
+    await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
+  });
+
+  test('deep links reload to the same view', async () => {
+    await page.goto(errorUrl);
+    await page.getByTestId('error-detail').getByRole('heading', { level: 1, name: `TypeError: ${SDK_ERROR}` }).waitFor();
+    await page.reload();
+    await page.getByTestId('error-detail').getByRole('heading', { level: 1, name: `TypeError: ${SDK_ERROR}` }).waitFor();
+    await page.goto(traceUrl);
+    await page.getByTestId('span-row').filter({ hasText: 'SELECT * FROM orders' }).waitFor();
+    const res = await page.goto(`${sidecar.url}/logs`);
+    assert.equal(res?.status(), 200);
+    await page.getByTestId('log-row').first().waitFor();
+  });
+
+  test('the UI reconnects after the sidecar restarts, without duplicating events', async () => {
+    await page.goto(`${sidecar.url}/errors`);
+    await page.getByTestId('error-row').filter({ hasText: SDK_ERROR }).waitFor();
+    const errors = await navCount(page, 'errors');
+    await sidecar.stop();
+    await page.getByTestId('connection').getByText('Reconnecting…').waitFor();
+    sidecar = await startSidecar({ port: sidecar.port, registryDir: sidecar.registryDir });
+    await page.getByTestId('connection').getByText('Live').waitFor({ timeout: 30_000 });
+    await postEnvelope(sidecar.url, fixture('envelope_php_error.txt'));
+    await page.getByTestId('error-row').filter({ hasText: 'This will be captured by Sentry' }).waitFor();
+    assert.equal(await navCount(page, 'errors'), errors + 1);
+  });
+
+  test('Clear empties the views and the sidecar', async () => {
+    assert.ok((await navCount(page, 'logs')) > 0);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await eventually('all counts to be 0', async () => (await navCount(page, 'errors')) + (await navCount(page, 'traces')) + (await navCount(page, 'logs')) === 0);
+    await page.getByText('No errors yet.').waitFor();
+    await page.reload();
+    await page.getByTestId('connection').getByText('Live').waitFor();
+    await page.getByText('No errors yet.').waitFor();
+  });
+});
