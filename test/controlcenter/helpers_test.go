@@ -46,12 +46,12 @@ func TestMain(m *testing.M) {
 // world is one test's private registry and the environment that points
 // spotlight at it.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	regDir string
 	env    []string
 }
 
-func newWorld(t *testing.T, extra ...string) *world {
+func newWorld(t testing.TB, extra ...string) *world {
 	regDir := filepath.Join(t.TempDir(), "instances")
 	return &world{t: t, regDir: regDir, env: append([]string{
 		registry.EnvDir + "=" + regDir,
@@ -143,7 +143,7 @@ func (w *world) fileExists(id string) bool {
 
 // humanLine is the line `spotlight list` prints for an instance, its start
 // time in loc.
-func humanLine(t *testing.T, m registry.Metadata, loc *time.Location, status registry.Status) string {
+func humanLine(t testing.TB, m registry.Metadata, loc *time.Location, status registry.Status) string {
 	t.Helper()
 	start, err := time.Parse(time.RFC3339Nano, m.StartTime)
 	if err != nil {
