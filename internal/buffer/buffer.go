@@ -275,6 +275,20 @@ func (s *Subscription) Next(ctx context.Context) ([]*Entry, error) {
 	}
 }
 
+// Ready is signalled when entries may be ready; pair it with TryNext to
+// wait on other channels too (e.g. a keep-alive ticker).
+func (s *Subscription) Ready() <-chan struct{} { return s.notify }
+
+// TryNext returns what is ready without waiting, or nil.
+func (s *Subscription) TryNext() []*Entry {
+	select {
+	case <-s.done:
+		return nil
+	default:
+		return s.take()
+	}
+}
+
 // Skipped reports how many envelopes this subscriber missed because they
 // were evicted before it read them.
 func (s *Subscription) Skipped() uint64 {

@@ -1,15 +1,219 @@
 package cli
 
-// STUB: replaced by the sidecar work.
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
 
-import "github.com/spf13/cobra"
+	"github.com/spf13/cobra"
 
-type serverOptions struct{}
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
+	"github.com/spotlight-dev/spotlight/internal/webui"
+)
 
-func addServerCommand(root *cobra.Command, env *Env) *serverOptions {
-	return &serverOptions{}
+// serverOptions are the flags of `spotlight` and `spotlight server`.
+type serverOptions struct {
+	env     *Env
+	port    portValue
+	origins []string
+	open    bool
+	host    string
 }
 
-func runServerCmd(cmd *cobra.Command, opts *serverOptions, args []string) error { return nil }
+// portValue is a -p/--port value: validated when parsed, so `-p abc` fails
+// with a message saying what is accepted.
+type portValue struct {
+	port int
+	set  bool
+}
 
-func serverArgs(cmd *cobra.Command, args []string) error { return nil }
+func parsePort(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > 65535 {
+		return 0, fmt.Errorf("invalid port %q: use a number from 1 to 65535 (or 0 for a free port)", s)
+	}
+	return n, nil
+}
+
+func (p *portValue) Set(s string) error {
+	n, err := parsePort(s)
+	if err != nil {
+		return err
+	}
+	p.port, p.set = n, true
+	return nil
+}
+
+func (p *portValue) String() string { return strconv.Itoa(p.port) }
+func (p *portValue) Type() string   { return "port" }
+
+func (o *serverOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.VarP(&o.port, "port", "p", "port to listen on (1-65535, or 0 for a free port); also accepted as a bare argument")
+	f.StringSliceVarP(&o.origins, "allowed-origin", "A", nil, "also allow this browser origin (https://app.test:8443, exact) or domain (myapp.local, any scheme and port); repeatable, comma-separated")
+	f.BoolVarP(&o.open, "open", "o", false, "open the web UI in the browser")
+	f.StringVar(&o.host, "host", "", "listen on this address instead of loopback only; EXPOSES your events to every machine that can reach it (e.g. 0.0.0.0)")
+}
+
+const serverLong = `Start the Spotlight sidecar: it receives what Sentry SDKs send, keeps the
+latest envelopes in memory and streams them to the web UI, spotlight tail and
+spotlight mcp.
+
+SDKs with Spotlight support: SENTRY_SPOTLIGHT=http://localhost:8969/stream
+Other SDKs (e.g. sentry-go): DSN http://spotlight@localhost:8969/0
+
+It listens on loopback only (127.0.0.1 and ::1) unless --host is given.`
+
+// addServerCommand adds the server flags to root (`spotlight [port]`) and the
+// `server` subcommand; it returns root's options.
+func addServerCommand(root *cobra.Command, env *Env) *serverOptions {
+	rootOpts := &serverOptions{env: env, port: portValue{port: sidecar.DefaultPort}}
+	rootOpts.addFlags(root)
+	root.Long = serverLong
+
+	opts := &serverOptions{env: env, port: portValue{port: sidecar.DefaultPort}}
+	cmd := &cobra.Command{
+		Use:   "server [port]",
+		Short: "Start the Spotlight sidecar (the default command)",
+		Long:  serverLong,
+		Args:  serverArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServerCmd(cmd, opts, args)
+		},
+	}
+	opts.addFlags(cmd)
+	root.AddCommand(cmd)
+	return rootOpts
+}
+
+// serverArgs accepts at most one argument: a bare port.
+func serverArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return fmt.Errorf("unexpected arguments %q: %s takes at most one, a port", args[1:], cmd.CommandPath())
+	}
+	if len(args) == 1 {
+		if _, err := parsePort(args[0]); err != nil {
+			return fmt.Errorf("unknown command or %w; run '%s --help' for the commands", err, cmd.CommandPath())
+		}
+	}
+	return nil
+}
+
+func runServerCmd(cmd *cobra.Command, opts *serverOptions, args []string) error {
+	port := opts.port.port
+	if len(args) == 1 {
+		n, _ := parsePort(args[0]) // checked by serverArgs
+		if opts.port.set && n != port {
+			return fmt.Errorf("port given twice (%d and --port %d): give one", n, port)
+		}
+		port = n
+	}
+	return runServer(cmd.Context(), opts, port)
+}
+
+func runServer(ctx context.Context, opts *serverOptions, port int) error {
+	env := opts.env
+	log := env.Logger
+	buf := buffer.New(buffer.Options{})
+
+	reg, err := registry.Open(registry.DefaultDir())
+	if err != nil {
+		log.Warn("the Control Center cannot list instances", "err", err)
+		reg = nil
+	}
+	var srv *sidecar.Server
+	cc := controlcenter.Options{
+		Registry: reg,
+		Buffer:   buf,
+		Self:     func() *registry.Metadata { return nil },
+		Port:     func() int { return srv.Port() },
+		PID:      os.Getpid(),
+		Logger:   log,
+	}
+	srv, err = sidecar.New(sidecar.Config{
+		Host:           opts.host,
+		Port:           port,
+		AllowedOrigins: opts.origins,
+		Logger:         log,
+		Buffer:         buf,
+		Instances:      controlcenter.NewHandler(cc),
+		UI:             webui.Handler(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		if !errors.Is(err, sidecar.ErrPortInUse) {
+			return err
+		}
+		if sidecar.Probe(ctx, port) {
+			url := fmt.Sprintf("http://localhost:%d", port)
+			fmt.Fprintf(env.Err, "Spotlight is already running on port %d: %s\n", port, url)
+			if opts.open {
+				openBrowser(env, url)
+			}
+			return nil
+		}
+		return fmt.Errorf("port %d is in use by another program: stop it, or choose another port with --port (e.g. --port %d)", port, alternativePort(port))
+	}
+	if opts.host != "" {
+		log.Warn("listening on " + opts.host + ": anyone who can reach this address can read your events")
+	}
+	fmt.Fprintf(env.Err, "Spotlight is running at %s\n", srv.URL())
+	if opts.open {
+		openBrowser(env, srv.URL())
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		if err := controlcenter.Watch(ctx, cc); err != nil && ctx.Err() == nil {
+			log.Warn("the Control Center stopped watching the registry", "err", err)
+		}
+	}()
+	err = srv.Serve(ctx)
+	cancel()
+	<-watchDone
+	if err == nil {
+		log.Debug("stopped")
+	}
+	return err
+}
+
+func alternativePort(port int) int {
+	if port == 65535 {
+		return port - 1
+	}
+	return port + 1
+}
+
+// openBrowser opens url with $BROWSER, else the platform's opener. Failing
+// to open is a warning: the URL is printed anyway.
+func openBrowser(env *Env, url string) {
+	var cmd *exec.Cmd
+	switch {
+	case env.Getenv("BROWSER") != "":
+		cmd = exec.Command(env.Getenv("BROWSER"), url)
+	case runtime.GOOS == "darwin":
+		cmd = exec.Command("open", url)
+	case runtime.GOOS == "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		env.Logger.Warn("could not open the browser; open the URL yourself", "url", url, "err", err)
+		return
+	}
+	go func() { _ = cmd.Wait() }() // reap it
+}

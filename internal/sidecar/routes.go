@@ -1,0 +1,179 @@
+package sidecar
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/envelope"
+)
+
+const envelopeContentType = "application/x-sentry-envelope"
+
+func (s *Server) routes() http.Handler {
+	// The envelope routes live on their own mux because "/api/{id}/envelope"
+	// and "/api/instances/" overlap (/api/instances/envelope) without either
+	// being more specific, which one ServeMux refuses.
+	api := http.NewServeMux()
+	ingest := http.HandlerFunc(s.handleIngest)
+	api.Handle("POST /api/{projectId}/envelope", ingest)
+	api.Handle("POST /api/{projectId}/envelope/{$}", ingest)
+
+	mux := http.NewServeMux()
+	mux.Handle("POST /stream", ingest)
+	mux.HandleFunc("GET /stream", s.handleStream)
+	mux.Handle("/api/", api)
+	mux.HandleFunc("GET /envelope/{id}", s.handleGetEnvelope)
+	mux.Handle("DELETE /clear", s.sameOrigin(http.HandlerFunc(s.handleClear)))
+	mux.HandleFunc("GET /health", s.handleHealth)
+	if h := s.cfg.Instances; h != nil {
+		mux.Handle("/api/instances", s.sameOrigin(h))
+		mux.Handle("/api/instances/", s.sameOrigin(h))
+	}
+	if h := s.cfg.MCP; h != nil {
+		// MCP's streamable HTTP transport holds responses open (SSE), so
+		// the server-wide timeouts must not cut it.
+		mux.Handle("/mcp", s.sameOrigin(withoutDeadlines(h)))
+		mux.Handle("/mcp/", s.sameOrigin(withoutDeadlines(h)))
+	}
+	ui := s.cfg.UI
+	if ui == nil {
+		ui = http.HandlerFunc(noUI)
+	}
+	mux.Handle("/", s.sameOrigin(ui))
+	return mux
+}
+
+func noUI(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, "Spotlight is running, but this binary has no web UI: run `make ui` then rebuild.", http.StatusNotFound)
+}
+
+// withoutDeadlines lifts the server's read and write deadlines for
+// long-lived responses.
+func withoutDeadlines(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+		h.ServeHTTP(w, r)
+	})
+}
+
+// isEnvelopeRequest applies the content-type rule: application/x-sentry-envelope;
+// no type or application/octet-stream (some SDKs and tools send no type);
+// and text/plain from the browser SDK, which uses it to avoid a CORS
+// preflight (sentry_client=sentry.javascript.browser... and an Origin).
+func isEnvelopeRequest(r *http.Request) (bool, string) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return true, ""
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false, ct
+	}
+	switch mt {
+	case envelopeContentType, "application/octet-stream":
+		return true, mt
+	case "text/plain":
+		if strings.HasPrefix(r.URL.Query().Get("sentry_client"), "sentry.javascript.browser") && r.Header.Get("Origin") != "" {
+			return true, mt
+		}
+	}
+	return false, mt
+}
+
+func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
+	if ok, got := isEnvelopeRequest(r); !ok {
+		http.Error(w, fmt.Sprintf("unsupported Content-Type %q: send Sentry envelopes as %s (text/plain is accepted only from the browser SDK: sentry_client=sentry.javascript.browser... with an Origin header)", got, envelopeContentType), http.StatusUnsupportedMediaType)
+		return
+	}
+	limit := s.cfg.MaxBodyBytes
+	// The compressed body cannot usefully be larger than the decompressed limit.
+	body, err := envelope.Decode(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Encoding"), limit)
+	if err != nil {
+		status, msg := decodeError(err, limit)
+		s.log.Debug("envelope refused", "status", status, "err", err, "user_agent", r.UserAgent())
+		http.Error(w, msg, status)
+		return
+	}
+	env, err := envelope.Parse(body)
+	if err != nil {
+		s.log.Debug("malformed envelope", "err", err, "user_agent", r.UserAgent())
+		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	data, err := env.MarshalStream()
+	if err != nil {
+		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	e := s.cfg.Buffer.Add(&buffer.Entry{
+		Event: buffer.EventEnvelope, Body: body, Envelope: env, Data: data, UserAgent: r.UserAgent(),
+	})
+	if s.log.Enabled(r.Context(), slog.LevelDebug) { // skip building attrs otherwise
+		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(body), "user_agent", r.UserAgent())
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Spotlight-Envelope-Id", e.ID)
+	_, _ = w.Write([]byte("{}"))
+}
+
+func itemTypes(env *envelope.Envelope) string {
+	types := make([]string, len(env.Items))
+	for i, it := range env.Items {
+		types[i] = it.Type
+	}
+	return strings.Join(types, ",")
+}
+
+// decodeError maps envelope.Decode errors to a status and a message.
+func decodeError(err error, limit int64) (int, string) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, envelope.ErrUnsupportedEncoding):
+		return http.StatusUnsupportedMediaType, err.Error()
+	case errors.Is(err, envelope.ErrTooLarge), errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("envelope too large: the limit is %d bytes after decompression", limit)
+	case errors.Is(err, envelope.ErrCorruptBody):
+		return http.StatusBadRequest, err.Error()
+	}
+	return http.StatusBadRequest, "reading the request body: " + err.Error()
+}
+
+func (s *Server) handleGetEnvelope(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, fmt.Sprintf("malformed envelope id %q: expected a UUID as sent in the stream's id: field", r.PathValue("id")), http.StatusBadRequest)
+		return
+	}
+	e, ok := s.cfg.Buffer.Get(id.String())
+	if !ok {
+		http.Error(w, fmt.Sprintf("envelope %s is not in the buffer (never received, evicted or cleared)", id), http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", envelopeContentType)
+	_, _ = w.Write(e.Body)
+}
+
+func (s *Server) handleClear(w http.ResponseWriter, r *http.Request) {
+	s.cfg.Buffer.Clear()
+	s.log.Debug("buffer cleared")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("Cleared"))
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.InstanceID != "" {
+		w.Header().Set("X-Spotlight-Instance-Id", s.cfg.InstanceID)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("OK"))
+}

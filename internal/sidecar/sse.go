@@ -1,0 +1,109 @@
+package sidecar
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+)
+
+// sseWriteTimeout drops a subscriber whose connection accepts no data for
+// this long (a dead client); a merely slow one skips evicted envelopes
+// instead (see package buffer).
+const sseWriteTimeout = 30 * time.Second
+
+// handleStream is GET /stream: Server-Sent Events, one event per envelope
+// (event: its type, id: its buffer id, data: MarshalStream's one-line JSON),
+// the buffered envelopes first, or those after Last-Event-ID (header, or the
+// lastEventId query parameter for clients that cannot set headers).
+func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+	last := r.Header.Get("Last-Event-ID")
+	if last == "" {
+		last = r.URL.Query().Get("lastEventId")
+	}
+	sub := s.cfg.Buffer.Subscribe(last)
+	defer sub.Close()
+
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Connection", "keep-alive")
+	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer the stream
+	w.WriteHeader(http.StatusOK)
+
+	keepAlive := time.NewTicker(s.cfg.KeepAlive)
+	defer keepAlive.Stop()
+	// ok flushes what was written, failing if the client takes too long.
+	ok := func(err error) bool { return err == nil && rc.Flush() == nil }
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
+	deadline()
+	if _, err := w.Write([]byte("\n")); !ok(err) {
+		return
+	}
+	var scratch []byte
+	for {
+		select {
+		case <-sub.Ready():
+			entries := sub.TryNext()
+			if entries == nil {
+				continue
+			}
+			deadline()
+			var err error
+			for _, e := range entries {
+				if scratch, err = writeEvent(w, scratch[:0], e); err != nil {
+					return
+				}
+			}
+			if !ok(nil) {
+				return
+			}
+		case <-keepAlive.C:
+			deadline()
+			if _, err := w.Write([]byte(": keep-alive\n\n")); !ok(err) {
+				return
+			}
+		case <-r.Context().Done():
+			return
+		case <-s.closing:
+			return
+		}
+	}
+}
+
+// writeEvent writes one SSE event, using scratch for the small parts (the
+// data itself, up to MaxBodyBytes, is written as it is, not copied). Data is
+// split on newlines into several data: lines: envelope data has none, other
+// broadcasts might.
+func writeEvent(w io.Writer, scratch []byte, e *buffer.Entry) ([]byte, error) {
+	scratch = append(scratch, "event: "...)
+	scratch = append(scratch, e.Event...)
+	scratch = append(scratch, '\n')
+	if e.ID != "" {
+		scratch = append(scratch, "id: "...)
+		scratch = append(scratch, e.ID...)
+		scratch = append(scratch, '\n')
+	}
+	data := e.Data
+	for {
+		line, rest, more := bytes.Cut(data, []byte{'\n'})
+		scratch = append(scratch, "data: "...)
+		if _, err := w.Write(scratch); err != nil {
+			return scratch, err
+		}
+		if _, err := w.Write(bytes.TrimSuffix(line, []byte{'\r'})); err != nil {
+			return scratch, err
+		}
+		scratch = append(scratch[:0], '\n')
+		if !more {
+			break
+		}
+		data = rest
+	}
+	_, err := w.Write(append(scratch, '\n'))
+	return scratch, err
+}
