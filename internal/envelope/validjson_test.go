@@ -64,3 +64,17 @@ func FuzzScanJSON(f *testing.F) {
 		}
 	})
 }
+
+// Every byte value at every offset of a long string, against json.Valid,
+// so the 8-bytes-at-a-time path is checked at word boundaries.
+func TestScanJSONStringBytes(t *testing.T) {
+	for pos := 0; pos < 20; pos++ {
+		for c := 0; c < 256; c++ {
+			s := []byte(`"` + strings.Repeat("a", pos) + string(rune(0)) + strings.Repeat("b", 11) + `"`)
+			s[1+pos] = byte(c)
+			if valid, _ := scanJSON(s); valid != json.Valid(s) {
+				t.Fatalf("scanJSON(%q) = %v, json.Valid = %v", s, valid, !valid)
+			}
+		}
+	}
+}
