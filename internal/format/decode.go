@@ -41,16 +41,17 @@ func Decode(env *envelope.Envelope, meta Meta) ([]Record, error) {
 	}
 	var recs []Record
 	var errs []error
+	var h hints
 	for i, it := range env.Items {
 		var got []Record
 		var err error
 		switch it.Type {
 		case "event":
-			got, err = decodeEvent(base, it.Payload)
+			got, err = decodeEvent(base, it.Payload, &h)
 		case "transaction":
-			got, err = decodeTransaction(base, it.Payload)
+			got, err = decodeTransaction(base, it.Payload, &h)
 		case "span":
-			got, err = decodeSpans(base, it.Payload)
+			got, err = decodeSpans(base, it.Payload, &h)
 		case "log":
 			got, err = decodeLogs(base, it.Payload)
 		case "attachment":
@@ -73,7 +74,7 @@ func Decode(env *envelope.Envelope, meta Meta) ([]Record, error) {
 		}
 	}
 	for i := range recs {
-		recs[i].Source = inferSource(&recs[i], hdr.SDK.Name, meta.UserAgent, sourceHints(env))
+		recs[i].Source = inferSource(&recs[i], hdr.SDK.Name, meta.UserAgent, h)
 	}
 	return recs, errors.Join(errs...)
 }
@@ -148,10 +149,8 @@ type eventPayload struct {
 	Stacktrace  *stacktrace     `json:"stacktrace"`
 	Threads     json.RawMessage `json:"threads"`
 	Request     *requestPayload `json:"request"`
-	Contexts    struct {
-		Trace spanPayload `json:"trace"`
-	} `json:"contexts"`
-	Spans []spanPayload `json:"spans"`
+	Contexts    contextsPayload `json:"contexts"`
+	Spans       []spanPayload   `json:"spans"`
 }
 
 type stacktrace struct {
@@ -202,7 +201,8 @@ type spanPayload struct {
 	End          rawTime `json:"timestamp"`
 	EndV2        rawTime `json:"end_timestamp"`
 	Data         struct {
-		Op string `json:"sentry.op"`
+		Op        string `json:"sentry.op"`
+		UserAgent string `json:"user_agent.original"`
 	} `json:"data"`
 }
 
@@ -254,11 +254,12 @@ func withEvent(base Record, p *eventPayload) Record {
 	return r
 }
 
-func decodeEvent(base Record, payload []byte) ([]Record, error) {
+func decodeEvent(base Record, payload []byte, h *hints) ([]Record, error) {
 	var p eventPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return nil, err
 	}
+	h.add(&p.Contexts, p.Request, "")
 	e := &Error{
 		Message:     messageText(p.LogEntry),
 		Logger:      p.Logger,
@@ -471,11 +472,12 @@ func decodeNumbers(raw []byte, v any) error {
 	return d.Decode(v)
 }
 
-func decodeTransaction(base Record, payload []byte) ([]Record, error) {
+func decodeTransaction(base Record, payload []byte, h *hints) ([]Record, error) {
 	var p eventPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return nil, err
 	}
+	h.add(&p.Contexts, p.Request, "")
 	r := withEvent(base, &p)
 	root := p.Contexts.Trace.span()
 	root.Start, root.End = parseTime(p.Start), parseTime(p.Timestamp)
@@ -506,7 +508,7 @@ func decodeTransaction(base Record, payload []byte) ([]Record, error) {
 
 // decodeSpans reads a standalone span item: one span object, or a span v2
 // container {"items": [...]}.
-func decodeSpans(base Record, payload []byte) ([]Record, error) {
+func decodeSpans(base Record, payload []byte, h *hints) ([]Record, error) {
 	var list []spanPayload
 	var wrap struct {
 		Items []spanPayload `json:"items"`
@@ -525,6 +527,7 @@ func decodeSpans(base Record, payload []byte) ([]Record, error) {
 	}
 	out := make([]Record, 0, len(list))
 	for i := range list {
+		h.add(&contextsPayload{}, nil, list[i].Data.UserAgent)
 		s := list[i].span()
 		r := base
 		r.EventID = ""
@@ -543,20 +546,21 @@ func decodeSpans(base Record, payload []byte) ([]Record, error) {
 }
 
 type logPayload struct {
-	Timestamp      rawTime                    `json:"timestamp"`
-	Level          string                     `json:"level"`
-	Body           json.RawMessage            `json:"body"`
-	TraceID        string                     `json:"trace_id"`
-	SpanID         string                     `json:"span_id"`
-	SeverityNumber int                        `json:"severity_number"`
-	Attributes     map[string]json.RawMessage `json:"attributes"`
+	Timestamp      rawTime         `json:"timestamp"`
+	Level          string          `json:"level"`
+	Body           json.RawMessage `json:"body"`
+	TraceID        string          `json:"trace_id"`
+	SpanID         string          `json:"span_id"`
+	SeverityNumber int             `json:"severity_number"`
+	Attributes     map[string]any  `json:"attributes"`
 }
 
 func decodeLogs(base Record, payload []byte) ([]Record, error) {
 	var wrap struct {
 		Items []logPayload `json:"items"`
 	}
-	if err := json.Unmarshal(payload, &wrap); err != nil {
+	// One decoder for the whole item: attribute values keep exact numbers.
+	if err := decodeNumbers(payload, &wrap); err != nil {
 		return nil, err
 	}
 	out := make([]Record, 0, len(wrap.Items))
@@ -597,20 +601,18 @@ func decodeLogs(base Record, payload []byte) ([]Record, error) {
 	return out, nil
 }
 
-// attributes reads {key: {value, type}}; a bare value is accepted too.
-func attributes(m map[string]json.RawMessage) []Attribute {
+// attributes reads {key: {"value": ..., "type": ...}}, decoded with
+// json.Number values; a bare value (no type) is accepted too.
+func attributes(m map[string]any) []Attribute {
 	out := make([]Attribute, 0, len(m))
-	for k, raw := range m {
-		a := Attribute{Key: k}
-		var typed struct {
-			Value json.RawMessage `json:"value"`
-			Type  string          `json:"type"`
+	for k, v := range m {
+		a := Attribute{Key: k, Value: v}
+		if typed, ok := v.(map[string]any); ok {
+			if value, ok := typed["value"]; ok {
+				a.Value = value
+				a.Type, _ = typed["type"].(string)
+			}
 		}
-		if json.Unmarshal(raw, &typed) == nil && typed.Value != nil {
-			a.Type = typed.Type
-			raw = typed.Value
-		}
-		_ = decodeNumbers(raw, &a.Value)
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })

@@ -7,7 +7,7 @@ import (
 )
 
 // Field is one flat key/value of the json and logfmt formats. Value is a
-// string, int, float64 or bool.
+// string, int, float64, bool or json.Number (log attributes).
 type Field struct {
 	Key   string
 	Value any
@@ -138,12 +138,7 @@ func attributeValue(a Attribute) any {
 	case bool:
 		return v
 	case json.Number:
-		if i, err := v.Int64(); err == nil {
-			return int(i)
-		}
-		if x, err := v.Float64(); err == nil {
-			return x
-		}
+		return v // written as sent: no float rounding of large integers
 	}
 	return plain(a.Text())
 }

@@ -78,7 +78,7 @@ func TestDecodeMessagesAndBadItems(t *testing.T) {
 		[2]string{`{"type":"event"}`, `{not json`},
 		[2]string{`{"type":"event"}`, `{"breadcrumbs":[]}`},
 		[2]string{`{"type":"session"}`, `{"sid":"x"}`},
-		[2]string{`{"type":"log"}`, `{"items":[{"body":"ok","level":"info","attributes":{"n":{"value":0,"type":"integer"}}}]}`},
+		[2]string{`{"type":"log"}`, `{"items":[{"body":"ok","level":"info","attributes":{"n":{"value":0,"type":"integer"},"bare":"v","big":{"value":12345678901234567890,"type":"integer"}}}]}`},
 	)
 	if err == nil || !strings.Contains(err.Error(), "item 6 (event)") {
 		t.Errorf("error %v, want one naming item 6", err)
@@ -101,8 +101,9 @@ func TestDecodeMessagesAndBadItems(t *testing.T) {
 	}
 	// A zero-valued attribute is data, not absence.
 	var buf bytes.Buffer
-	if err := Write(&buf, JSON, Options{}, recs[len(recs)-1]); err != nil || !strings.Contains(buf.String(), `"attributes.n":0`) {
-		t.Errorf("json %s (%v), want attributes.n 0", buf.String(), err)
+	if err := Write(&buf, JSON, Options{}, recs[len(recs)-1]); err != nil ||
+		!strings.Contains(buf.String(), `"attributes.bare":"v","attributes.big":12345678901234567890,"attributes.n":0`) {
+		t.Errorf("json %s (%v), want attributes bare, big (exact) and n (zero)", buf.String(), err)
 	}
 }
 

@@ -26,7 +26,7 @@ var goldenOpts = Options{Location: time.FixedZone("CET", 3600)}
 // received is the fallback timestamp of records whose payload has none.
 var received = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func loadEnvelope(t *testing.T, path string) *envelope.Envelope {
+func loadEnvelope(t testing.TB, path string) *envelope.Envelope {
 	t.Helper()
 	body, err := os.ReadFile(path)
 	if err != nil {

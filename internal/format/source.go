@@ -3,8 +3,6 @@ package format
 import (
 	"encoding/json"
 	"strings"
-
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // hints are the source clues found in an envelope's payloads; one envelope
@@ -16,51 +14,40 @@ type hints struct {
 	runtime   string // contexts.runtime.name (node, CPython, php...)
 }
 
-// sourceHints reads the clues from event, transaction and span payloads.
-func sourceHints(env *envelope.Envelope) hints {
-	var h hints
-	for _, it := range env.Items {
-		if it.Type != "event" && it.Type != "transaction" && it.Type != "span" {
-			continue
-		}
-		var p struct {
-			Contexts struct {
-				Browser *json.RawMessage `json:"browser"`
-				Runtime struct {
-					Name string `json:"name"`
-				} `json:"runtime"`
-				OS struct {
-					Name string `json:"name"`
-				} `json:"os"`
-				Device struct {
-					Family string `json:"family"`
-				} `json:"device"`
-			} `json:"contexts"`
-			Request struct {
-				Headers json.RawMessage `json:"headers"`
-			} `json:"request"`
-			Data struct {
-				UserAgent string `json:"user_agent.original"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(it.Payload, &p) != nil {
-			continue
-		}
-		h.browser = h.browser || p.Contexts.Browser != nil
-		if h.runtime == "" {
-			h.runtime = strings.ToLower(p.Contexts.Runtime.Name)
-		}
-		h.mobileOS = h.mobileOS || isMobileOS(p.Contexts.OS.Name) || isMobileOS(p.Contexts.Device.Family)
-		for _, kv := range pairs(p.Request.Headers) {
-			if strings.EqualFold(kv.Key, "user-agent") && h.userAgent == "" {
+// contextsPayload is the part of an event's contexts that says where it
+// ran (the trace context is read for spans).
+type contextsPayload struct {
+	Trace   spanPayload      `json:"trace"`
+	Browser *json.RawMessage `json:"browser"`
+	Runtime struct {
+		Name string `json:"name"`
+	} `json:"runtime"`
+	OS struct {
+		Name string `json:"name"`
+	} `json:"os"`
+	Device struct {
+		Family string `json:"family"`
+	} `json:"device"`
+}
+
+// add takes the clues of one event, transaction or span payload.
+func (h *hints) add(c *contextsPayload, req *requestPayload, userAgent string) {
+	h.browser = h.browser || c.Browser != nil
+	if h.runtime == "" {
+		h.runtime = strings.ToLower(c.Runtime.Name)
+	}
+	h.mobileOS = h.mobileOS || isMobileOS(c.OS.Name) || isMobileOS(c.Device.Family)
+	if h.userAgent == "" && req != nil {
+		for _, kv := range pairs(req.Headers) {
+			if strings.EqualFold(kv.Key, "user-agent") {
 				h.userAgent = kv.Value
+				break
 			}
 		}
-		if h.userAgent == "" {
-			h.userAgent = p.Data.UserAgent
-		}
 	}
-	return h
+	if h.userAgent == "" {
+		h.userAgent = userAgent
+	}
 }
 
 func isMobileOS(name string) bool {
