@@ -14,6 +14,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/mcp"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
 	"github.com/spotlight-dev/spotlight/internal/webui"
@@ -145,6 +146,7 @@ func runServer(ctx context.Context, opts *serverOptions, port int) error {
 		Logger:         log,
 		Buffer:         buf,
 		Instances:      controlcenter.NewHandler(cc),
+		MCP:            mcp.NewSidecarHandler(buf, cc.Port, registry.DefaultDir(), log),
 		UI:             webui.Handler(),
 	})
 	if err != nil {
