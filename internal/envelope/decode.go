@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/andybalholm/brotli"
@@ -60,7 +61,8 @@ func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
 		}
 		out = dec
 	}
-	data, err := io.ReadAll(io.LimitReader(out, limit+1))
+	limit = max(limit, 0)
+	data, err := io.ReadAll(io.LimitReader(out, min(limit, math.MaxInt64-1)+1))
 	switch {
 	case src.failed() != nil:
 		return nil, src.failed()

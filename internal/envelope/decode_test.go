@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -228,5 +229,17 @@ func TestDecodeSourceErrorIsNotCorruption(t *testing.T) {
 		if !errors.Is(err, hangUp) || errors.Is(err, ErrCorruptBody) {
 			t.Errorf("%q: error = %v, want the reader's own error", enc, err)
 		}
+	}
+}
+
+func TestDecodeLimitExtremes(t *testing.T) {
+	if got, err := Decode(bytes.NewReader(sampleBody), "", math.MaxInt64); err != nil || !bytes.Equal(got, sampleBody) {
+		t.Errorf("limit MaxInt64: %q, %v", got, err)
+	}
+	if _, err := Decode(bytes.NewReader(sampleBody), "", 0); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("limit 0: error = %v, want ErrTooLarge", err)
+	}
+	if got, err := Decode(bytes.NewReader(nil), "", 0); err != nil || len(got) != 0 {
+		t.Errorf("empty body, limit 0: %q, %v", got, err)
 	}
 }

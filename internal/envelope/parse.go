@@ -50,7 +50,7 @@ func Parse(body []byte) (*Envelope, error) {
 		} else {
 			left := len(body) - pos
 			if h.length > int64(left) {
-				return nil, fmt.Errorf("item %d (byte %d): length %d runs past the end of the body (%d bytes left)", n, start, h.length, left)
+				return nil, fmt.Errorf("item %d (byte %d): length %d runs past the end of the body (%d bytes left); was the body cut short, or is the length wrong?", n, start, h.length, left)
 			}
 			end := pos + int(h.length)
 			if h.length > 0 {
