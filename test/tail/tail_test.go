@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -176,5 +177,24 @@ func TestTailRejectsUnknownTypesAndFormats(t *testing.T) {
 		if p.Stdout.String() != "" {
 			t.Errorf("%v: printed %q", args, p.Stdout)
 		}
+	}
+}
+
+// A port held by something that is not a sidecar: tail neither tails it
+// nor starts a sidecar there, and says what to do.
+func TestTailOnAPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { _ = http.Serve(l, http.NotFoundHandler()) }()
+	port := l.Addr().(*net.TCPAddr).Port
+	p := testutil.Start(t, bin, testEnv(t), "tail", "-p", fmt.Sprint(port))
+	if code := p.Wait(t, wait); code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	if want := fmt.Sprintf("port %d is in use by another program", port); !strings.Contains(p.Stderr.String(), want) {
+		t.Errorf("stderr does not say %q:\n%s", want, p.Stderr)
 	}
 }
