@@ -6,13 +6,17 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -446,4 +450,25 @@ func TestStdoutCarriesOnlyMCP(t *testing.T) {
 		t.Fatalf("spotlight mcp: %v\nstderr:\n%s", err, stderr)
 	}
 	contains(t, "stderr", stderr.String(), "started a Spotlight sidecar", "level=DEBUG")
+}
+
+// TestPortTakenByAnotherProgram: a port held by something that is not
+// Spotlight is an error naming the port and the fix, with nothing on stdout.
+func TestPortTakenByAnotherProgram(t *testing.T) {
+	other := httptest.NewServer(http.NotFoundHandler())
+	defer other.Close()
+	port := other.Listener.Addr().(*net.TCPAddr).Port
+	cmd := exec.Command(bin, "mcp", "-p", strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), processEnv(filepath.Join(t.TempDir(), "instances"))...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want status 1; stderr:\n%s", err, stderr.String())
+	}
+	contains(t, "stderr", stderr.String(), fmt.Sprintf("port %d is in use", port), "--port")
+	if stdout.Len() != 0 {
+		t.Fatalf("stdout: %q", stdout.String())
+	}
 }
