@@ -48,8 +48,8 @@ func encode(t *testing.T, wrap func(io.Writer) (io.WriteCloser, error), body []b
 	return buf.Bytes()
 }
 
-// TestFixturesStreamed POSTs every fixture to the real binary, as sentry-go
-// does (/api/0/envelope/), and checks that it streams back over SSE with the
+// TestFixturesStreamed POSTs every fixture to the real binary, compressed in
+// turn with each Content-Encoding, and checks that it streams back over SSE with the
 // same items and payloads, that GET /envelope/{id} returns the body as sent,
 // and that the damaged fixtures get a 400 naming the problem while the
 // sidecar keeps serving.
@@ -64,6 +64,9 @@ func TestFixturesStreamed(t *testing.T) {
 		if f.want.doc {
 			continue
 		}
+		// Alternate the routes SDKs use: a DSN's /api/<project>/envelope/ and
+		// Spotlight's own /stream.
+		route := [2]string{"/api/0/envelope/", "/stream"}[n%2]
 		enc := encoders[n%len(encoders)]
 		n++
 		t.Run(f.name, func(t *testing.T) {
@@ -71,15 +74,15 @@ func TestFixturesStreamed(t *testing.T) {
 			if enc.name != "" {
 				headers = []string{"Content-Encoding", enc.name}
 			}
-			status, msg := testutil.PostEnvelope(t, sidecar.URL+"/api/0/envelope/", encode(t, enc.wrap, f.body), headers...)
+			status, msg := testutil.PostEnvelope(t, sidecar.URL+route, encode(t, enc.wrap, f.body), headers...)
 			if f.want.err != "" {
 				if status != http.StatusBadRequest || !strings.Contains(msg, f.want.err) {
-					t.Fatalf("POST (Content-Encoding %q) = %d %q, want 400 naming %q", enc.name, status, msg, f.want.err)
+					t.Fatalf("POST %s (Content-Encoding %q) = %d %q, want 400 naming %q", route, enc.name, status, msg, f.want.err)
 				}
 				return
 			}
 			if status != http.StatusOK {
-				t.Fatalf("POST (Content-Encoding %q) = %d %s", enc.name, status, msg)
+				t.Fatalf("POST %s (Content-Encoding %q) = %d %s", route, enc.name, status, msg)
 			}
 			ev := sse.NextNamed(t, "application/x-sentry-envelope", 10*time.Second)
 			if ev.ID == "" {
