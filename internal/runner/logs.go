@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -21,42 +22,16 @@ type logAttr struct {
 	Type  string `json:"type"`
 }
 
-type logRecord struct {
-	Timestamp      float64            `json:"timestamp"`
-	TraceID        string             `json:"trace_id"`
-	Level          string             `json:"level"`
-	Body           string             `json:"body"`
-	SeverityNumber int                `json:"severity_number"`
-	Attributes     map[string]logAttr `json:"attributes"`
-}
-
 // stdioEntry builds one buffer entry: an envelope with one log item holding
 // the lines, shaped as an SDK would send it so every reader handles it alike.
 func stdioEntry(lines []logLine, opts RelayOptions) *buffer.Entry {
-	records := make([]logRecord, len(lines))
-	for i, l := range lines {
-		records[i] = logRecord{
-			Timestamp:      float64(l.at.UnixMicro()) / 1e6,
-			TraceID:        opts.TraceID,
-			Level:          l.stream.Level,
-			Body:           l.body,
-			SeverityNumber: l.stream.Severity,
-			Attributes: map[string]logAttr{
-				"sentry.sdk.name":    {Value: StdioSDKName, Type: "string"},
-				"sentry.sdk.version": {Value: opts.Version, Type: "string"},
-				"sentry.origin":      {Value: "auto.log.stdio." + l.stream.Name, Type: "string"},
-			},
-		}
-	}
-	payload, _ := json.Marshal(struct {
-		Items []logRecord `json:"items"`
-	}{records}) // cannot fail: only strings and numbers
+	payload := logPayload(lines, opts)
 	now := opts.Now()
 	header, _ := json.Marshal(map[string]any{
 		"sent_at": now.UTC().Format(time.RFC3339Nano),
 		"sdk":     map[string]string{"name": StdioSDKName, "version": opts.Version},
 	})
-	itemHeader := []byte(`{"type":"log","item_count":` + strconv.Itoa(len(records)) + `,"content_type":"` + logContentType + `"}`)
+	itemHeader := []byte(`{"type":"log","item_count":` + strconv.Itoa(len(lines)) + `,"content_type":"` + logContentType + `"}`)
 	env := &envelope.Envelope{
 		Header: header,
 		Items: []envelope.Item{{
@@ -75,4 +50,53 @@ func stdioEntry(lines []logLine, opts RelayOptions) *buffer.Entry {
 		Data:      data,
 		UserAgent: StdioSDKName + "/" + opts.Version,
 	}
+}
+
+// logPayload encodes {"items":[...]} by hand: this is the relay's hot path,
+// and encoding/json spends most of its time re-validating the parts that
+// are the same for every line (trace id, level, attributes).
+func logPayload(lines []logLine, opts RelayOptions) []byte {
+	var buf bytes.Buffer
+	size := 16
+	for _, l := range lines {
+		size += len(l.body) + 320 // the other fields and some escaping
+	}
+	buf.Grow(size)
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	quote := func(s string) {
+		_ = enc.Encode(s) // a string always encodes
+		buf.Truncate(buf.Len() - 1)
+	}
+	attrs := map[string][]byte{} // per stream name
+	buf.WriteString(`{"items":[`)
+	for i, l := range lines {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		a, ok := attrs[l.stream.Name]
+		if !ok {
+			a, _ = json.Marshal(map[string]logAttr{
+				"sentry.sdk.name":    {Value: StdioSDKName, Type: "string"},
+				"sentry.sdk.version": {Value: opts.Version, Type: "string"},
+				"sentry.origin":      {Value: "auto.log.stdio." + l.stream.Name, Type: "string"},
+			})
+			attrs[l.stream.Name] = a
+		}
+		buf.WriteString(`{"timestamp":`)
+		buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), float64(l.at.UnixMicro())/1e6, 'f', -1, 64))
+		buf.WriteString(`,"trace_id":`)
+		quote(opts.TraceID)
+		buf.WriteString(`,"level":`)
+		quote(l.stream.Level)
+		buf.WriteString(`,"body":`)
+		quote(l.body)
+		buf.WriteString(`,"severity_number":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(l.stream.Severity), 10))
+		buf.WriteString(`,"attributes":`)
+		buf.Write(a)
+		buf.WriteByte('}')
+	}
+	buf.WriteString(`]}`)
+	return buf.Bytes()
 }
