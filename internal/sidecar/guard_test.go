@@ -10,11 +10,11 @@ import (
 func TestPoweredByOnEveryResponse(t *testing.T) {
 	ts := start(t, Config{})
 	for _, r := range []resp{
-		do(t, http.MethodGet, ts.url+"/health", nil),
-		do(t, http.MethodGet, ts.url+"/nothing-here", nil),
-		do(t, http.MethodGet, ts.url+"/health", nil, "Host", "evil.example"),
-		postEnvelope(t, ts.url+"/stream", []byte("garbage")),
-		do(t, http.MethodOptions, ts.url+"/stream", nil, "Origin", "http://evil.example", "Access-Control-Request-Method", "POST"),
+		do(t, ts, http.MethodGet, "/health", nil),
+		do(t, ts, http.MethodGet, "/nothing-here", nil),
+		do(t, ts, http.MethodGet, "/health", nil, "Host", "evil.example"),
+		postEnvelope(t, ts, "/stream", []byte("garbage")),
+		do(t, ts, http.MethodOptions, "/stream", nil, "Origin", "http://evil.example", "Access-Control-Request-Method", "POST"),
 	} {
 		if r.header.Get("X-Powered-By") != PoweredBy {
 			t.Errorf("response %d %q lacks X-Powered-By", r.status, r.body)
@@ -42,7 +42,7 @@ func TestHostCheck(t *testing.T) {
 		"myapp.local.evil.example": 403,
 	}
 	for host, want := range cases {
-		r := do(t, http.MethodGet, ts.url+"/health", nil, "Host", host)
+		r := do(t, ts, http.MethodGet, "/health", nil, "Host", host)
 		if r.status != want {
 			t.Errorf("Host %q: %d; want %d", host, r.status, want)
 		}
@@ -105,7 +105,7 @@ func TestCORS(t *testing.T) {
 		"https://app.test:8443": true,
 		"http://evil.example":   false,
 	} {
-		r := postEnvelope(t, ts.url+"/stream", []byte(testEnvelope), "Origin", origin)
+		r := postEnvelope(t, ts, "/stream", []byte(testEnvelope), "Origin", origin)
 		if r.status != 200 {
 			t.Errorf("envelope from %s refused: %d (envelopes are accepted from any origin)", origin, r.status)
 		}
@@ -117,7 +117,7 @@ func TestCORS(t *testing.T) {
 			t.Errorf("origin %s: no Vary: Origin", origin)
 		}
 
-		pre := do(t, http.MethodOptions, ts.url+"/stream", nil,
+		pre := do(t, ts, http.MethodOptions, "/stream", nil,
 			"Origin", origin, "Access-Control-Request-Method", "POST",
 			"Access-Control-Request-Headers", "content-type,sentry-trace,baggage")
 		if !allowed {
@@ -133,7 +133,7 @@ func TestCORS(t *testing.T) {
 			t.Errorf("preflight from %s: %d %v", origin, pre.status, pre.header)
 		}
 	}
-	pna := do(t, http.MethodOptions, ts.url+"/stream", nil, "Origin", "http://localhost:3000",
+	pna := do(t, ts, http.MethodOptions, "/stream", nil, "Origin", "http://localhost:3000",
 		"Access-Control-Request-Method", "POST", "Access-Control-Request-Private-Network", "true")
 	if pna.header.Get("Access-Control-Allow-Private-Network") != "true" {
 		t.Errorf("private network preflight not answered: %v", pna.header)
@@ -149,18 +149,18 @@ func TestStateChangingRequestsNeedAllowedOrigin(t *testing.T) {
 		{http.MethodPost, "/api/instances/abc/terminate"},
 		{http.MethodPost, "/mcp"},
 	} {
-		if r := do(t, req.method, ts.url+req.path, nil, "Origin", "http://evil.example"); r.status != 403 || !strings.Contains(r.body, "-A") {
+		if r := do(t, ts, req.method, req.path, nil, "Origin", "http://evil.example"); r.status != 403 || !strings.Contains(r.body, "-A") {
 			t.Errorf("%s %s from a foreign origin: %d %q; want 403", req.method, req.path, r.status, r.body)
 		}
 		for _, origin := range []string{"", "http://localhost:3000"} {
-			if r := do(t, req.method, ts.url+req.path, nil, "Origin", origin); r.status != 200 {
+			if r := do(t, ts, req.method, req.path, nil, "Origin", origin); r.status != 200 {
 				t.Errorf("%s %s from origin %q: %d", req.method, req.path, origin, r.status)
 			}
 		}
 	}
 	// Reading is not state-changing: a foreign page gets no CORS headers, so
 	// the browser hides the answer anyway.
-	if r := do(t, http.MethodGet, ts.url+"/api/instances", nil, "Origin", "http://evil.example"); r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != "" {
+	if r := do(t, ts, http.MethodGet, "/api/instances", nil, "Origin", "http://evil.example"); r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("GET from a foreign origin: %d %v", r.status, r.header)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -65,40 +66,33 @@ func (ts *testServer) stop(t *testing.T) {
 	})
 }
 
-var client = &http.Client{Timeout: 10 * time.Second}
-
 type resp struct {
 	status int
 	header http.Header
 	body   string
 }
 
-// do sends a request; headers are name, value pairs ("Host" sets the Host).
-func do(t *testing.T, method, url string, body []byte, headers ...string) resp {
+// do sends a request through the server's full handler, in process, with
+// Host: localhost unless headers (name, value pairs) say otherwise.
+func do(t *testing.T, ts *testServer, method, target string, body []byte, headers ...string) resp {
 	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := httptest.NewRequest(method, target, bytes.NewReader(body))
+	req.Host = "localhost"
 	for i := 0; i+1 < len(headers); i += 2 {
 		if headers[i] == "Host" {
 			req.Host = headers[i+1]
-		} else {
+		} else if headers[i+1] != "" {
 			req.Header.Set(headers[i], headers[i+1])
 		}
 	}
-	r, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	return resp{r.StatusCode, r.Header, string(b)}
+	rec := httptest.NewRecorder()
+	ts.Handler().ServeHTTP(rec, req)
+	return resp{rec.Code, rec.Header(), rec.Body.String()}
 }
 
-func postEnvelope(t *testing.T, url string, body []byte, headers ...string) resp {
+func postEnvelope(t *testing.T, ts *testServer, target string, body []byte, headers ...string) resp {
 	t.Helper()
-	return do(t, http.MethodPost, url, body, append([]string{"Content-Type", "application/x-sentry-envelope"}, headers...)...)
+	return do(t, ts, http.MethodPost, target, body, append([]string{"Content-Type", "application/x-sentry-envelope"}, headers...)...)
 }
 
 // sseEvent is one parsed event; raw keeps the exact lines for format checks.

@@ -15,7 +15,7 @@ import (
 
 func TestStreamFormat(t *testing.T) {
 	ts := start(t, Config{})
-	id := postEnvelope(t, ts.url+"/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
+	id := postEnvelope(t, ts, "/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
 	c := openStream(t, ts.url+"/stream")
 	if c.first != "" {
 		t.Fatalf("the stream starts with %q, not a blank line", c.first)
@@ -38,7 +38,7 @@ func TestStreamFormat(t *testing.T) {
 	}
 
 	// Live: a new envelope arrives on the open stream.
-	id2 := postEnvelope(t, ts.url+"/api/0/envelope/", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
+	id2 := postEnvelope(t, ts, "/api/0/envelope/", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
 	if ev := c.next(t); ev.id != id2 {
 		t.Fatalf("live event id %q; want %q", ev.id, id2)
 	}
@@ -48,7 +48,7 @@ func TestStreamReplayAndLastEventID(t *testing.T) {
 	ts := start(t, Config{})
 	var ids []string
 	for range 5 {
-		ids = append(ids, postEnvelope(t, ts.url+"/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id"))
+		ids = append(ids, postEnvelope(t, ts, "/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id"))
 	}
 	all := openStream(t, ts.url+"/stream")
 	for i, id := range ids {
@@ -68,7 +68,7 @@ func TestStreamReplayAndLastEventID(t *testing.T) {
 	}
 	// An id from the future: nothing is replayed, new envelopes come.
 	future := openStream(t, ts.url+"/stream", "Last-Event-ID", uuid.Must(uuid.NewV7()).String())
-	id := postEnvelope(t, ts.url+"/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
+	id := postEnvelope(t, ts, "/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
 	if ev := future.next(t); ev.id != id {
 		t.Fatalf("future Last-Event-ID: first event %q; want the new %q", ev.id, id)
 	}
@@ -101,7 +101,7 @@ func TestStreamStalledSubscriber(t *testing.T) {
 	readers := []*sseClient{openStream(t, ts.url+"/stream"), openStream(t, ts.url+"/stream")}
 	big := fmt.Sprintf("{}\n{\"type\":\"attachment\",\"length\":%d}\n%s\n", 64<<10, strings.Repeat("x", 64<<10))
 	for i := range 200 {
-		id := postEnvelope(t, ts.url+"/stream", []byte(big)).header.Get("X-Spotlight-Envelope-Id")
+		id := postEnvelope(t, ts, "/stream", []byte(big)).header.Get("X-Spotlight-Envelope-Id")
 		for _, c := range readers {
 			if ev := c.next(t); ev.id != id {
 				t.Fatalf("envelope %d: reader got %q; want %q", i, ev.id, id)

@@ -1,0 +1,187 @@
+package integration
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+const exitTimeout = 15 * time.Second
+
+// isolated is the environment every spotlight started here gets.
+func isolated(t *testing.T) []string {
+	return []string{
+		"SPOTLIGHT_REGISTRY_DIR=" + filepath.Join(t.TempDir(), "instances"),
+		"SPOTLIGHT_CONTROL_CENTER_URL=http://127.0.0.1:1",
+	}
+}
+
+func TestBarePortArgument(t *testing.T) {
+	port := testutil.FreePort(t)
+	p := testutil.Start(t, bin, isolated(t), "server", fmt.Sprint(port))
+	p.Port, p.URL = port, fmt.Sprintf("http://localhost:%d", port)
+	testutil.WaitHealthy(t, p, exitTimeout)
+	if !strings.Contains(p.Stderr.String(), p.URL) {
+		t.Fatalf("the UI URL is not printed on stderr: %q", p.Stderr.String())
+	}
+	if p.Stdout.String() != "" {
+		t.Fatalf("diagnostics on stdout: %q", p.Stdout.String())
+	}
+}
+
+func TestPortAlreadyUsedBySpotlight(t *testing.T) {
+	first := testutil.StartSidecar(t, bin, nil)
+	second := testutil.Start(t, bin, isolated(t), "--port", fmt.Sprint(first.Port))
+	if code := second.Wait(t, exitTimeout); code != 0 {
+		t.Fatalf("exit %d; want 0 when a Spotlight already runs there. stderr:\n%s", code, second.Stderr.String())
+	}
+	if msg := second.Stderr.String(); !strings.Contains(msg, "already running") || !strings.Contains(msg, first.URL) {
+		t.Fatalf("message %q does not say a Spotlight runs at %s", msg, first.URL)
+	}
+}
+
+func TestPortUsedByAnotherProgram(t *testing.T) {
+	other, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	go func() {
+		_ = http.Serve(other, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("OK")) }))
+	}()
+	port := other.Addr().(*net.TCPAddr).Port
+	p := testutil.Start(t, bin, isolated(t), "-p", fmt.Sprint(port))
+	if code := p.Wait(t, exitTimeout); code != 1 {
+		t.Fatalf("exit %d; want 1. stderr:\n%s", code, p.Stderr.String())
+	}
+	if msg := p.Stderr.String(); !strings.Contains(msg, fmt.Sprint(port)) || !strings.Contains(msg, "--port") {
+		t.Fatalf("message %q does not name the port and --port", msg)
+	}
+}
+
+func TestInvalidArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"-p", "abc"},
+		{"--port", "70000"},
+		{"-p", "-1"},
+		{"abc"},
+		{"server", "99999"},
+		{"server", "--port", "x"},
+		{"--no-such-flag"},
+		{"8000", "9000"},
+	} {
+		p := testutil.Start(t, bin, isolated(t), args...)
+		code := p.Wait(t, exitTimeout)
+		msg := p.Stderr.String()
+		if code == 0 {
+			t.Errorf("%q: exit 0", args)
+		}
+		if !strings.Contains(msg, "65535") && !strings.Contains(msg, "--help") && !strings.Contains(msg, "at most one") {
+			t.Errorf("%q: message does not say what is accepted: %q", args, msg)
+		}
+	}
+}
+
+func TestSIGTERMShutsDownGracefully(t *testing.T) {
+	sc := testutil.StartSidecar(t, bin, nil)
+	resp, err := http.Get(sc.URL + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body)
+		ended <- err
+	}()
+	if err := sc.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := sc.Wait(t, exitTimeout); code != 0 {
+		t.Fatalf("exit %d after SIGTERM; stderr:\n%s", code, sc.Stderr.String())
+	}
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Fatalf("the SSE stream was cut, not ended: %v", err)
+		}
+	case <-time.After(exitTimeout):
+		t.Fatal("the SSE stream stayed open after shutdown")
+	}
+}
+
+func TestOpenBrowser(t *testing.T) {
+	dir := t.TempDir()
+	opened := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "browser.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" > "+opened+".tmp && mv "+opened+".tmp "+opened+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sc := testutil.StartSidecar(t, bin, []string{"BROWSER=" + script}, "--open")
+	testutil.Eventually(t, exitTimeout, func() bool {
+		b, err := os.ReadFile(opened)
+		return err == nil && strings.TrimSpace(string(b)) == sc.URL
+	}, "--open did not open %s with $BROWSER", sc.URL)
+}
+
+// A request in flight when SIGTERM arrives is finished before the exit.
+func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
+	sc := testutil.StartSidecar(t, bin, nil)
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", sc.Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(exitTimeout))
+	half := len(smallEnvelope) / 2
+	// Expect: 100-continue makes the server say when the handler starts
+	// reading the body: from then on the request is in flight.
+	fmt.Fprintf(conn, "POST /stream HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-sentry-envelope\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(smallEnvelope))
+	r := bufio.NewReader(conn)
+	if line, err := r.ReadString('\n'); err != nil || !strings.Contains(line, "100") {
+		t.Fatalf("no 100 Continue: %q %v", line, err)
+	}
+	for line, err := r.ReadString('\n'); line != "\r\n"; line, err = r.ReadString('\n') {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Write([]byte(smallEnvelope[:half])); err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Shutdown has begun once new connections are refused.
+	testutil.Eventually(t, exitTimeout, func() bool {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", sc.Port))
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}, "the sidecar kept accepting connections after SIGTERM")
+	if _, err := conn.Write([]byte(smallEnvelope[half:])); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatalf("the in-flight request got no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("in-flight request: %d", resp.StatusCode)
+	}
+	if code := sc.Wait(t, exitTimeout); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, sc.Stderr.String())
+	}
+}

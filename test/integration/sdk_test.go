@@ -1,0 +1,158 @@
+package integration
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+const eventTimeout = 15 * time.Second
+
+// streamed decodes an SSE envelope event back into an envelope.
+func streamed(t *testing.T, ev testutil.Event) *envelope.Envelope {
+	t.Helper()
+	if ev.Name != buffer.EventEnvelope {
+		t.Fatalf("event %q; want %s", ev.Name, buffer.EventEnvelope)
+	}
+	env, err := envelope.UnmarshalStream([]byte(ev.Data))
+	if err != nil {
+		t.Fatalf("stream data is not an envelope: %v\n%s", err, ev.Data)
+	}
+	return env
+}
+
+// payload unmarshals the first item of type typ, or fails.
+func payload(t *testing.T, env *envelope.Envelope, typ string) map[string]any {
+	t.Helper()
+	for _, it := range env.Items {
+		if it.Type == typ {
+			var m map[string]any
+			if err := json.Unmarshal(it.Payload, &m); err != nil {
+				t.Fatalf("%s payload: %v", typ, err)
+			}
+			return m
+		}
+	}
+	t.Fatalf("no %s item in envelope with header %s", typ, env.Header)
+	return nil
+}
+
+// waitFor reads the stream until match returns true for an envelope.
+func waitFor(t *testing.T, sse *testutil.SSE, what string, match func(*envelope.Envelope) bool) *envelope.Envelope {
+	t.Helper()
+	deadline := time.Now().Add(eventTimeout)
+	for time.Now().Before(deadline) {
+		env := streamed(t, sse.NextNamed(t, buffer.EventEnvelope, time.Until(deadline)))
+		if match(env) {
+			return env
+		}
+	}
+	t.Fatalf("no %s on the stream within %s", what, eventTimeout)
+	return nil
+}
+
+func hasItem(env *envelope.Envelope, typ string) bool {
+	for _, it := range env.Items {
+		if it.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// The real sentry-go SDK reaches the sidecar through a DSN (it has no
+// Spotlight option): an error and a transaction come back on the stream.
+func TestSentryGoSDK(t *testing.T) {
+	sc := testutil.StartSidecar(t, bin, nil)
+	sse := testutil.OpenSSE(t, sc.URL+"/stream", "")
+
+	client, err := sentry.NewClient(sentry.ClientOptions{
+		Dsn:              fmt.Sprintf("http://spotlight@localhost:%d/0", sc.Port),
+		EnableTracing:    true,
+		TracesSampleRate: 1,
+		Environment:      "integration-test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	eventID := hub.CaptureException(errors.New("sentry-go integration boom"))
+	if eventID == nil {
+		t.Fatal("sentry-go dropped the event")
+	}
+	ctx := sentry.SetHubOnContext(t.Context(), hub)
+	tx := sentry.StartTransaction(ctx, "integration-transaction")
+	tx.StartChild("db.query").Finish()
+	tx.Finish()
+	if !client.Flush(10 * time.Second) {
+		t.Fatal("sentry-go could not deliver to the sidecar within 10s")
+	}
+
+	errEnv := waitFor(t, sse, "sentry-go error", func(e *envelope.Envelope) bool { return hasItem(e, "event") })
+	ev := payload(t, errEnv, "event")
+	if ev["event_id"] != string(*eventID) || !strings.Contains(fmt.Sprint(ev["exception"]), "sentry-go integration boom") {
+		t.Fatalf("error event = %v", ev)
+	}
+	txEnv := waitFor(t, sse, "sentry-go transaction", func(e *envelope.Envelope) bool { return hasItem(e, "transaction") })
+	txp := payload(t, txEnv, "transaction")
+	if txp["transaction"] != "integration-transaction" || len(txp["spans"].([]any)) != 1 {
+		t.Fatalf("transaction = %v", txp)
+	}
+}
+
+// @sentry/node with SENTRY_SPOTLIGHT and no DSN: an error and a log come
+// back on the stream.
+func TestSentryNodeSDK(t *testing.T) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "test", "node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@sentry", "node")); err != nil {
+		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
+	}
+	sc := testutil.StartSidecar(t, bin, nil)
+	sse := testutil.OpenSSE(t, sc.URL+"/stream", "")
+
+	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
+	cmd := exec.CommandContext(t.Context(), "node", "send-error-and-log.mjs", marker)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SENTRY_SPOTLIGHT="+sc.URL+"/stream", "SENTRY_DSN=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	eventID := strings.TrimSpace(string(out))
+
+	var gotError, gotLog bool
+	for !gotError || !gotLog {
+		env := waitFor(t, sse, "@sentry/node error and log", func(e *envelope.Envelope) bool {
+			return hasItem(e, "event") || hasItem(e, "log")
+		})
+		if hasItem(env, "event") {
+			ev := payload(t, env, "event")
+			if ev["event_id"] != eventID || !strings.Contains(fmt.Sprint(ev["exception"]), "boom "+marker) {
+				t.Fatalf("error event = %v; want id %s", ev, eventID)
+			}
+			gotError = true
+		}
+		if hasItem(env, "log") {
+			if logs := fmt.Sprint(payload(t, env, "log")); !strings.Contains(logs, "log line "+marker) {
+				t.Fatalf("log item = %s", logs)
+			}
+			gotLog = true
+		}
+	}
+}
