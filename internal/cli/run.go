@@ -79,7 +79,7 @@ func runRun(ctx context.Context, env *Env, opts *runOptions, version string, arg
 		Stderr:  env.Err,
 		Port:    opts.port,
 		Format:  f,
-		Color:   colorWanted(env.Err, env.Getenv),
+		Color:   env.Getenv("NO_COLOR") == "" && isTerminal(env.Err), // events go to stderr
 		Open:    opts.open,
 		Grace:   opts.grace,
 		Logger:  env.Logger,
@@ -90,15 +90,4 @@ func runRun(ctx context.Context, env *Env, opts *runOptions, version string, arg
 		return nil
 	}
 	return &ExitError{Code: code, Err: err}
-}
-
-// colorWanted reports whether human output to w may be coloured: w is a
-// terminal and NO_COLOR is not set (https://no-color.org).
-func colorWanted(w any, getenv func(string) string) bool {
-	f, ok := w.(*os.File)
-	if !ok || getenv("NO_COLOR") != "" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
