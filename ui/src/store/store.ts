@@ -42,8 +42,8 @@ export interface AppState {
   upsertInstance(i: Instance): void;
   removeInstance(id: string): void;
   setTerminate(id: string, v: { error?: string; terminating?: boolean }): void;
-  /** Views another instance (null = home): the data of the previous one is dropped. */
-  switchInstance(port: number | null): void;
+  /** Views another instance (null = home) at `path`: the data of the previous one is dropped. */
+  switchInstance(port: number | null, path?: string): void;
   /** Sets the route from the browser's location (start-up and back/forward). */
   syncRoute(path: string, query: string, instancePort: number | null): void;
 }
@@ -152,10 +152,10 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
       instances.set(id, { instance: old.instance, ...v });
       set({ instances });
     },
-    switchInstance(port) {
+    switchInstance(port, path = '/errors') {
       if (port === get().instancePort) return;
-      set({ instancePort: port, data: emptyData(), connection: 'connecting', current: null, lost: false, path: '/errors', query: '' });
-      pushUrl(routeUrl('/errors', '', port));
+      set({ instancePort: port, data: emptyData(), connection: 'connecting', current: null, lost: false, path, query: '' });
+      pushUrl(routeUrl(path, '', port));
     },
     syncRoute(path, query, instancePort) {
       const s = get();

@@ -40,7 +40,7 @@ export function ControlCenterView() {
     try {
       await terminateInstance(i.instanceId);
       store.getState().removeInstance(i.instanceId);
-      if (store.getState().instancePort === i.port) store.getState().switchInstance(null);
+      if (store.getState().instancePort === i.port) store.getState().switchInstance(null, '/instances');
     } catch (e) {
       store.getState().setTerminate(i.instanceId, { error: e instanceof Error ? e.message : String(e) });
     }

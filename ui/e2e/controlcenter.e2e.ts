@@ -1,0 +1,191 @@
+// The Control Center page against real `spotlight run` instances whose
+// children send an error through the real @sentry/node SDK: cards and
+// statuses, Connect (cross-origin stream), a hung instance, Terminate through
+// the dialog, a new instance announced live, and a connected instance dying.
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ccEnv,
+  eventually,
+  launchBrowser,
+  newPage,
+  processGone,
+  removeDir,
+  screenshot,
+  sdkApp,
+  spotlightBin,
+  startProcess,
+  startSidecar,
+  tempDir,
+  type Proc,
+  type Sidecar,
+} from './harness';
+import type { Instance } from '../src/types';
+
+interface Run {
+  label: string;
+  proc: Proc;
+  dir: string;
+  instance: Instance;
+}
+
+async function listInstances(cc: Sidecar): Promise<Instance[]> {
+  const res = await fetch(`${cc.url}/api/instances?all=1`);
+  if (!res.ok) throw new Error(`GET /api/instances: ${res.status}`);
+  return (await res.json()) as Instance[];
+}
+
+/** `spotlight run node sdk-app.mjs` in a project named after label, registered with the Control Center `cc`. */
+async function startRun(cc: Sidecar, label: string): Promise<Run> {
+  const dir = tempDir(`spotlight-${label}-`);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
+  const proc = startProcess(spotlightBin(), ['run', process.execPath, sdkApp], { ...ccEnv(cc.registryDir, cc.port), APP_LABEL: label }, dir);
+  const instance = await eventually(`${label} to register as healthy (output: ${proc.output()})`, async () =>
+    (await listInstances(cc)).find((i) => i.projectName === label && i.status === 'healthy' && i.childPid),
+  );
+  return { label, proc, dir, instance };
+}
+
+const card = (page: Page, run: Run) => page.locator(`[data-testid=instance-card][data-port="${run.instance.port}"]`);
+
+async function connect(page: Page, run: Run): Promise<void> {
+  await page.getByRole('link', { name: /^Control Center/ }).click();
+  await card(page, run).getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('viewing').getByText(`${run.label}@${run.instance.port}`).waitFor();
+  assert.equal(new URL(page.url()).searchParams.get('instance'), String(run.instance.port));
+}
+
+describe('Control Center', () => {
+  let cc: Sidecar;
+  let a: Run;
+  let b: Run;
+  let c: Run | undefined;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    cc = await startSidecar();
+    [a, b] = await Promise.all([startRun(cc, 'alpha'), startRun(cc, 'beta')]);
+    browser = await launchBrowser();
+    page = await newPage(browser, pageErrors);
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const r of [a, b, c]) {
+      if (!r) continue;
+      try {
+        process.kill(r.instance.pid, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+      await r.proc.stop();
+      if (r.instance.childPid && !processGone(r.instance.childPid)) process.kill(r.instance.childPid, 'SIGKILL');
+      removeDir(r.dir);
+    }
+    await cc?.stop();
+    removeDir(cc.registryDir);
+    assert.deepEqual(pageErrors, [], 'the page threw errors');
+  });
+
+  test('shows a healthy card per instance, with a ticking uptime and search', async () => {
+    await page.goto(`${cc.url}/instances`);
+    for (const r of [a, b]) {
+      const el = card(page, r);
+      await el.and(page.locator('[data-status=healthy]')).waitFor();
+      const text = await el.innerText();
+      assert.match(text, new RegExp(r.label));
+      assert.match(text, /sdk-app\.mjs/);
+      assert.ok(text.includes(r.dir), `the card names the directory ${r.dir}: ${text}`);
+      assert.ok(text.includes(String(r.instance.pid)));
+    }
+    assert.equal(await page.getByTestId('count-instances').textContent(), '2');
+    const uptime = card(page, a).getByTestId('uptime');
+    const first = await uptime.textContent();
+    await eventually('the uptime to tick', async () => (await uptime.textContent()) !== first);
+    await screenshot(page, 'control-center');
+
+    await page.getByRole('searchbox', { name: 'Search instances' }).fill('beta');
+    await eventually('the search to leave one card', async () => (await page.getByTestId('instance-card').count()) === 1);
+    await card(page, b).waitFor();
+    await page.getByRole('searchbox', { name: 'Search instances' }).fill(String(a.instance.port));
+    await card(page, a).waitFor();
+    assert.equal(await page.getByTestId('instance-card').count(), 1);
+    await page.getByRole('searchbox', { name: 'Search instances' }).fill('');
+  });
+
+  test("Connect shows only that instance's data, and the choice survives a reload", async () => {
+    await connect(page, a);
+    await page.getByRole('link', { name: /^Errors/ }).click();
+    const rows = page.getByTestId('error-row');
+    await rows.filter({ hasText: 'alpha: order 42 has no items' }).waitFor();
+    assert.equal(await rows.filter({ hasText: 'beta' }).count(), 0);
+    // The child's own output, relayed by spotlight run, is in the logs.
+    await page.getByRole('link', { name: /^Logs/ }).click();
+    await page.getByTestId('log-row').filter({ hasText: 'alpha: events sent' }).locator('.badge', { hasText: 'stdio' }).waitFor();
+
+    await connect(page, b);
+    await page.getByRole('link', { name: /^Errors/ }).click();
+    await rows.filter({ hasText: 'beta: order 42 has no items' }).waitFor();
+    assert.equal(await rows.filter({ hasText: 'alpha' }).count(), 0);
+    await page.reload();
+    await page.getByTestId('viewing').getByText(`beta@${b.instance.port}`).waitFor();
+    await rows.filter({ hasText: 'beta: order 42 has no items' }).waitFor();
+    assert.equal(await rows.filter({ hasText: 'alpha' }).count(), 0);
+  });
+
+  test('a stopped (SIGSTOP) instance turns unresponsive on the next refresh', async () => {
+    await page.getByRole('link', { name: /^Control Center/ }).click();
+    process.kill(a.instance.pid, 'SIGSTOP');
+    await card(page, a).and(page.locator('[data-status=unresponsive]')).waitFor({ timeout: 40_000 });
+    await card(page, b).and(page.locator('[data-status=healthy]')).waitFor();
+  });
+
+  test('Terminate asks in a dialog, stops the instance and its command, and switches the tab back', async () => {
+    // The tab is still connected to beta.
+    await card(page, b).getByRole('button', { name: 'Terminate' }).click();
+    const dialog = page.getByTestId('terminate-dialog');
+    await dialog.getByRole('heading', { name: 'Terminate beta?' }).waitFor();
+    assert.match(await dialog.innerText(), /sdk-app\.mjs/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.ok(!processGone(b.instance.pid), 'Cancel terminates nothing');
+
+    await card(page, b).getByRole('button', { name: 'Terminate' }).click();
+    await dialog.getByRole('button', { name: 'Terminate' }).click();
+    await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('instance'), null);
+    assert.equal(new URL(page.url()).pathname, '/instances');
+    await card(page, a).waitFor();
+    await card(page, b).waitFor({ state: 'detached' });
+    await eventually('beta and its command to be gone', () => processGone(b.instance.pid) && processGone(b.instance.childPid ?? b.instance.pid));
+  });
+
+  test('a new instance appears without a reload, from its ping on the stream', async () => {
+    // Refetches fail from here on, so only the ping can bring the card.
+    await page.route('**/api/instances?all=1', (route) => route.abort());
+    try {
+      c = await startRun(cc, 'gamma');
+      await card(page, c).and(page.locator('[data-status=healthy]')).waitFor();
+    } finally {
+      await page.unroute('**/api/instances?all=1');
+    }
+  });
+
+  test('when the connected instance dies, the tab says so and offers to go back', async () => {
+    assert.ok(c);
+    await connect(page, c);
+    await c.proc.stop('SIGTERM');
+    const banner = page.getByTestId('lost-banner');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), new RegExp(`gamma@${c.instance.port}`));
+    await banner.getByRole('button', { name: /^Back to localhost:/ }).click();
+    await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
+    await banner.waitFor({ state: 'detached' });
+  });
+});
