@@ -381,6 +381,20 @@ func TestSIGKILLLeavesAnOrphan(t *testing.T) {
 	}
 }
 
+// A grandchild that outlives the child (a daemonised watcher) keeps the
+// output pipes open: spotlight must still end with the child.
+func TestLeftoverGrandchildDoesNotHoldSpotlight(t *testing.T) {
+	env, regDir := runEnv(t)
+	pidfile := filepath.Join(t.TempDir(), "pids")
+	p := startRun(t, env, bins.child, "daemon", pidfile)
+	_, grandchild := readPids(t, pidfile, p)
+	t.Cleanup(func() { _ = proc.Signal(grandchild, syscall.SIGKILL) })
+	if code := p.Wait(t, wait); code != 0 || p.Stdout.String() != "bye\n" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", code, p.Stdout, p.Stderr)
+	}
+	checkGone(t, regDir)
+}
+
 func TestPingReachesTheControlCenter(t *testing.T) {
 	cc := testutil.StartSidecar(t, bins.spotlight, nil)
 	sse := testutil.OpenSSE(t, cc.URL+"/stream", "")

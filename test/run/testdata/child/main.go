@@ -42,6 +42,9 @@ func main() {
 		signal.Ignore(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 		startGrandchild(args[0])
 		select {}
+	case "daemon": // daemon <pidfile>: leave a grandchild holding stdout and stderr, exit 0
+		startGrandchild(args[0])
+		fmt.Println("bye")
 	case "sleep":
 		select {}
 	case "sentry": // sentry <gate>: send an error with sentry-go, wait for the gate
@@ -111,10 +114,12 @@ func initSentry() {
 	}
 }
 
-// startGrandchild starts "child sleep" (in this process's group) and writes
-// "<pid> <grandchild pid>" to pidfile.
+// startGrandchild starts "child sleep" (in this process's group, sharing its
+// stdout and stderr as node does under npm) and writes "<pid> <grandchild
+// pid>" to pidfile.
 func startGrandchild(pidfile string) {
 	gc := exec.Command(os.Args[0], "sleep")
+	gc.Stdout, gc.Stderr = os.Stdout, os.Stderr
 	if err := gc.Start(); err != nil {
 		fail(err)
 	}
