@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/proc/proctest"
 	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
 type fixture struct {
@@ -89,15 +89,6 @@ func healthServer(t *testing.T, id string) (port int, close func()) {
 	return port, srv.Close
 }
 
-func unusedPort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 func decodeList(t *testing.T, data []byte) []registry.Instance {
 	t.Helper()
 	var list []registry.Instance
@@ -116,7 +107,7 @@ func TestListInstances(t *testing.T) {
 	spot := proctest.Sleeper(t)
 	healthy := metadata(spot.PID, spot.Start, 0)
 	healthy.Port, _ = healthServer(t, healthy.InstanceID)
-	hung := metadata(spot.PID, spot.Start, unusedPort(t))
+	hung := metadata(spot.PID, spot.Start, testutil.FreePort(t))
 	for _, m := range []registry.Metadata{healthy, hung} {
 		if err := f.reg.Register(m); err != nil {
 			t.Fatal(err)
@@ -204,7 +195,7 @@ func TestTerminate(t *testing.T) {
 		t.Errorf("unknown: %d %s", code, data)
 	}
 	spot := proctest.Sleeper(t)
-	m := metadata(spot.PID, spot.Start, unusedPort(t))
+	m := metadata(spot.PID, spot.Start, testutil.FreePort(t))
 	if err := f.reg.Register(m); err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +259,7 @@ func nextInstance(t *testing.T, sub *buffer.Subscription) registry.Instance {
 
 func TestWatch(t *testing.T) {
 	f := newFixture(t, nil)
-	early := metadata(os.Getpid(), 0, unusedPort(t)) // present before Watch: not announced
+	early := metadata(os.Getpid(), 0, testutil.FreePort(t)) // present before Watch: not announced
 	if err := f.reg.Register(early); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spotlight-dev/spotlight/internal/proc"
 	"github.com/spotlight-dev/spotlight/internal/proc/proctest"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
 // The test binary doubles as a process that ignores SIGTERM, for Terminate.
@@ -42,15 +42,6 @@ var (
 	sleeper     = proctest.Sleeper
 	deadProcess = proctest.Dead
 )
-
-func unusedPort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 func serverPort(t *testing.T, srv *httptest.Server) int {
 	port, err := strconv.Atoi(srv.URL[strings.LastIndex(srv.URL, ":")+1:])
@@ -106,18 +97,18 @@ func TestListHealth(t *testing.T) {
 		m.StartTime = "2024-11-20T10:29:45Z"
 	})
 	orphan := register(t, r, func(m *Metadata) {
-		m.Port = unusedPort(t)
+		m.Port = testutil.FreePort(t)
 		m.PID, m.PIDStartTime = gone.PID, gone.Start
 		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
 		m.StartTime = "2024-11-20T10:31:00Z"
 	})
 	reused := register(t, r, func(m *Metadata) { // live PID, wrong start time
-		m.Port = unusedPort(t)
+		m.Port = testutil.FreePort(t)
 		m.PID, m.PIDStartTime = spot.PID, spot.Start-60_000
 		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start+5_000
 	})
 	dead := register(t, r, func(m *Metadata) {
-		m.Port = unusedPort(t)
+		m.Port = testutil.FreePort(t)
 		m.PID, m.PIDStartTime = gone.PID, gone.Start
 		m.ChildPID, m.ChildPIDStartTime = gone.PID, gone.Start
 	})
@@ -197,7 +188,7 @@ func TestInvalidFilesSkippedThenRemoved(t *testing.T) {
 		WithClock(func() time.Time { logMu.Lock(); defer logMu.Unlock(); return now }),
 		WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	spot := sleeper(t)
-	good := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime, m.Port = spot.PID, spot.Start, unusedPort(t) })
+	good := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime, m.Port = spot.PID, spot.Start, testutil.FreePort(t) })
 
 	write := func(name, content string) string {
 		if err := os.WriteFile(filepath.Join(r.Dir(), name), []byte(content), 0o600); err != nil {

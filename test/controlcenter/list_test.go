@@ -3,6 +3,7 @@ package controlcenter
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -112,6 +113,14 @@ func TestListEmptyAndErrors(t *testing.T) {
 	}
 	if out, errOut, code := w.spotlight("list", "-f", "yaml"); code == 0 || out != "" || !strings.Contains(errOut, "human, json, logfmt, md") {
 		t.Errorf("unknown format: exit %d %q %q", code, out, errOut)
+	}
+	// An invalid file is skipped, and said so with -d.
+	bad := registry.FileName(uuid.Must(uuid.NewV7()).String())
+	if err := os.WriteFile(filepath.Join(w.regDir, bad), []byte(`{"instanceId":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := w.spotlight("list", "-d", "-f", "json"); code != 0 || out != "[]\n" || !strings.Contains(errOut, bad) {
+		t.Errorf("invalid file: exit %d stdout %q stderr %q", code, out, errOut)
 	}
 	// A registry directory others can write to is refused, with the fix.
 	if err := os.Chmod(w.regDir, 0o777); err != nil {
