@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -86,24 +87,31 @@ func NewRelay(opts RelayOptions) *Relay {
 	return r
 }
 
+// ErrTerminalGone is returned by Pump when the terminal side was closed
+// (`spotlight run ... | head`). The caller then closes the child's pipe, so
+// the child meets the closed pipe on its next write (SIGPIPE), just as it
+// would without spotlight in between.
+var ErrTerminalGone = errors.New("the output was closed")
+
 // Pump copies src to term and relays its lines until src ends, flushing a
-// final partial line. A failing terminal write does not stop the relay: the
-// child must not block or die because nobody reads the terminal.
+// final partial line.
 func (r *Relay) Pump(src io.Reader, term io.Writer, s Stream) error {
 	buf := make([]byte, readSize)
 	var partial []byte
-	termOK := true
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
-			if termOK {
-				if _, werr := term.Write(chunk); werr != nil {
-					termOK = false
-					r.opts.Logger.Debug("terminal write failed; still relaying "+s.Name+" as logs", "err", werr)
+			if _, werr := term.Write(chunk); werr != nil {
+				if len(partial) > 0 {
+					r.emit(partial, s)
 				}
+				return fmt.Errorf("%w: %w", ErrTerminalGone, werr)
 			}
-			partial = r.split(append(partial, chunk...), s)
+			if len(partial) > 0 {
+				chunk = append(partial, chunk...)
+			}
+			partial = r.split(chunk, s)
 		}
 		if err != nil {
 			if len(partial) > 0 {

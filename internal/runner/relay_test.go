@@ -3,10 +3,13 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -247,5 +250,24 @@ func TestRelayUnrelatedSDKLogsKeepRelaying(t *testing.T) {
 	r.Close()
 	if logs, _ := logsOf(t, b); !r.Relaying() || len(logs) != 1 {
 		t.Fatalf("relaying %v, logs %q", r.Relaying(), bodies(logs))
+	}
+}
+
+func TestRelayStopsWhenTheTerminalIsClosed(t *testing.T) {
+	b := buffer.New(buffer.Options{})
+	r := newTestRelay(b, nil)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	defer pw.Close()
+	err = r.Pump(strings.NewReader("one\ntwo\n"), pw, Stdout())
+	if !errors.Is(err, ErrTerminalGone) || !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("Pump = %v, want ErrTerminalGone wrapping EPIPE", err)
+	}
+	r.Close()
+	if logs, _ := logsOf(t, b); len(logs) != 0 {
+		t.Errorf("relayed %q that the terminal never showed", bodies(logs))
 	}
 }

@@ -219,6 +219,13 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
+	// A closed stdout (`| head`) must not kill spotlight (Go dies of SIGPIPE
+	// on fd 1 and 2 unless SIGPIPE is notified): Pump sees EPIPE instead and
+	// passes the closed pipe on to the child. Notify, not Ignore: an ignored
+	// signal would stay ignored in the child.
+	pipes := make(chan os.Signal, 1)
+	signal.Notify(pipes, syscall.SIGPIPE)
+	defer signal.Stop(pipes)
 
 	c, err := startChild(r.cmd.Argv, ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir), o.Dir, o.Stdin)
 	if err != nil {
@@ -230,7 +237,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 		defer pumps.Done()
 		defer src.Close()
 		if err := relay.Pump(src, term, s); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
-			o.Logger.Debug("reading the child's "+s.Name+" failed", "err", err)
+			o.Logger.Debug("relaying the child's "+s.Name+" stopped", "err", err)
 		}
 	}
 	pumps.Add(2)

@@ -4,6 +4,7 @@
 package run
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -391,6 +392,43 @@ func TestLeftoverGrandchildDoesNotHoldSpotlight(t *testing.T) {
 	t.Cleanup(func() { _ = proc.Signal(grandchild, syscall.SIGKILL) })
 	if code := p.Wait(t, wait); code != 0 || p.Stdout.String() != "bye\n" {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", code, p.Stdout, p.Stderr)
+	}
+	checkGone(t, regDir)
+}
+
+// `spotlight run cmd | head`: when the reader of stdout goes away, the
+// child meets the closed pipe as it would without spotlight (and dies of
+// SIGPIPE), and spotlight ends normally with the child's status.
+func TestClosedStdoutReachesTheChild(t *testing.T) {
+	env, regDir := runEnv(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bins.spotlight, "run", bins.child, "flood")
+	cmd.Env = append(os.Environ(), env...)
+	var stderr testutil.SafeBuffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	w.Close()
+	first, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil || first != "line 0\n" {
+		t.Fatalf("first line %q: %v", first, err)
+	}
+	r.Close() // like head -1
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(wait):
+		t.Fatalf("spotlight run did not end after its stdout was closed; stderr:\n%s", stderr.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 128+int(syscall.SIGPIPE) {
+		t.Errorf("exit %d (%v), want %d: the child dies of SIGPIPE, spotlight exits with its status; stderr:\n%s",
+			code, cmd.ProcessState, 128+int(syscall.SIGPIPE), stderr.String())
 	}
 	checkGone(t, regDir)
 }

@@ -45,6 +45,10 @@ func main() {
 	case "daemon": // daemon <pidfile>: leave a grandchild holding stdout and stderr, exit 0
 		startGrandchild(args[0])
 		fmt.Println("bye")
+	case "flood": // flood: print lines until stdout breaks
+		for i := 0; ; i++ {
+			fmt.Printf("line %d\n", i)
+		}
 	case "sleep":
 		select {}
 	case "sentry": // sentry <gate>: send an error with sentry-go, wait for the gate
