@@ -3,10 +3,12 @@ package sidecar
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -198,5 +200,33 @@ func TestMounts(t *testing.T) {
 	bare := start(t, Config{})
 	if r := do(t, bare, http.MethodGet, "/", nil); r.status != 404 || !strings.Contains(r.body, "make ui") {
 		t.Fatalf("no UI: %d %q", r.status, r.body)
+	}
+}
+
+func TestListEnvelopes(t *testing.T) {
+	ts := start(t, Config{})
+	if r := do(t, ts, http.MethodGet, "/api/envelopes", nil); r.status != 200 || r.body != "[]" {
+		t.Fatalf("empty list: %d %q", r.status, r.body)
+	}
+	var ids []string
+	for _, ua := range []string{"sentry.go/0.50.0", "agent \"quoted\"\x01"} {
+		ids = append(ids, postEnvelope(t, ts, "/stream", []byte(testEnvelope), "User-Agent", ua).header.Get("X-Spotlight-Envelope-Id"))
+	}
+	r := do(t, ts, http.MethodGet, "/api/envelopes", nil)
+	var list []struct {
+		ID         string          `json:"id"`
+		ReceivedAt time.Time       `json:"receivedAt"`
+		UserAgent  string          `json:"userAgent"`
+		Envelope   json.RawMessage `json:"envelope"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil || r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("not a JSON list: %v %q", err, r.body)
+	}
+	if len(list) != 2 || list[0].ID != ids[0] || list[1].ID != ids[1] || list[1].UserAgent != "agent \"quoted\"\x01" || list[0].ReceivedAt.IsZero() {
+		t.Fatalf("list = %+v", list)
+	}
+	e, _ := ts.buf.Get(ids[0])
+	if string(list[0].Envelope) != string(e.Data) {
+		t.Fatalf("envelope is not the stream form: %s", list[0].Envelope)
 	}
 }

@@ -1,10 +1,11 @@
 package sidecar
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /stream", s.handleStream)
 	mux.Handle("/api/", api)
 	mux.HandleFunc("GET /envelope/{id}", s.handleGetEnvelope)
+	mux.HandleFunc("GET /api/envelopes", s.handleListEnvelopes)
 	mux.Handle("DELETE /clear", s.sameOrigin(http.HandlerFunc(s.handleClear)))
 	mux.HandleFunc("GET /health", s.handleHealth)
 	if h := s.cfg.Instances; h != nil {
@@ -75,10 +77,9 @@ func isEnvelopeRequest(r *http.Request) (bool, string) {
 	if ct == "" {
 		return true, ""
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false, ct
-	}
+	// The media type is all that matters; parameters are ignored.
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
 	switch mt {
 	case envelopeContentType, "application/octet-stream":
 		return true, mt
@@ -96,8 +97,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit := s.cfg.MaxBodyBytes
-	// The compressed body cannot usefully be larger than the decompressed limit.
-	body, err := envelope.Decode(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Encoding"), limit)
+	body, err := readBody(w, r, limit)
 	if err != nil {
 		status, msg := decodeError(err, limit)
 		s.log.Debug("envelope refused", "status", status, "err", err, "user_agent", r.UserAgent())
@@ -124,6 +124,22 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Spotlight-Envelope-Id", e.ID)
 	_, _ = w.Write([]byte("{}"))
+}
+
+// readBody returns the decompressed body. An uncompressed body of known
+// length is read into a buffer of exactly that size (the common case, and
+// the cheapest); everything else goes through envelope.Decode.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	enc := r.Header.Get("Content-Encoding")
+	if (enc == "" || strings.EqualFold(enc, "identity")) && r.ContentLength >= 0 && r.ContentLength <= limit {
+		body := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, err
+		}
+		return body, nil
+	}
+	// A compressed body larger than the decompressed limit is refused too.
+	return envelope.Decode(http.MaxBytesReader(w, r.Body, limit), enc, limit)
 }
 
 func itemTypes(env *envelope.Envelope) string {
@@ -161,6 +177,47 @@ func (s *Server) handleGetEnvelope(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", envelopeContentType)
 	_, _ = w.Write(e.Body)
+}
+
+// handleListEnvelopes is GET /api/envelopes: every buffered envelope, oldest
+// first, as a JSON array of {id, receivedAt, userAgent, envelope} where
+// envelope is the stream form (what `spotlight mcp` reads from another
+// sidecar). Written entry by entry, so memory does not double.
+func (s *Server) handleListEnvelopes(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	var scratch []byte
+	sep := byte('[')
+	for _, e := range s.cfg.Buffer.Snapshot() {
+		scratch = append(scratch[:0], sep)
+		scratch = append(scratch, `{"id":`...)
+		scratch, _ = appendJSONString(scratch, e.ID)
+		scratch = append(scratch, `,"receivedAt":"`...)
+		scratch = e.Received.UTC().AppendFormat(scratch, time.RFC3339Nano)
+		scratch = append(scratch, `","userAgent":`...)
+		scratch, _ = appendJSONString(scratch, e.UserAgent)
+		scratch = append(scratch, `,"envelope":`...)
+		if _, err := w.Write(scratch); err != nil {
+			return
+		}
+		if _, err := w.Write(e.Data); err != nil {
+			return
+		}
+		if _, err := w.Write([]byte{'}'}); err != nil {
+			return
+		}
+		sep = ','
+	}
+	if sep == '[' {
+		_, _ = w.Write([]byte("[]"))
+		return
+	}
+	_, _ = w.Write([]byte{']'})
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(dst []byte, s string) ([]byte, error) {
+	b, err := json.Marshal(s)
+	return append(dst, b...), err
 }
 
 func (s *Server) handleClear(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,54 @@
+package sidecar
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+// fixture reads an envelope the SDKs sent (../shared/fixtures/envelopes).
+func fixture(b *testing.B, name string) []byte {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "..", "shared", "fixtures", "envelopes", name))
+	if err != nil {
+		b.Fatalf("fixture: %v", err)
+	}
+	return data
+}
+
+// BenchmarkIngestHandler is one envelope POST through the full handler
+// (guard, decode, parse, stream encoding, buffer), without the network.
+func BenchmarkIngestHandler(b *testing.B) {
+	for _, name := range []string{"envelope_php.txt", "envelope_javascript.txt"} {
+		body := fixture(b, name)
+		b.Run(fmt.Sprintf("%s-%dB", name, len(body)), func(b *testing.B) {
+			s, err := New(Config{Buffer: buffer.New(buffer.Options{})})
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := s.Handler()
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/stream", bytes.NewReader(body))
+				req.Host = "localhost:8969"
+				req.Header.Set("Content-Type", "application/x-sentry-envelope")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}
