@@ -76,3 +76,7 @@ func OwnedByCurrentUser(ctx context.Context, pid int) bool {
 	uids, err := p.UidsWithContext(ctx)
 	return err == nil && len(uids) > 0 && int(uids[0]) == os.Getuid()
 }
+
+// Resume continues a stopped process (SIGCONT), so that a signal sent to it
+// is handled now rather than when someone else continues it.
+func Resume(pid int) error { return Signal(pid, syscall.SIGCONT) }

@@ -77,3 +77,6 @@ func OwnedByCurrentUser(ctx context.Context, pid int) bool {
 	u, uerr := user.Current()
 	return err == nil && uerr == nil && name == u.Username
 }
+
+// Resume is a no-op: Windows processes are not stopped by signals.
+func Resume(int) error { return nil }

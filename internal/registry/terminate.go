@@ -56,6 +56,9 @@ func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, e
 	var sigErr error
 	if spot {
 		sigErr = proc.Signal(m.PID, syscall.SIGTERM)
+		// A stopped (SIGSTOP, ^Z) spotlight would only see SIGTERM once
+		// continued: continue it so it can stop its child cleanly.
+		_ = proc.Resume(m.PID)
 	} else {
 		sigErr = proc.SignalGroup(m.ChildPID, syscall.SIGTERM)
 	}

@@ -92,12 +92,22 @@ func TestListHealthOfRealInstances(t *testing.T) {
 		}
 	}
 
+	// The hung one stops cleanly when terminated: spotlight is continued to
+	// handle SIGTERM, and stops its child.
+	out, errOut, code = w.spotlight("terminate", stopped.meta.InstanceID)
+	if code != 0 || !strings.HasPrefix(out, "terminated: ") {
+		t.Errorf("terminate the stopped instance: exit %d %q %q", code, out, errOut)
+	}
+	if exit := stopped.Wait(t, wait); exit != 128+int(syscall.SIGTERM) || stopped.childAlive() {
+		t.Errorf("stopped instance: spotlight exit %d (want 143), child alive %v", exit, stopped.childAlive())
+	}
+
 	out, _, _ = w.spotlight("list", "-f", "logfmt")
 	if !strings.HasPrefix(out, "instanceId="+healthy.meta.InstanceID+" projectName=healthy-app port=") || !strings.Contains(out, ` command="sleep 300" `) || strings.Count(out, "\n") != 1 {
 		t.Errorf("logfmt: %q", out)
 	}
 	out, _, _ = w.spotlight("list", "--all", "-f", "md")
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 5 || lines[0] != "| Project | Port | Command | Started | PID | URL | Status |" || !strings.HasSuffix(lines[4], " | healthy |") {
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 4 || lines[0] != "| Project | Port | Command | Started | PID | URL | Status |" || !strings.HasSuffix(lines[3], " | healthy |") {
 		t.Errorf("md:\n%s", out)
 	}
 }
