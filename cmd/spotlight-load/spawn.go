@@ -53,12 +53,12 @@ func spawn(ctx context.Context, bin string) (*spawned, error) {
 }
 
 // stop ends the sidecar (SIGTERM) and returns the CPU time it used.
-func (s *spawned) stop() (time.Duration, error) {
+func (s *spawned) stop() time.Duration {
 	if s.cmd.ProcessState == nil {
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 		_ = s.cmd.Wait()
 		os.RemoveAll(s.dir)
 	}
 	st := s.cmd.ProcessState
-	return st.UserTime() + st.SystemTime(), nil
+	return st.UserTime() + st.SystemTime()
 }
