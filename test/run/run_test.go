@@ -660,6 +660,39 @@ func TestPortInUse(t *testing.T) {
 	checkGone(t, regDir)
 }
 
+// The common case: `spotlight run` in a Node project whose dev script runs
+// an app using @sentry/node, which finds the sidecar through
+// SENTRY_SPOTLIGHT alone (no DSN). What it sends is printed on stderr.
+func TestSentryNodeAppFromPackageJSON(t *testing.T) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(root, "test", "node", "send-error-and-log.mjs")
+	if _, err := os.Stat(filepath.Join(root, "test", "node", "node_modules", "@sentry", "node")); err != nil {
+		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
+	}
+	marker := fmt.Sprintf("run-%d", time.Now().UnixNano())
+	dir := t.TempDir()
+	pkg := `{"name":"node-app","scripts":{"dev":` + strconv.Quote("node "+script+" "+marker) + `}}`
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, _ := runEnv(t)
+	p := startIn(t, dir, append(env, "SENTRY_DSN="))
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+	for _, want := range []string{"boom " + marker, "log line " + marker} {
+		if !strings.Contains(p.Stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, p.Stderr)
+		}
+	}
+	if eventID := strings.TrimSpace(p.Stdout.String()); len(eventID) != 32 {
+		t.Errorf("stdout %q, want the event id the app printed", p.Stdout)
+	}
+}
+
 func TestCommandsThatCannotStart(t *testing.T) {
 	env, regDir := runEnv(t)
 	notExec := filepath.Join(t.TempDir(), "script.sh")
