@@ -197,19 +197,23 @@ func streamItems(t *testing.T, data string) (header map[string]any, items [][2]j
 	return header, items
 }
 
-// readPids reads "<child pid> <grandchild pid>" that the child wrote.
-func readPids(t *testing.T, path string, p *testutil.Process) (child, grandchild int) {
+// startFamily starts `spotlight run [flags] -- child <mode> <pidfile>` and
+// waits until the child has written "<child pid> <grandchild pid>".
+func startFamily(t *testing.T, env []string, mode string, flags ...string) (p *testutil.Process, argv []string, child, grandchild int) {
 	t.Helper()
-	testutil.Eventually(t, wait, func() bool { _, err := os.Stat(path); return err == nil },
+	pidfile := filepath.Join(t.TempDir(), "pids")
+	argv = []string{bins.child, mode, pidfile}
+	p = startRun(t, env, append(append(flags, "--"), argv...)...)
+	testutil.Eventually(t, wait, func() bool { _, err := os.Stat(pidfile); return err == nil },
 		"the child did not start; stderr:\n%s", p.Stderr)
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(pidfile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := fmt.Sscan(string(data), &child, &grandchild); err != nil {
 		t.Fatalf("pid file %q: %v", data, err)
 	}
-	return child, grandchild
+	return p, argv, child, grandchild
 }
 
 func startTime(t *testing.T, pid int) int64 {
@@ -317,10 +321,7 @@ func TestSignalsStopTheWholeGroup(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			env, regDir := runEnv(t)
-			pidfile := filepath.Join(t.TempDir(), "pids")
-			argv := []string{bins.child, "wait", pidfile}
-			p := startRun(t, env, argv...)
-			child, grandchild := readPids(t, pidfile, p)
+			p, argv, child, grandchild := startFamily(t, env, "wait")
 			childStart, gcStart := startTime(t, child), startTime(t, grandchild)
 			m, path := registered(t, regDir, p)
 			checkRegistered(t, m, path, p, child, argv)
@@ -341,9 +342,7 @@ func TestSignalsStopTheWholeGroup(t *testing.T) {
 
 func TestGraceThenKill(t *testing.T) {
 	env, regDir := runEnv(t)
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	p := startRun(t, env, "--grace", "300ms", "--", bins.child, "stubborn", pidfile)
-	child, grandchild := readPids(t, pidfile, p)
+	p, _, child, grandchild := startFamily(t, env, "stubborn", "--grace", "300ms")
 	childStart, gcStart := startTime(t, child), startTime(t, grandchild)
 	registered(t, regDir, p)
 	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -360,9 +359,7 @@ func TestGraceThenKill(t *testing.T) {
 
 func TestSIGKILLLeavesAnOrphan(t *testing.T) {
 	env, regDir := runEnv(t)
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	p := startRun(t, env, bins.child, "wait", pidfile)
-	child, grandchild := readPids(t, pidfile, p)
+	p, _, child, grandchild := startFamily(t, env, "wait")
 	t.Cleanup(func() { _ = proc.SignalGroup(child, syscall.SIGKILL) })
 	childStart := startTime(t, child)
 	m, path := registered(t, regDir, p)
@@ -386,9 +383,7 @@ func TestSIGKILLLeavesAnOrphan(t *testing.T) {
 // output pipes open: spotlight must still end with the child.
 func TestLeftoverGrandchildDoesNotHoldSpotlight(t *testing.T) {
 	env, regDir := runEnv(t)
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	p := startRun(t, env, bins.child, "daemon", pidfile)
-	_, grandchild := readPids(t, pidfile, p)
+	p, _, _, grandchild := startFamily(t, env, "daemon")
 	t.Cleanup(func() { _ = proc.Signal(grandchild, syscall.SIGKILL) })
 	if code := p.Wait(t, wait); code != 0 || p.Stdout.String() != "bye\n" {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", code, p.Stdout, p.Stderr)
@@ -437,9 +432,7 @@ func TestPingReachesTheControlCenter(t *testing.T) {
 	cc := testutil.StartSidecar(t, bins.spotlight, nil)
 	sse := testutil.OpenSSE(t, cc.URL+"/stream", "")
 	env, regDir := runEnv(t)
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	p := startRun(t, append(env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL), bins.child, "wait", pidfile)
-	readPids(t, pidfile, p)
+	p, _, _, _ := startFamily(t, append(env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL), "wait")
 	m, _ := registered(t, regDir, p)
 
 	ev := sse.NextNamed(t, "spotlight/instance-ping", wait)
@@ -480,9 +473,7 @@ func TestNoControlCenterIsSilentAndDoesNotHoldTheChild(t *testing.T) {
 			if url != "" {
 				env = append(env, "SPOTLIGHT_CONTROL_CENTER_URL="+url)
 			}
-			pidfile := filepath.Join(t.TempDir(), "pids")
-			p := startRun(t, env, bins.child, "wait", pidfile)
-			child, _ := readPids(t, pidfile, p)
+			p, _, child, _ := startFamily(t, env, "wait")
 			registered(t, regDir, p)
 			if url != "" {
 				select {
