@@ -2,7 +2,9 @@ package sidecar
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,4 +53,39 @@ func BenchmarkIngestHandler(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkIngestHTTP is one envelope POST over loopback HTTP to a real
+// server, from parallel keep-alive clients (client CPU included).
+func BenchmarkIngestHTTP(b *testing.B) {
+	body := fixture(b, "envelope_php.txt")
+	s, err := New(Config{Buffer: buffer.New(buffer.Options{})})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Listen(); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = s.Serve(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	url := fmt.Sprintf("http://127.0.0.1:%d/stream", s.Port())
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-sentry-envelope")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
 }
