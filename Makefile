@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: all build ui go-build run test test-deps test-go test-ui test-e2e bench fuzz lint clean
+.PHONY: all build ui go-build run test test-deps test-go test-conformance test-ui test-e2e bench fuzz lint clean
 
 all: build
 
@@ -39,13 +39,23 @@ lint:
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
 
+# Envelopes that real SDKs sent live beside the project (../shared/fixtures),
+# not in it: a clone without them says so and runs the rest.
+FIXTURES ?= $(CURDIR)/../shared/fixtures
+test-conformance:
+	@if [ -d "$(FIXTURES)/envelopes" ]; then \
+		SPOTLIGHT_FIXTURES="$(FIXTURES)" $(GO) test -count=1 -tags conformance ./test/conformance; \
+	else \
+		echo "conformance: no fixtures at $(FIXTURES)/envelopes (set FIXTURES=...); not run"; \
+	fi
+
 test-ui:
 	cd ui && npm test
 
 test-e2e: build
 	cd ui && SPOTLIGHT_BIN=$(CURDIR)/$(BIN) npm run e2e
 
-test: test-deps build lint test-go test-ui test-e2e
+test: test-deps build lint test-go test-conformance test-ui test-e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...

@@ -1,3 +1,5 @@
+//go:build conformance
+
 // Package conformance checks spotlight against envelopes that real Sentry
 // SDKs sent (../shared/fixtures/envelopes beside the project, see its
 // NOTICE.md): each is parsed with the expected items, and the real binary
