@@ -103,9 +103,7 @@ func (r *Relay) Pump(src io.Reader, term io.Writer, s Stream) error {
 		if n > 0 {
 			chunk := buf[:n]
 			if _, werr := term.Write(chunk); werr != nil {
-				if len(partial) > 0 {
-					r.emit(partial, s)
-				}
+				r.emitLine(partial, s)
 				return fmt.Errorf("%w: %w", ErrTerminalGone, werr)
 			}
 			if len(partial) > 0 {
@@ -114,9 +112,7 @@ func (r *Relay) Pump(src io.Reader, term io.Writer, s Stream) error {
 			partial = r.split(chunk, s)
 		}
 		if err != nil {
-			if len(partial) > 0 {
-				r.emit(partial, s)
-			}
+			r.emitLine(partial, s)
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe) {
 				return nil
 			}
@@ -125,29 +121,47 @@ func (r *Relay) Pump(src io.Reader, term io.Writer, s Stream) error {
 	}
 }
 
-// split emits every complete line of data (and MaxLineBytes pieces of an
-// over-long one) and returns the rest, copied so the read buffer is reusable.
+// split emits every complete line of data and returns the rest, copied so
+// the read buffer is reusable. The rest is bounded: text a carriage return
+// has overwritten (progress bars) is dropped, and MaxLineBytes pieces of an
+// over-long line are emitted as they come.
 func (r *Relay) split(data []byte, s Stream) []byte {
 	for {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			break
 		}
-		if i > MaxLineBytes {
-			i = cut(data)
-			r.emit(data[:i], s)
-			data = data[i:]
-			continue
-		}
-		r.emit(data[:i], s)
+		r.emitLine(data[:i], s)
 		data = data[i+1:]
 	}
+	data = overwritten(data)
 	for len(data) > MaxLineBytes {
 		i := cut(data)
 		r.emit(data[:i], s)
 		data = data[i:]
 	}
 	return append([]byte(nil), data...)
+}
+
+// overwritten drops what a carriage return inside line overwrites on the
+// terminal, keeping what the developer saw last ("10%\r20%\r30%" is "30%").
+// A trailing \r (of \r\n) overwrites nothing.
+func overwritten(line []byte) []byte {
+	if i := bytes.LastIndexByte(bytes.TrimRight(line, "\r"), '\r'); i >= 0 {
+		return line[i+1:]
+	}
+	return line
+}
+
+// emitLine emits one complete line, in MaxLineBytes pieces if need be.
+func (r *Relay) emitLine(line []byte, s Stream) {
+	line = overwritten(bytes.TrimRight(line, "\r"))
+	for len(line) > MaxLineBytes {
+		i := cut(line)
+		r.emit(line[:i], s)
+		line = line[i:]
+	}
+	r.emit(line, s)
 }
 
 // cut returns where to split an over-long line: at most MaxLineBytes, and
@@ -163,8 +177,8 @@ func cut(data []byte) int {
 	return i
 }
 
+// emit relays one log line unless it is blank or relaying has stopped.
 func (r *Relay) emit(line []byte, s Stream) {
-	line = bytes.TrimRight(line, "\r")
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}

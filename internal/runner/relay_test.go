@@ -271,3 +271,29 @@ func TestRelayStopsWhenTheTerminalIsClosed(t *testing.T) {
 		t.Errorf("relayed %q that the terminal never showed", bodies(logs))
 	}
 }
+
+// Progress bars redraw one terminal line with carriage returns: the log gets
+// what the terminal ended up showing, and a bar that never ends its line
+// does not pile up in memory.
+func TestRelayCarriageReturnsOverwrite(t *testing.T) {
+	b := buffer.New(buffer.Options{})
+	r := newTestRelay(b, nil)
+	var in strings.Builder
+	in.WriteString("building 10%\rbuilding 20%\rbuilding 100%\r\ndone\r\n")
+	for i := range 5000 { // 60 KB of redraws, no newline until the end
+		in.WriteString("\rdownloading " + strings.Repeat("#", i%50))
+	}
+	in.WriteString("\rdownloaded\n")
+	var term bytes.Buffer
+	if err := r.Pump(strings.NewReader(in.String()), &term, Stdout()); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if term.String() != in.String() {
+		t.Error("the terminal did not get the output unchanged")
+	}
+	logs, _ := logsOf(t, b)
+	if got := strings.Join(bodies(logs), "|"); got != "building 100%|done|downloaded" {
+		t.Errorf("relayed %q", got)
+	}
+}
