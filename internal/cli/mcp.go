@@ -19,11 +19,11 @@ import (
 )
 
 type mcpOptions struct {
-	port int
+	port portValue
 }
 
 func newMCPCmd(env *Env) *cobra.Command {
-	opts := &mcpOptions{}
+	opts := &mcpOptions{port: portValue{port: sidecar.DefaultPort}}
 	cmd := &cobra.Command{
 		Use:   "mcp",
 		Short: "Serve the apps' errors, logs and traces to AI coding agents (MCP over stdio)",
@@ -41,23 +41,24 @@ serves the same tools over streamable HTTP at http://localhost:<port>/mcp.`,
 			return runMCP(cmd.Context(), env, opts, cmd.Root().Version)
 		},
 	}
-	cmd.Flags().IntVarP(&opts.port, "port", "p", sidecar.DefaultPort, "port of the sidecar to read, or to start if none runs there (0: start one on a free port)")
+	cmd.Flags().VarP(&opts.port, "port", "p", "port of the sidecar to read, or to start if none runs there (0: start one on a free port)")
 	return cmd
 }
 
 func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) error {
-	if opts.port < 0 || opts.port > 65535 {
-		return fmt.Errorf("invalid port %d: use 1-65535 (or 0 for a free port)", opts.port)
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	regDir := registry.DirFromEnv(env.Getenv)
 	toolOpts := mcp.Options{Registry: mcp.OpenRegistry(regDir, env.Logger), Now: env.Now, Version: version, Logger: env.Logger}
-	if opts.port != 0 && sidecar.Probe(ctx, opts.port) {
-		url := "http://localhost:" + strconv.Itoa(opts.port)
+	wanted := opts.port.port
+	serveRemote := func() error {
+		url := "http://localhost:" + strconv.Itoa(wanted)
 		env.Logger.Info("MCP tools read the Spotlight sidecar already running", "url", url)
 		toolOpts.Source = &mcp.Remote{BaseURL: url}
 		return mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
+	}
+	if wanted != 0 && sidecar.Probe(ctx, wanted) {
+		return serveRemote()
 	}
 
 	// No sidecar there: run a complete one (instances API included, so apps
@@ -66,14 +67,16 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 	var srv *sidecar.Server
 	port := func() int { return srv.Port() }
 	toolOpts.Source = &mcp.Local{Buffer: buf, Port: port}
-	reg, err := toolOpts.Registry()
-	if err != nil {
-		env.Logger.Warn("the Control Center cannot list instances", "err", err)
-		reg = nil
+	reg, regErr := toolOpts.Registry()
+	if regErr != nil {
+		env.Logger.Warn("the Control Center cannot list instances", "err", regErr)
 	}
-	cc := controlcenter.Options{Registry: reg, Buffer: buf, Self: func() *registry.Metadata { return nil }, Port: port, PID: os.Getpid(), Logger: env.Logger}
-	srv, err = sidecar.New(sidecar.Config{
-		Port:      opts.port,
+	cc := controlcenter.Options{
+		Registry: reg, RegistryError: regErr, Buffer: buf,
+		Self: func() *registry.Metadata { return nil }, Port: port, PID: os.Getpid(), Logger: env.Logger,
+	}
+	srv, err := sidecar.New(sidecar.Config{
+		Port:      wanted,
 		Logger:    env.Logger,
 		Buffer:    buf,
 		Instances: controlcenter.NewHandler(cc),
@@ -85,7 +88,10 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 	}
 	if err := srv.Listen(); err != nil {
 		if errors.Is(err, sidecar.ErrPortInUse) {
-			return fmt.Errorf("port %d is in use by a program that is not Spotlight: stop it, or give spotlight mcp another port with --port", opts.port)
+			if sidecar.Probe(ctx, wanted) { // another one started meanwhile
+				return serveRemote()
+			}
+			return fmt.Errorf("port %d is in use by a program that is not Spotlight: stop it, or give spotlight mcp another port with --port", wanted)
 		}
 		return err
 	}

@@ -472,3 +472,14 @@ func TestPortTakenByAnotherProgram(t *testing.T) {
 		t.Fatalf("stdout: %q", stdout.String())
 	}
 }
+
+func TestBadPortFlag(t *testing.T) {
+	for _, p := range []string{"abc", "70000", "-1"} {
+		out, err := exec.Command(bin, "mcp", "-p", p).CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Fatalf("-p %s: %v, want exit status 1; output:\n%s", p, err, out)
+		}
+		contains(t, "-p "+p, string(out), "invalid", "1 to 65535")
+	}
+}
