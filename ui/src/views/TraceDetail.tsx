@@ -9,38 +9,7 @@ import { AnsiText, KeyValueTable, LevelBadge, Section } from '../components/comm
 import { VirtualList } from '../components/VirtualList';
 import { isOk } from './Traces';
 import type { ErrorEvent, LogRecord, Span, Trace } from '../types';
-
-export interface WaterfallRow {
-  span: Span;
-  depth: number;
-  children: number;
-}
-
-/** Depth-first rows of the span tree; spans whose parent is unknown are roots. Collapsed subtrees are skipped. */
-export function waterfallRows(spans: readonly Span[], collapsed: ReadonlySet<string>): WaterfallRow[] {
-  const ids = new Set(spans.map((s) => s.spanId));
-  const children = new Map<string, Span[]>();
-  const roots: Span[] = [];
-  for (const s of spans) {
-    if (s.parentSpanId && ids.has(s.parentSpanId) && s.parentSpanId !== s.spanId) {
-      const list = children.get(s.parentSpanId);
-      if (list) list.push(s);
-      else children.set(s.parentSpanId, [s]);
-    } else roots.push(s);
-  }
-  const out: WaterfallRow[] = [];
-  const seen = new Set<string>();
-  const walk = (s: Span, depth: number) => {
-    if (seen.has(s.spanId)) return; // a parent cycle in bad data
-    seen.add(s.spanId);
-    const kids = children.get(s.spanId) ?? [];
-    out.push({ span: s, depth, children: kids.length });
-    if (!collapsed.has(s.spanId)) for (const k of kids) walk(k, depth + 1);
-  };
-  // Spans are sorted by start, so children lists and roots are too.
-  for (const r of roots) walk(r, 0);
-  return out;
-}
+import { waterfallRows, type WaterfallRow } from '../store/waterfall';
 
 export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?: string }) {
   const trace = useAppState((s) => s.data.traces.get(traceId));
