@@ -1,6 +1,7 @@
 package sidecar
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net/http"
@@ -13,6 +14,10 @@ import (
 // this long (a dead client); a merely slow one skips evicted envelopes
 // instead (see package buffer).
 const sseWriteTimeout = 30 * time.Second
+
+// sseBufferSize is each stream's write buffer: a batch of small envelopes
+// fits, a large one streams through.
+const sseBufferSize = 32 << 10
 
 // handleStream is GET /stream: Server-Sent Events, one event per envelope
 // (event: its type, id: its buffer id, data: MarshalStream's one-line JSON),
@@ -37,11 +42,14 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 
 	keepAlive := time.NewTicker(s.cfg.KeepAlive)
 	defer keepAlive.Stop()
+	// Events are gathered in bw so that a batch leaves in one chunk (one
+	// write) instead of a chunk per Write call.
+	bw := bufio.NewWriterSize(w, sseBufferSize)
 	// ok flushes what was written, failing if the client takes too long.
-	ok := func(err error) bool { return err == nil && rc.Flush() == nil }
+	ok := func(err error) bool { return err == nil && bw.Flush() == nil && rc.Flush() == nil }
 	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
 	deadline()
-	if _, err := w.Write([]byte("\n")); !ok(err) {
+	if _, err := bw.Write([]byte("\n")); !ok(err) {
 		return
 	}
 	var scratch []byte
@@ -55,7 +63,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 			deadline()
 			var err error
 			for _, e := range entries {
-				if scratch, err = writeEvent(w, scratch[:0], e); err != nil {
+				if scratch, err = writeEvent(bw, scratch[:0], e); err != nil {
 					return
 				}
 			}
@@ -64,7 +72,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 			}
 		case <-keepAlive.C:
 			deadline()
-			if _, err := w.Write([]byte(": keep-alive\n\n")); !ok(err) {
+			if _, err := bw.Write([]byte(": keep-alive\n\n")); !ok(err) {
 				return
 			}
 		case <-r.Context().Done():
