@@ -20,7 +20,11 @@ func TestTerminateOrphan(t *testing.T) {
 	if !in.childAlive() {
 		t.Fatal("the child died with spotlight: nothing is orphaned")
 	}
-	out, errOut, code := w.spotlight("terminate", in.meta.InstanceID)
+	out, errOut, code := w.spotlight("list")
+	if code != 0 || out != "" || !strings.Contains(errOut, "No healthy Spotlight instances; 1 unresponsive or orphaned") {
+		t.Errorf("list with only an orphan: exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	out, errOut, code = w.spotlight("terminate", in.meta.InstanceID)
 	if code != 0 || !strings.HasPrefix(out, "terminated: ") {
 		t.Fatalf("terminate: exit %d %q %q", code, out, errOut)
 	}
