@@ -33,20 +33,49 @@ func ModuleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-// BuildBinary builds ./cmd/spotlight into dir and returns its path. Call it
-// from TestMain with a temporary directory.
+// BuildBinary builds ./cmd/spotlight into dir and returns its path.
 func BuildBinary(dir string) (string, error) {
+	return BuildPackage(dir, "./cmd/spotlight", "spotlight")
+}
+
+// BuildPackage builds the main package pkg (relative to the module root)
+// into dir/name and returns its path.
+func BuildPackage(dir, pkg, name string) (string, error) {
 	root, err := ModuleRoot()
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "spotlight")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/spotlight")
+	bin := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/spotlight: %w\n%s", err, out)
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 	}
 	return bin, nil
+}
+
+// RunTests is the body of a TestMain for tests that drive the real binary:
+// it builds spotlight into a temporary directory, lets setup build more
+// (setup may be nil), runs the tests and removes the directory. Use it as
+// os.Exit(testutil.RunTests(m, &bin, nil)).
+func RunTests(m *testing.M, bin *string, setup func(dir string) error) int {
+	dir, err := os.MkdirTemp("", "spotlight-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if *bin, err = BuildBinary(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if setup != nil {
+		if err := setup(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return m.Run()
 }
 
 // FreePort returns a TCP port that was free on 127.0.0.1 a moment ago.

@@ -22,20 +22,7 @@ import (
 var spotlightBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spotlight-conformance")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		if spotlightBin, err = testutil.BuildBinary(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
+	os.Exit(testutil.RunTests(m, &spotlightBin, nil))
 }
 
 // TestFixturesParse parses every fixture in process and checks its stream form.

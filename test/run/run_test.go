@@ -32,32 +32,10 @@ var bins struct{ spotlight, child string }
 const wait = 30 * time.Second
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spotlight-run-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		if bins.spotlight, err = testutil.BuildBinary(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		root, err := testutil.ModuleRoot()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		bins.child = filepath.Join(dir, "child")
-		build := exec.Command("go", "build", "-o", bins.child, "./test/run/testdata/child")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build the test child: %v\n%s", err, out)
-			return 1
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
+	os.Exit(testutil.RunTests(m, &bins.spotlight, func(dir string) (err error) {
+		bins.child, err = testutil.BuildPackage(dir, "./test/run/testdata/child", "child")
+		return err
+	}))
 }
 
 // runEnv is a test's environment: a registry directory of its own (not yet
