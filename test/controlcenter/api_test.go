@@ -20,6 +20,12 @@ func fmtMeta(m registry.Metadata) string { return fmt.Sprintf("%+v", m) }
 
 func request(t *testing.T, method, url, contentType, origin, body string) (int, string) {
 	t.Helper()
+	code, body, _ := requestHeaders(t, method, url, contentType, origin, body)
+	return code, body
+}
+
+func requestHeaders(t *testing.T, method, url, contentType, origin, body string) (int, string, http.Header) {
+	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +42,7 @@ func request(t *testing.T, method, url, contentType, origin, body string) (int, 
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data)
+	return resp.StatusCode, string(data), resp.Header
 }
 
 // instanceEvents waits until spotlight/instance-ping events about id with
@@ -90,7 +96,14 @@ func TestInstancesAPI(t *testing.T) {
 		t.Errorf("current of the instance: %d %s", code, body)
 	}
 
-	// A web page elsewhere cannot terminate the developer's processes.
+	// A web page elsewhere cannot read command lines and paths (no CORS
+	// grant for it) nor terminate the developer's processes.
+	if _, _, h := requestHeaders(t, "GET", cc.URL+"/api/instances", "", "https://evil.example", ""); h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("a foreign origin may read the instances: Access-Control-Allow-Origin %q", h.Get("Access-Control-Allow-Origin"))
+	}
+	if _, _, h := requestHeaders(t, "GET", cc.URL+"/api/instances", "", cc.URL, ""); h.Get("Access-Control-Allow-Origin") != cc.URL {
+		t.Errorf("the Control Center's own page may not read the instances: Access-Control-Allow-Origin %q", h.Get("Access-Control-Allow-Origin"))
+	}
 	terminate := cc.URL + "/api/instances/" + in.meta.InstanceID + "/terminate"
 	if code, body := request(t, "POST", terminate, "", "https://evil.example", ""); code != http.StatusForbidden {
 		t.Errorf("terminate from a foreign Origin: %d %s", code, body)
