@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
@@ -65,26 +66,37 @@ type decoded struct {
 }
 
 // records decodes entries (reusing what the last call decoded) and forgets
-// the envelopes no longer held. Items that do not decode are left out; the
-// rest of their envelope still counts.
+// the envelopes no longer held.
 func (d *decoded) records(entries []*buffer.Entry) []format.Record {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	next := make(map[string][]format.Record, len(entries))
 	var out []format.Record
 	for _, e := range entries {
-		if e.Envelope == nil {
-			continue
-		}
 		recs, ok := d.byID[e.ID]
 		if !ok || e.ID == "" {
-			recs, _ = format.Decode(e.Envelope, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+			recs = decode(e)
 		}
 		next[e.ID] = recs
 		out = append(out, recs...)
 	}
 	d.byID = next
 	return out
+}
+
+// decode turns one entry into records: its Envelope, or else its stream
+// form (Remote). An envelope or item that does not decode is left out; the
+// others still count.
+func decode(e *buffer.Entry) []format.Record {
+	env := e.Envelope
+	if env == nil {
+		var err error
+		if env, err = envelope.UnmarshalStream(e.Data); err != nil {
+			return nil
+		}
+	}
+	recs, _ := format.Decode(env, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	return recs
 }
 
 // search runs one of the search tools.

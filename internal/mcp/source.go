@@ -1,18 +1,19 @@
 package mcp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // Source is where the tools read envelopes from: the buffer of this process,
@@ -43,11 +44,17 @@ func (l *Local) Entries(context.Context) ([]*buffer.Entry, error) {
 // URL is the sidecar's URL.
 func (l *Local) URL() string { return "http://localhost:" + strconv.Itoa(l.Port()) }
 
-// Defaults of a Remote.
+// Time-outs and bounds of a Remote.
 const (
-	// RemoteTimeout bounds one GET /api/envelopes: it reads a local sidecar,
-	// so anything slower means the sidecar is hung.
-	RemoteTimeout = 5 * time.Second
+	// RemoteConnectTimeout bounds connecting and the response headers: the
+	// sidecar is on this machine, so anything slower means it is hung.
+	RemoteConnectTimeout = 5 * time.Second
+	// RemoteStallTimeout cuts a response body that stops arriving. A full
+	// buffer of large envelopes is over 100 MB of JSON and takes seconds
+	// to read and decode on a slow machine, so the body has no fixed
+	// deadline as long as it keeps coming, up to RemoteMaxDuration.
+	RemoteStallTimeout = 5 * time.Second
+	RemoteMaxDuration  = 2 * time.Minute
 	// RemoteMaxBytes bounds the response: the JSON of a full default buffer
 	// (buffer.DefaultMaxBytes counts raw bodies plus their JSON form).
 	RemoteMaxBytes = buffer.DefaultMaxBytes
@@ -55,9 +62,9 @@ const (
 
 // Remote reads another sidecar's buffer through GET /api/envelopes.
 type Remote struct {
-	BaseURL  string       // e.g. http://localhost:8969
-	Client   *http.Client // nil: a client with RemoteTimeout
-	MaxBytes int64        // 0: RemoteMaxBytes
+	BaseURL      string        // e.g. http://localhost:8969
+	MaxBytes     int64         // 0: RemoteMaxBytes
+	StallTimeout time.Duration // 0: RemoteStallTimeout
 }
 
 // URL is the sidecar's URL.
@@ -71,18 +78,13 @@ type remoteEntry struct {
 	Envelope   json.RawMessage `json:"envelope"`
 }
 
-// Entries fetches the sidecar's buffered envelopes, decoding them one at a
-// time so memory stays near the size of the response.
+// Entries fetches the sidecar's buffered envelopes. They come with Data (the
+// stream form) set and Envelope nil: decoding is left to the caller, which
+// skips the envelopes it decoded before.
 func (r *Remote) Entries(ctx context.Context) ([]*buffer.Entry, error) {
-	client := r.Client
-	if client == nil {
-		client = &http.Client{Timeout: RemoteTimeout}
-	}
-	limit := r.MaxBytes
-	if limit <= 0 {
-		limit = RemoteMaxBytes
-	}
-	ctx, cancel := context.WithTimeout(ctx, RemoteTimeout)
+	limit := cmp.Or(r.MaxBytes, RemoteMaxBytes)
+	stallAfter := cmp.Or(r.StallTimeout, RemoteStallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, RemoteMaxDuration)
 	defer cancel()
 	url := strings.TrimSuffix(r.BaseURL, "/") + "/api/envelopes"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -90,6 +92,11 @@ func (r *Remote) Entries(ctx context.Context) ([]*buffer.Entry, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
+	client := &http.Client{Transport: &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: RemoteConnectTimeout}).DialContext,
+		ResponseHeaderTimeout: RemoteConnectTimeout,
+		DisableKeepAlives:     true, // one request per client
+	}}
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("no Spotlight sidecar answers at %s (%v): start one with `spotlight`, or call list_instances for the running ones", r.BaseURL, err)
@@ -98,19 +105,39 @@ func (r *Remote) Entries(ctx context.Context) ([]*buffer.Entry, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s answered %s: is a Spotlight sidecar (of the same version) running there?", url, resp.Status)
 	}
-	lr := &io.LimitedReader{R: resp.Body, N: limit + 1}
+	stall := time.AfterFunc(stallAfter, cancel)
+	defer stall.Stop()
+	lr := &io.LimitedReader{R: progressReader{resp.Body, stall, stallAfter}, N: limit + 1}
 	entries, err := decodeEntries(lr)
 	if lr.N <= 0 {
 		return nil, fmt.Errorf("GET %s: response larger than %d bytes", url, limit)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("the sidecar stopped sending for %s, or took longer than %s: %w", stallAfter, RemoteMaxDuration, err)
+		}
 		return nil, fmt.Errorf("GET %s: %w", url, err)
 	}
 	return entries, nil
 }
 
-// decodeEntries decodes the JSON array of GET /api/envelopes. An envelope
-// that does not decode is skipped: the others are still worth showing.
+// progressReader restarts the stall timer whenever bytes arrive.
+type progressReader struct {
+	r     io.Reader
+	stall *time.Timer
+	after time.Duration
+}
+
+func (p progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.stall.Reset(p.after)
+	}
+	return n, err
+}
+
+// decodeEntries decodes the JSON array of GET /api/envelopes, keeping each
+// envelope in its stream form (Entry.Data).
 func decodeEntries(r io.Reader) ([]*buffer.Entry, error) {
 	dec := json.NewDecoder(r)
 	if tok, err := dec.Token(); err != nil {
@@ -124,15 +151,11 @@ func decodeEntries(r io.Reader) ([]*buffer.Entry, error) {
 		if err := dec.Decode(&re); err != nil {
 			return nil, fmt.Errorf("reading envelope %d of the list: %w", len(out)+1, err)
 		}
-		env, err := envelope.UnmarshalStream(re.Envelope)
-		if err != nil {
-			continue
-		}
 		out = append(out, &buffer.Entry{
 			ID:        re.ID,
 			Event:     buffer.EventEnvelope,
 			Received:  re.ReceivedAt,
-			Envelope:  env,
+			Data:      re.Envelope,
 			UserAgent: re.UserAgent,
 		})
 	}

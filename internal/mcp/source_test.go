@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // serve answers GET /api/envelopes with body (a real HTTP server: what is
@@ -29,22 +30,44 @@ const oneEnvelope = `{"id":"019a0000-0000-7000-8000-000000000001","receivedAt":"
 	`"envelope":[{"event_id":"e1"},[[{"type":"event"},{"event_id":"e1","message":"boom"}]]]}`
 
 func TestRemoteDecodesEntries(t *testing.T) {
-	// The second envelope does not decode (its items are not a list): it is
-	// skipped, the others are kept.
+	// The second envelope does not decode (its items are not a list): it
+	// yields no records, the others do.
 	r := serve(t, 200, "["+oneEnvelope+`,{"id":"x","envelope":[{},"junk"]},`+oneEnvelope+"]")
 	entries, err := r.Entries(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 2 {
-		t.Fatalf("got %d entries, want 2", len(entries))
+	if len(entries) != 3 {
+		t.Fatalf("got %d entries, want 3", len(entries))
 	}
 	e := entries[0]
 	if e.ID != "019a0000-0000-7000-8000-000000000001" || e.UserAgent != "sentry.go/0.50.0" || e.Received.Nanosecond() != 123456789 {
 		t.Errorf("entry metadata: %+v", e)
 	}
-	if len(e.Envelope.Items) != 1 || e.Envelope.Items[0].Type != "event" || !strings.Contains(string(e.Envelope.Items[0].Payload), `"boom"`) {
-		t.Errorf("envelope: %+v", e.Envelope)
+	recs := decode(e)
+	if len(recs) != 1 || recs[0].Error == nil || recs[0].Error.Message != "boom" || recs[0].EnvelopeID != e.ID {
+		t.Errorf("records of the first envelope: %+v", recs)
+	}
+	if recs := decode(entries[1]); recs != nil {
+		t.Errorf("records of the junk envelope: %+v", recs)
+	}
+}
+
+func TestRemoteStalledBody(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("[" + oneEnvelope + ","))
+		w.(http.Flusher).Flush()
+		select { // send nothing more until the client gives up
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	defer close(release)
+	_, err := (&Remote{BaseURL: srv.URL, StallTimeout: 50 * time.Millisecond}).Entries(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "stopped sending for 50ms") {
+		t.Fatalf("error %v", err)
 	}
 }
 
