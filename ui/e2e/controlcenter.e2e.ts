@@ -70,7 +70,6 @@ describe('Control Center', () => {
 
   before(async () => {
     cc = await startSidecar();
-    [a, b] = await Promise.all([startRun(cc, 'alpha'), startRun(cc, 'beta')]);
     browser = await launchBrowser();
     page = await newPage(browser, pageErrors);
   });
@@ -93,8 +92,15 @@ describe('Control Center', () => {
     assert.deepEqual(pageErrors, [], 'the page threw errors');
   });
 
-  test('shows a healthy card per instance, with a ticking uptime and search', async () => {
+  test('without instances, explains how to start one', async () => {
     await page.goto(`${cc.url}/instances`);
+    await page.getByRole('heading', { name: 'No Spotlight instances are running' }).waitFor();
+    assert.match(await page.locator('.empty-state').innerText(), /spotlight run npm run dev/);
+    assert.equal(await page.getByTestId('count-instances').textContent(), '0');
+  });
+
+  test('shows a healthy card per instance, with a ticking uptime and search', async () => {
+    [a, b] = await Promise.all([startRun(cc, 'alpha'), startRun(cc, 'beta')]);
     for (const r of [a, b]) {
       const el = card(page, r);
       await el.and(page.locator('[data-status=healthy]')).waitFor();
@@ -108,7 +114,6 @@ describe('Control Center', () => {
     const uptime = card(page, a).getByTestId('uptime');
     const first = await uptime.textContent();
     await eventually('the uptime to tick', async () => (await uptime.textContent()) !== first);
-    await screenshot(page, 'control-center');
 
     await page.getByRole('searchbox', { name: 'Search instances' }).fill('beta');
     await eventually('the search to leave one card', async () => (await page.getByTestId('instance-card').count()) === 1);
@@ -144,6 +149,8 @@ describe('Control Center', () => {
     process.kill(a.instance.pid, 'SIGSTOP');
     await card(page, a).and(page.locator('[data-status=unresponsive]')).waitFor({ timeout: 40_000 });
     await card(page, b).and(page.locator('[data-status=healthy]')).waitFor();
+    await card(page, b).getByText('current').waitFor();
+    await screenshot(page, 'control-center');
   });
 
   test('Terminate asks in a dialog, stops the instance and its command, and switches the tab back', async () => {

@@ -98,6 +98,30 @@ describe('web UI', () => {
     await page.getByRole('combobox', { name: 'Level' }).selectOption('warning');
     await page.getByText('No errors match the filter.').waitFor();
     await page.getByRole('combobox', { name: 'Level' }).selectOption('all');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'errors-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('lists are keyboard-navigable with a visible focus', async () => {
+    const list = page.getByRole('listbox', { name: 'Errors' });
+    await page.getByRole('searchbox', { name: 'Search errors' }).focus();
+    await page.keyboard.press('Tab'); // the level filter
+    await page.keyboard.press('Tab'); // the list
+    assert.ok(await list.evaluate((el) => el === document.activeElement), 'Tab reaches the list');
+    const outline = await list.evaluate((el) => getComputedStyle(el).outlineStyle);
+    assert.notEqual(outline, 'none', 'the focused list shows a focus ring');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    const active = page.locator('.vrow.active');
+    assert.equal(await active.count(), 1);
+    assert.equal(await list.getAttribute('aria-activedescendant'), await active.getAttribute('id'));
+    const title = (await active.locator('.error-title .ellipsis').first().innerText()).trim();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('error-detail').getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.goBack();
+    await page.getByTestId('error-row').first().waitFor();
   });
 
   test('the error detail shows the exception with in-app frames and source context', async () => {
