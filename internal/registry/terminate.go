@@ -45,7 +45,7 @@ func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, e
 			return res, err
 		}
 		res.Result = AlreadyDead
-		res.Message = fmt.Sprintf("%s was not running (pid %d, child pid %d gone or reused); removed its stale registry file", m.ProjectName, m.PID, m.ChildPID)
+		res.Message = fmt.Sprintf("%s was not running (pid %d and child pid %d are gone, reused or not yours); removed its stale registry file", m.ProjectName, m.PID, m.ChildPID)
 		return res, nil
 	}
 	// The child leads its own process group (spotlight run starts it so), so
