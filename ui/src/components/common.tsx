@@ -3,6 +3,7 @@
 import { memo, type CSSProperties, type ReactNode } from 'react';
 import { parseAnsi, type AnsiStyle } from '../lib/ansi';
 import { displayValue } from '../lib/format';
+import { Link } from '../context';
 
 function ansiProps(s: AnsiStyle): { className: string; style: CSSProperties } {
   const cls: string[] = [];
@@ -94,5 +95,17 @@ export function Select<T extends string>(p: { value: T; onChange: (v: T) => void
         ))}
       </select>
     </label>
+  );
+}
+
+/** A detail view whose record is not (or no longer) in the buffer: deep links land here until it arrives. */
+export function NotInBuffer(p: { back: string; backLabel: string; children: ReactNode }) {
+  return (
+    <div className="view padded">
+      <p>
+        <Link to={p.back}>← {p.backLabel}</Link>
+      </p>
+      <p role="status">{p.children}</p>
+    </div>
   );
 }

@@ -14,6 +14,7 @@ import type {
   Span,
   StreamEnvelope,
 } from '../types';
+import { stripAnsi } from '../lib/ansi';
 
 /** The SDK name `spotlight run` uses for the stdout/stderr lines it relays. */
 export const STDIO_SDK = 'sentry.spotlight.stdio';
@@ -247,7 +248,7 @@ function logsOf(
       attributes,
       sdk,
       stdio: sdk === STDIO_SDK,
-      search: `${level} ${body.replace(/\u001b\[[0-9;]*m/g, '')} ${Object.values(attributes).map(String).join(' ')}`.toLowerCase(),
+      search: `${level} ${stripAnsi(body)} ${Object.values(attributes).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ')}`.toLowerCase(),
     };
   });
 }

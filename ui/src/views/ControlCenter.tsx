@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAppState, useStoreApi } from '../context';
 import { useDebounced, useNow } from '../hooks';
 import { formatDateTime, formatUptime } from '../lib/format';
-import { terminateInstance } from '../sidecar';
+import { homePort, terminateInstance } from '../sidecar';
 import { SearchBox } from '../components/common';
 import type { InstanceView } from '../store/store';
 import type { Instance } from '../types';
@@ -20,7 +20,8 @@ export function ControlCenterView() {
   const instances = useAppState((s) => s.instances);
   const loaded = useAppState((s) => s.instancesLoaded);
   const error = useAppState((s) => s.instancesError);
-  const instancePort = useAppState((s) => s.instancePort);
+  // The page may itself be served by an instance's sidecar: then that one is current at home.
+  const viewedPort = useAppState((s) => s.instancePort ?? homePort());
   const now = useNow(1000);
   const [query, setQuery] = useState('');
   const [confirm, setConfirm] = useState<Instance | null>(null);
@@ -81,8 +82,8 @@ export function ControlCenterView() {
             key={v.instance.instanceId}
             view={v}
             now={now}
-            current={v.instance.port === instancePort}
-            onConnect={() => store.getState().switchInstance(v.instance.port)}
+            current={v.instance.port === viewedPort}
+            onConnect={() => store.getState().switchInstance(v.instance.port === homePort() ? null : v.instance.port)}
             onTerminate={() => setConfirm(v.instance)}
           />
         ))}

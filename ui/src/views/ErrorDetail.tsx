@@ -7,7 +7,7 @@ import { groupErrors } from '../store/groups';
 import { eventMessage, exceptionValues, obj, stackFrames, str } from '../store/ingest';
 import { formatBytes, formatDateTime, displayValue } from '../lib/format';
 import { envelopeUrl, sidecarBase } from '../sidecar';
-import { KeyValueTable, LevelBadge, Section } from '../components/common';
+import { KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
 import type { Attachment, ErrorEvent, ExceptionValue, Frame, Json, JsonObject } from '../types';
 
 export function ErrorDetailView({ eventId }: { eventId: string }) {
@@ -17,12 +17,9 @@ export function ErrorDetailView({ eventId }: { eventId: string }) {
   const group = useMemo(() => (event ? groupErrors(errors).find((g) => g.key === event.groupKey) : undefined), [errors, event]);
   if (!event) {
     return (
-      <div className="view padded">
-        <p>
-          <Link to="/errors">← Errors</Link>
-        </p>
-        <p role="status">Event {eventId} is not in the sidecar's buffer (yet). It shows up here as soon as it arrives.</p>
-      </div>
+      <NotInBuffer back="/errors" backLabel="Errors">
+        Event {eventId} is not in the sidecar's buffer (yet). It shows up here as soon as it arrives.
+      </NotInBuffer>
     );
   }
   const p = event.payload;

@@ -5,7 +5,7 @@
 import { useMemo, useState, type CSSProperties } from 'react';
 import { Link, useAppState, useNavigate } from '../context';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
-import { AnsiText, KeyValueTable, LevelBadge, Section } from '../components/common';
+import { AnsiText, KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { isOk } from './Traces';
 import type { ErrorEvent, LogRecord, Span, Trace } from '../types';
@@ -19,12 +19,9 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
   const logs = useMemo(() => allLogs.filter((l) => l.traceId === traceId), [allLogs, traceId]);
   if (!trace) {
     return (
-      <div className="view padded">
-        <p>
-          <Link to="/traces">← Traces</Link>
-        </p>
-        <p role="status">Trace {traceId} is not in the sidecar's buffer (yet). It shows up here as soon as its spans arrive.</p>
-      </div>
+      <NotInBuffer back="/traces" backLabel="Traces">
+        Trace {traceId} is not in the sidecar's buffer (yet). It shows up here as soon as its spans arrive.
+      </NotInBuffer>
     );
   }
   const selected = spanId ? trace.spans.find((s) => s.spanId === spanId) : undefined;
