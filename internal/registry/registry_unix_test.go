@@ -30,7 +30,15 @@ func TestOpenRefusesUnsafe(t *testing.T) {
 	if err := os.Chmod(open, 0o777); err != nil {
 		t.Fatal(err)
 	}
+	openParent := filepath.Join(base, "shared")
+	if err := os.Mkdir(openParent, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(openParent, 0o777); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ dir, want string }{
+		{filepath.Join(openParent, "instances"), "chmod go-w " + openParent},
 		{link, "is a symlink"},
 		{file, "not a directory"},
 		{open, "chmod 700 " + open},
@@ -62,5 +70,9 @@ func TestOpenRefusesForeignOwner(t *testing.T) {
 	_, err := Open(dir)
 	if err == nil || !strings.Contains(err.Error(), "not by you") {
 		t.Errorf("Open(foreign) = %v", err)
+	}
+	// Our own directory inside another user's: they could swap it.
+	if _, err := Open(filepath.Join(dir, "instances")); os.Getuid() == 0 && (err == nil || !strings.Contains(err.Error(), "its parent "+dir+" is owned by uid 65534")) {
+		t.Errorf("Open(inside a foreign directory) = %v", err)
 	}
 }
