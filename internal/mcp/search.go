@@ -3,6 +3,7 @@ package mcp
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -129,7 +130,8 @@ func (in *searchArgs) validate() error {
 // match returns the records of kind that pass the filters, newest first.
 func (h *held) match(kind format.Kind, in searchArgs, now time.Time) []format.Record {
 	recs := format.OfKind(h.records, kind)
-	if in.TimeWindow > 0 {
+	// A window beyond what a Duration holds (~292 years) is everything.
+	if in.TimeWindow > 0 && in.TimeWindow < math.MaxInt64/float64(time.Second) {
 		recs = format.Between(recs, now.Add(-time.Duration(in.TimeWindow*float64(time.Second))), time.Time{})
 	}
 	if in.Filename != "" {

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
 // serve answers GET /api/envelopes with body (a real HTTP server: what is
@@ -137,5 +140,17 @@ func TestInstanceRefAcceptsNumbersAndStrings(t *testing.T) {
 	var r instanceRef
 	if err := r.UnmarshalJSON([]byte(`true`)); err == nil {
 		t.Error("true accepted as an instance")
+	}
+}
+
+func TestHugeTimeWindowMeansEverything(t *testing.T) {
+	h := &held{records: decode(&buffer.Entry{ID: "a", Data: []byte(`[{},[[{"type":"event"},{"message":"from 1990","timestamp":631152000}]]]`)})}
+	for _, w := range []float64{0, 1e300} {
+		if got := h.match(format.KindError, searchArgs{TimeWindow: w}, time.Now()); len(got) != 1 {
+			t.Errorf("timeWindow %v: %d errors, want 1", w, len(got))
+		}
+	}
+	if got := h.match(format.KindError, searchArgs{TimeWindow: 3600}, time.Now()); len(got) != 0 {
+		t.Errorf("timeWindow 3600: %d errors, want 0", len(got))
 	}
 }
