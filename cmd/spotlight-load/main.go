@@ -68,7 +68,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		defer sc.stop()
 		o.url = sc.url
 	}
-	subs, err := subscribe(ctx, o.url, o.subscribers)
+	subCtx, stopSubs := context.WithCancel(ctx)
+	defer stopSubs()
+	subs, err := subscribe(subCtx, o.url, o.subscribers)
 	if err != nil {
 		return err
 	}
@@ -82,6 +84,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if len(subs) > 0 {
 		deliveries(subs, res.sent).report(out, len(subs))
 	}
+	stopSubs()
 	if sc != nil {
 		cpu := sc.stop()
 		fmt.Fprintf(out, "sidecar CPU: %.2f s (%.1f µs per envelope)\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(max(res.ok, 1)))

@@ -1,74 +1,66 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/spotlight-dev/spotlight/internal/streamclient"
 )
 
-// subscriber is one GET /stream connection recording when each envelope id
-// arrived (the end of its event).
+// subscriber is one GET /stream connection (the client `spotlight tail`
+// uses) recording when each envelope id arrived.
 type subscriber struct {
 	mu      sync.Mutex
 	arrived map[string]time.Time
 }
 
-// subscribe opens k streams that skip what is already buffered (a fresh
-// UUIDv7 as Last-Event-ID is newer than every buffered id).
+// subscribe opens k streams and waits until all are connected. They skip
+// what is already buffered: a fresh UUIDv7 as Last-Event-ID is newer than
+// every buffered id.
 func subscribe(ctx context.Context, url string, k int) ([]*subscriber, error) {
 	var subs []*subscriber
+	connected := make(chan struct{}, k)
+	failed := make(chan error, k)
 	for range k {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/stream", nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Last-Event-ID", uuid.Must(uuid.NewV7()).String())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
-			return nil, fmt.Errorf("GET /stream: status %d", resp.StatusCode)
-		}
 		s := &subscriber{arrived: map[string]time.Time{}}
-		go s.read(resp.Body)
+		c := &streamclient.Client{
+			URL:         url + "/stream",
+			LastEventID: uuid.Must(uuid.NewV7()).String(),
+			OnConnect:   func(bool) { connected <- struct{}{} },
+		}
+		go func() {
+			if err := c.Run(ctx, s.record); err != nil {
+				failed <- err
+			}
+		}()
 		subs = append(subs, s)
+	}
+	timeout := time.After(10 * time.Second)
+	for range k {
+		select {
+		case <-connected:
+		case err := <-failed:
+			return nil, fmt.Errorf("GET %s/stream: %w", url, err)
+		case <-timeout:
+			return nil, fmt.Errorf("GET %s/stream: not connected within 10s", url)
+		}
 	}
 	return subs, nil
 }
 
-func (s *subscriber) read(body io.ReadCloser) {
-	defer body.Close()
-	r := bufio.NewReaderSize(body, 1<<20)
-	var id string
-	for {
-		line, err := r.ReadSlice('\n')
-		for errors.Is(err, bufio.ErrBufferFull) { // a long data: line
-			_, err = r.ReadSlice('\n')
-		}
-		if err != nil {
-			return
-		}
-		switch {
-		case bytes.HasPrefix(line, []byte("id: ")):
-			id = string(bytes.TrimSpace(line[4:]))
-		case len(bytes.TrimSpace(line)) == 0 && id != "":
-			now := time.Now()
-			s.mu.Lock()
-			s.arrived[id] = now
-			s.mu.Unlock()
-			id = ""
-		}
+func (s *subscriber) record(ev streamclient.Event) error {
+	now := time.Now()
+	if ev.ID != "" {
+		s.mu.Lock()
+		s.arrived[ev.ID] = now
+		s.mu.Unlock()
 	}
+	return nil
 }
 
 type delivery struct {
