@@ -185,3 +185,17 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", code, sc.Stderr.String())
 	}
 }
+
+// --host listens on that address only, and says that it exposes the events.
+func TestHostFlag(t *testing.T) {
+	sc := testutil.StartSidecar(t, bin, nil, "--host", "127.0.0.1")
+	if !strings.Contains(sc.Stderr.String(), "can read your events") {
+		t.Fatalf("no exposure warning: %q", sc.Stderr.String())
+	}
+	// Without --host the sidecar listens on [::1] too (where the machine has
+	// it); with it, not.
+	if c, err := net.Dial("tcp6", fmt.Sprintf("[::1]:%d", sc.Port)); err == nil {
+		c.Close()
+		t.Fatal("--host 127.0.0.1 also listens on [::1]")
+	}
+}
