@@ -79,6 +79,9 @@ func WithClock(now func() time.Time) Option { return func(r *Registry) { r.now =
 // WithLogger sets where skipped files and clean-ups are reported (debug).
 func WithLogger(l *slog.Logger) Option { return func(r *Registry) { r.logger = l } }
 
+// WithHealthTimeout sets how long a health check's HTTP request may take.
+func WithHealthTimeout(d time.Duration) Option { return func(r *Registry) { r.healthTimeout = d } }
+
 // WithGracePeriod sets how long Terminate waits after SIGTERM before SIGKILL.
 func WithGracePeriod(d time.Duration) Option { return func(r *Registry) { r.grace = d } }
 
