@@ -130,15 +130,18 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 // length is read into a buffer of exactly that size (the common case, and
 // the cheapest); everything else goes through envelope.Decode.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		// Even compressed, a body over the limit is refused (unread).
+		return nil, envelope.ErrTooLarge
+	}
 	enc := r.Header.Get("Content-Encoding")
-	if (enc == "" || strings.EqualFold(enc, "identity")) && r.ContentLength >= 0 && r.ContentLength <= limit {
+	if (enc == "" || strings.EqualFold(enc, "identity")) && r.ContentLength >= 0 {
 		body := make([]byte, r.ContentLength)
 		if _, err := io.ReadFull(r.Body, body); err != nil {
 			return nil, err
 		}
 		return body, nil
 	}
-	// A compressed body larger than the decompressed limit is refused too.
 	return envelope.Decode(http.MaxBytesReader(w, r.Body, limit), enc, limit)
 }
 
