@@ -74,7 +74,9 @@ func clip(s string, n int) string {
 // common writes the metadata every record has.
 func (md mdWriter) common(r *Record) {
 	md.item("Time", md.time(r.Timestamp))
-	md.item("Level", oneLine(r.Level))
+	if r.Kind == KindError || r.Kind == KindLog {
+		md.item("Level", oneLine(r.Level))
+	}
 	md.item("Source", string(r.Source))
 	md.item("Platform", oneLine(r.Platform))
 	md.item("SDK", strings.TrimSpace(oneLine(r.SDK+" "+r.SDKVersion)))

@@ -32,6 +32,9 @@ func (o Options) loc() *time.Location {
 // one object per line (NDJSON), md one section each followed by a blank
 // line.
 func Write(w io.Writer, f Format, opts Options, recs ...Record) error {
+	if _, err := ParseFormat(string(f)); err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	for i := range recs {
 		r := &recs[i]
@@ -46,9 +49,6 @@ func Write(w io.Writer, f Format, opts Options, recs ...Record) error {
 			writeLogfmt(bw, Fields(r))
 		case MD:
 			writeMD(bw, opts, r)
-		default:
-			_, err := ParseFormat(string(f))
-			return err
 		}
 	}
 	return bw.Flush()
