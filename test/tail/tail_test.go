@@ -23,22 +23,7 @@ var bin string
 
 const wait = 30 * time.Second
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spotlight-tail-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		if bin, err = testutil.BuildBinary(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testutil.RunTests(m, &bin, nil)) }
 
 // testEnv keeps spawned sidecars away from the real registry and Control
 // Center.
