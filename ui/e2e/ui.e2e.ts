@@ -211,6 +211,11 @@ describe('web UI', () => {
     assert.ok(!text.includes('\u001b') && !text.includes('[32m'), `raw escapes in ${JSON.stringify(text)}`);
     assert.equal(await ansi.locator('.ansi-bold', { hasText: 'Successfully connected' }).count(), 1);
     assert.equal(await ansi.locator('.ansi-fg-6', { hasText: 'users' }).count(), 1);
+    // Rows show the first line; the detail panel the whole body, still in colour.
+    await ansi.click();
+    const panel = page.getByRole('complementary', { name: 'Log details' });
+    await panel.locator('.ansi-fg-5', { hasText: 'magenta' }).waitFor();
+    assert.ok(!(await panel.innerText()).includes('\u001b'));
     const slow = rows.filter({ hasText: 'shop: payment provider slow' });
     assert.equal(await slow.locator('.ansi-fg-3').count(), 1);
     await screenshot(page, 'logs');

@@ -10,8 +10,6 @@ export interface VirtualListProps<T> {
   items: readonly T[];
   label: string;
   rowHeight: number;
-  /** Rows may be taller than rowHeight (measured after render). */
-  variableHeight?: boolean;
   getKey(item: T): string;
   renderRow(item: T, index: number): ReactNode;
   onOpen?(item: T, index: number): void;
@@ -130,7 +128,6 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
               role="option"
               aria-selected={key === p.selectedKey}
               data-index={row.index}
-              ref={p.variableHeight ? v.measureElement : undefined}
               className={`vrow${row.index === active ? ' active' : ''}${key === p.selectedKey ? ' selected' : ''}`}
               style={{
                 position: 'absolute',
@@ -138,7 +135,7 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
                 left: 0,
                 width: '100%',
                 transform: `translateY(${row.start}px)`,
-                height: p.variableHeight ? undefined : p.rowHeight,
+                height: p.rowHeight,
               }}
               onClick={() => {
                 setActive(row.index);

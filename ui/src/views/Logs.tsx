@@ -81,7 +81,6 @@ export function LogsView({ query: routeQuery }: { query: string }) {
         items={shown}
         label="Logs"
         rowHeight={30}
-        variableHeight
         followEnd
         onFollowChange={setFollowing}
         jumpToEnd={jump}
@@ -95,10 +94,7 @@ export function LogsView({ query: routeQuery }: { query: string }) {
             <span>
               <LevelBadge level={levelOf(l.level)} />
             </span>
-            <span className="log-body">
-              {l.stdio && <span className="badge">stdio</span>}
-              <AnsiText text={l.body} />
-            </span>
+            <LogLine log={l} />
             <span className="attrs small">
               {shortAttributes(l).map(([k, v]) => (
                 <span key={k} className="attr">
@@ -113,7 +109,7 @@ export function LogsView({ query: routeQuery }: { query: string }) {
       {sel && (
         <aside className="log-panel" aria-label="Log details">
           <div className="span-panel-head">
-            <h2>Log attributes</h2>
+            <h2>Log</h2>
             <button type="button" className="link-button" onClick={() => setSelected(undefined)} aria-label="Close log details">
               ✕
             </button>
@@ -123,9 +119,26 @@ export function LogsView({ query: routeQuery }: { query: string }) {
               <Link to={`/traces/${sel.traceId}`}>Trace {sel.traceId}</Link>
             </p>
           )}
+          <pre className="log-body log-full">
+            <AnsiText text={sel.body} />
+          </pre>
           <KeyValueTable data={{ sdk: sel.sdk, ...sel.attributes }} label="Log attributes" />
         </aside>
       )}
     </div>
+  );
+}
+
+/** One line per row keeps rows a fixed height (cheap to virtualise); the full body is in the detail panel. */
+function LogLine({ log }: { log: LogRecord }) {
+  const nl = log.body.indexOf('\n');
+  const first = nl < 0 ? log.body : log.body.slice(0, nl);
+  const more = nl < 0 ? 0 : log.body.slice(nl + 1).split('\n').length;
+  return (
+    <span className="log-body log-line">
+      {log.stdio && <span className="badge">stdio</span>}
+      <AnsiText text={first} />
+      {more > 0 && <span className="muted small"> (+{more} line{more === 1 ? '' : 's'})</span>}
+    </span>
   );
 }
