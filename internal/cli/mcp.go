@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
-	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/daemon"
 	"github.com/spotlight-dev/spotlight/internal/mcp"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
-	"github.com/spotlight-dev/spotlight/internal/webui"
 )
 
 type mcpOptions struct {
@@ -63,30 +59,14 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 
 	// No sidecar there: run a complete one (instances API included, so apps
 	// under `spotlight run` and the UI's Control Center work with it).
-	buf := buffer.New(buffer.Options{})
-	var srv *sidecar.Server
-	port := func() int { return srv.Port() }
-	toolOpts.Source = &mcp.Local{Buffer: buf, Port: port}
-	reg, regErr := toolOpts.Registry()
-	if regErr != nil {
-		env.Logger.Warn("the Control Center cannot list instances", "err", regErr)
-	}
-	cc := controlcenter.Options{
-		Registry: reg, RegistryError: regErr, Buffer: buf,
-		Self: func() *registry.Metadata { return nil }, Port: port, PID: os.Getpid(), Logger: env.Logger,
-	}
-	srv, err := sidecar.New(sidecar.Config{
-		Port:      wanted,
-		Logger:    env.Logger,
-		Buffer:    buf,
-		Instances: controlcenter.NewHandler(cc),
-		MCP:       mcp.NewHandler(toolOpts),
-		UI:        webui.Handler(),
-	})
+	d, err := daemon.New(daemon.Options{Port: wanted, Logger: env.Logger, Getenv: env.Getenv, Version: version, WatchRegistry: true})
 	if err != nil {
 		return err
 	}
-	if err := srv.Listen(); err != nil {
+	if d.RegistryErr != nil {
+		env.Logger.Warn("the Control Center cannot list instances", "err", d.RegistryErr)
+	}
+	if err := d.Listen(); err != nil {
 		if errors.Is(err, sidecar.ErrPortInUse) {
 			if sidecar.Probe(ctx, wanted) { // another one started meanwhile
 				return serveRemote()
@@ -95,18 +75,13 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 		}
 		return err
 	}
-	env.Logger.Info("started a Spotlight sidecar for the MCP tools", "url", srv.URL())
+	toolOpts = d.MCPOptions()
+	toolOpts.Now = env.Now
+	env.Logger.Info("started a Spotlight sidecar for the MCP tools", "url", d.URL())
 
-	var wg sync.WaitGroup
-	var serveErr error
-	wg.Go(func() { serveErr = srv.Serve(ctx) })
-	wg.Go(func() {
-		if err := controlcenter.Watch(ctx, cc); err != nil && ctx.Err() == nil {
-			env.Logger.Warn("the Control Center stopped watching the registry", "err", err)
-		}
-	})
+	served := make(chan error, 1)
+	go func() { served <- d.Serve(ctx) }()
 	err = mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
 	cancel() // the client hung up (or we were signalled): stop the sidecar too
-	wg.Wait()
-	return errors.Join(err, serveErr)
+	return errors.Join(err, <-served)
 }

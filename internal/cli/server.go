@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
@@ -12,17 +11,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/controlcenter"
-	"github.com/spotlight-dev/spotlight/internal/mcp"
-	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/daemon"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
-	"github.com/spotlight-dev/spotlight/internal/webui"
 )
 
 // serverOptions are the flags of `spotlight` and `spotlight server`.
 type serverOptions struct {
 	env     *Env
+	version string
 	port    portValue
 	origins []string
 	open    bool
@@ -76,11 +72,11 @@ It listens on loopback only (127.0.0.1 and ::1) unless --host is given.`
 // addServerCommand adds the server flags to root (`spotlight [port]`) and the
 // `server` subcommand; it returns root's options.
 func addServerCommand(root *cobra.Command, env *Env) *serverOptions {
-	rootOpts := &serverOptions{env: env, port: portValue{port: sidecar.DefaultPort}}
+	rootOpts := &serverOptions{env: env, version: root.Version, port: portValue{port: sidecar.DefaultPort}}
 	rootOpts.addFlags(root)
 	root.Long = serverLong
 
-	opts := &serverOptions{env: env, port: portValue{port: sidecar.DefaultPort}}
+	opts := &serverOptions{env: env, version: root.Version, port: portValue{port: sidecar.DefaultPort}}
 	cmd := &cobra.Command{
 		Use:   "server [port]",
 		Short: "Start the Spotlight sidecar (the default command)",
@@ -123,36 +119,22 @@ func runServerCmd(cmd *cobra.Command, opts *serverOptions, args []string) error 
 func runServer(ctx context.Context, opts *serverOptions, port int) error {
 	env := opts.env
 	log := env.Logger
-	buf := buffer.New(buffer.Options{})
-
-	reg, err := registry.Open(registry.DefaultDir())
-	if err != nil {
-		log.Warn("the Control Center cannot list instances", "err", err)
-		reg = nil
-	}
-	var srv *sidecar.Server
-	cc := controlcenter.Options{
-		Registry: reg,
-		Buffer:   buf,
-		Self:     func() *registry.Metadata { return nil },
-		Port:     func() int { return srv.Port() },
-		PID:      os.Getpid(),
-		Logger:   log,
-	}
-	srv, err = sidecar.New(sidecar.Config{
+	d, err := daemon.New(daemon.Options{
 		Host:           opts.host,
 		Port:           port,
 		AllowedOrigins: opts.origins,
 		Logger:         log,
-		Buffer:         buf,
-		Instances:      controlcenter.NewHandler(cc),
-		MCP:            mcp.NewSidecarHandler(buf, cc.Port, registry.DefaultDir(), log),
-		UI:             webui.Handler(),
+		Getenv:         env.Getenv,
+		Version:        opts.version,
+		WatchRegistry:  true,
 	})
 	if err != nil {
 		return err
 	}
-	if err := srv.Listen(); err != nil {
+	if d.RegistryErr != nil {
+		log.Warn("the Control Center cannot list instances", "err", d.RegistryErr)
+	}
+	if err := d.Listen(); err != nil {
 		if !errors.Is(err, sidecar.ErrPortInUse) {
 			return err
 		}
@@ -169,23 +151,11 @@ func runServer(ctx context.Context, opts *serverOptions, port int) error {
 	if opts.host != "" {
 		log.Warn("listening on " + opts.host + ": anyone who can reach this address can read your events")
 	}
-	fmt.Fprintf(env.Err, "Spotlight is running at %s\n", srv.URL())
+	fmt.Fprintf(env.Err, "Spotlight is running at %s\n", d.URL())
 	if opts.open {
-		openBrowser(env, srv.URL())
+		openBrowser(env, d.URL())
 	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	watchDone := make(chan struct{})
-	go func() {
-		defer close(watchDone)
-		if err := controlcenter.Watch(ctx, cc); err != nil && ctx.Err() == nil {
-			log.Warn("the Control Center stopped watching the registry", "err", err)
-		}
-	}()
-	err = srv.Serve(ctx)
-	cancel()
-	<-watchDone
+	err = d.Serve(ctx)
 	if err == nil {
 		log.Debug("stopped")
 	}

@@ -23,12 +23,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/daemon"
 	"github.com/spotlight-dev/spotlight/internal/format"
 	"github.com/spotlight-dev/spotlight/internal/proc"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
-	"github.com/spotlight-dev/spotlight/internal/webui"
 )
 
 // DefaultGrace is how long the child's group has to exit after a forwarded
@@ -136,44 +135,34 @@ type run struct {
 }
 
 func (r *run) startSidecar() error {
-	reg, regErr := registry.Open(registry.DirFromEnv(r.o.Getenv), registry.WithLogger(r.o.Logger))
-	if regErr != nil {
-		fmt.Fprintf(r.o.Stderr, "spotlight: warning: this instance will not appear in the Control Center: %v\n", regErr)
-	}
-	r.reg = reg
-	var port func() int
-	srv, err := sidecar.New(sidecar.Config{
+	d, err := daemon.New(daemon.Options{
 		Port:       r.o.Port,
 		Logger:     r.o.Logger,
+		Getenv:     r.o.Getenv,
 		Buffer:     r.buf,
+		Version:    r.o.Version,
 		InstanceID: r.id,
-		UI:         webui.Handler(),
-		Instances: controlcenter.NewHandler(controlcenter.Options{
-			Registry:      reg,
-			RegistryError: regErr,
-			Buffer:        r.buf,
-			Self:          r.self.Load,
-			Port:          func() int { return port() },
-			PID:           os.Getpid(),
-			Logger:        r.o.Logger,
-		}),
+		Self:       r.self.Load,
 	})
 	if err != nil {
 		return err
 	}
-	port = srv.Port
-	if err := srv.Listen(); err != nil {
+	if d.RegistryErr != nil {
+		fmt.Fprintf(r.o.Stderr, "spotlight: warning: this instance will not appear in the Control Center: %v\n", d.RegistryErr)
+	}
+	r.reg = d.Registry
+	if err := d.Listen(); err != nil {
 		if r.o.Port != 0 {
 			return fmt.Errorf("cannot start the sidecar: %w; choose another port with -p, or leave -p out to use a free one", err)
 		}
 		return fmt.Errorf("cannot start the sidecar: %w", err)
 	}
-	r.srv = srv
+	r.srv = d.Server
 	ctx, cancel := context.WithCancel(context.Background())
 	r.srvStop, r.served = cancel, make(chan struct{})
 	go func() {
 		defer close(r.served)
-		r.serveErr = srv.Serve(ctx)
+		r.serveErr = d.Serve(ctx)
 	}()
 	return nil
 }

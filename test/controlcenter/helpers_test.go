@@ -26,22 +26,7 @@ var bin string
 
 const wait = 30 * time.Second
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spotlight-cc-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		if bin, err = testutil.BuildBinary(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testutil.RunTests(m, &bin, nil)) }
 
 // world is one test's private registry and the environment that points
 // spotlight at it.

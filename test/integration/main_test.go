@@ -4,7 +4,6 @@
 package integration
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -14,19 +13,4 @@ import (
 // bin is the spotlight binary built once for this package.
 var bin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spotlight-integration-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	bin, err = testutil.BuildBinary(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testutil.RunTests(m, &bin, nil)) }

@@ -1,0 +1,138 @@
+// Package daemon assembles a complete sidecar (buffer, instances API, MCP
+// tools, web UI, registry watch) the same way for every command that runs
+// one: `spotlight`, `spotlight run`, `spotlight mcp` and `spotlight tail`.
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/mcp"
+	"github.com/spotlight-dev/spotlight/internal/registry"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
+	"github.com/spotlight-dev/spotlight/internal/webui"
+)
+
+// Options configures one sidecar.
+type Options struct {
+	Host           string // "" = loopback only
+	Port           int    // 0 = a free port
+	AllowedOrigins []string
+	Logger         *slog.Logger
+	Getenv         func(string) string // finds the registry directory
+	Buffer         *buffer.Buffer      // nil: a new buffer with the default bounds
+	Version        string              // reported to MCP clients
+
+	// InstanceID and Self describe the `spotlight run` instance this sidecar
+	// belongs to (empty and nil for a plain sidecar).
+	InstanceID string
+	Self       func() *registry.Metadata
+
+	// WatchRegistry announces instances that appear or vanish on the stream
+	// (what the Control Center on port 8969 does).
+	WatchRegistry bool
+}
+
+// Daemon is an assembled sidecar, not yet listening.
+type Daemon struct {
+	Buffer *buffer.Buffer
+	Server *sidecar.Server
+	// Registry is nil when the registry directory is unusable; RegistryErr
+	// then says why.
+	Registry    *registry.Registry
+	RegistryErr error
+
+	cc     controlcenter.Options
+	tools  mcp.Options
+	logger *slog.Logger
+	watch  bool
+}
+
+// New assembles a sidecar. An unusable registry directory is not an error:
+// the sidecar still serves envelopes, and RegistryErr says why instances
+// cannot be listed.
+func New(o Options) (*Daemon, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Buffer == nil {
+		o.Buffer = buffer.New(buffer.Options{})
+	}
+	if o.Self == nil {
+		o.Self = func() *registry.Metadata { return nil }
+	}
+	dir := registry.DirFromEnv(o.Getenv)
+	d := &Daemon{Buffer: o.Buffer, logger: o.Logger, watch: o.WatchRegistry}
+	d.Registry, d.RegistryErr = registry.Open(dir, registry.WithLogger(o.Logger))
+	d.cc = controlcenter.Options{
+		Registry:      d.Registry,
+		RegistryError: d.RegistryErr,
+		Buffer:        o.Buffer,
+		Self:          o.Self,
+		Port:          d.Port,
+		PID:           os.Getpid(),
+		Logger:        o.Logger,
+	}
+	d.tools = mcp.Options{
+		Source:   &mcp.Local{Buffer: o.Buffer, Port: d.Port},
+		Registry: mcp.OpenRegistry(dir, o.Logger),
+		Version:  o.Version,
+		Logger:   o.Logger,
+	}
+	srv, err := sidecar.New(sidecar.Config{
+		Host:           o.Host,
+		Port:           o.Port,
+		AllowedOrigins: o.AllowedOrigins,
+		Logger:         o.Logger,
+		Buffer:         o.Buffer,
+		InstanceID:     o.InstanceID,
+		Instances:      controlcenter.NewHandler(d.cc),
+		MCP:            mcp.NewHandler(d.tools),
+		UI:             webui.Handler(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.Server = srv
+	return d, nil
+}
+
+// Listen binds the port; see sidecar.Server.Listen.
+func (d *Daemon) Listen() error { return d.Server.Listen() }
+
+// Port is the bound port (valid after Listen).
+func (d *Daemon) Port() int { return d.Server.Port() }
+
+// URL is http://localhost:<port>.
+func (d *Daemon) URL() string { return d.Server.URL() }
+
+// MCPOptions are the options of this sidecar's MCP tools, for serving the
+// same tools over stdio.
+func (d *Daemon) MCPOptions() mcp.Options { return d.tools }
+
+// Serve serves (and watches the registry when asked) until ctx ends, then
+// shuts down gracefully.
+func (d *Daemon) Serve(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if !d.watch {
+			return
+		}
+		if err := controlcenter.Watch(ctx, d.cc); err != nil && ctx.Err() == nil {
+			d.logger.Warn("the Control Center stopped watching the registry", "err", err)
+		}
+	}()
+	err := d.Server.Serve(ctx)
+	cancel()
+	<-watched
+	return err
+}
