@@ -199,6 +199,13 @@ describe('web UI', () => {
     await postEnvelope(sidecar.url, spanEnvelope(traceId, root, 'process late job', start + 0.2));
     await spans.filter({ hasText: 'process late job' }).waitFor();
     assert.equal(await spans.count(), 3);
+    // Keyboard: ArrowLeft on the root folds its subtree, ArrowRight unfolds it.
+    await page.getByRole('listbox', { name: 'Spans' }).focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
+    await eventually('the subtree to fold', async () => (await spans.count()) === 1);
+    await page.keyboard.press('ArrowRight');
+    await eventually('the subtree to unfold', async () => (await spans.count()) === 3);
   });
 
   test('logs show SDK logs and fixture logs, with ANSI colours rendered as colour', async () => {

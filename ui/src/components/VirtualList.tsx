@@ -1,7 +1,7 @@
 // A virtualised, keyboard-navigable list: only the visible rows are in the
 // DOM, so 10,000 logs scroll like 10. Arrow keys / j k move, Home / End
 // jump, Enter opens. With `followEnd` it sticks to the newest row unless the
-// user scrolls away.
+// user scrolls away. ArrowLeft / ArrowRight are handed to onSideways.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
@@ -13,6 +13,8 @@ export interface VirtualListProps<T> {
   getKey(item: T): string;
   renderRow(item: T, index: number): ReactNode;
   onOpen?(item: T, index: number): void;
+  /** ArrowLeft / ArrowRight on the active row (e.g. collapse / expand a subtree). */
+  onSideways?(item: T, direction: 'left' | 'right'): void;
   /** Key of the row to mark as selected. */
   selectedKey?: string;
   followEnd?: boolean;
@@ -81,6 +83,14 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
       End: () => move(p.items.length - 1),
       PageDown: () => move(cur + page),
       PageUp: () => move(cur - page),
+      ArrowLeft: () => {
+        const item = p.items[cur];
+        if (item !== undefined) p.onSideways?.(item, 'left');
+      },
+      ArrowRight: () => {
+        const item = p.items[cur];
+        if (item !== undefined) p.onSideways?.(item, 'right');
+      },
       Enter: () => {
         const item = p.items[cur];
         if (item !== undefined) p.onOpen?.(item, cur);

@@ -59,12 +59,14 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
   const rows = useMemo(() => waterfallRows(trace.spans, collapsed), [trace.spans, collapsed]);
   const errorSpans = useMemo(() => new Set(errors.map((e) => e.spanId).filter(Boolean)), [errors]);
   const total = Math.max(trace.end - trace.start, 1e-6);
-  const toggle = (id: string) => {
+  const setOpen = (id: string, open: boolean) => {
+    if (open !== collapsed.has(id)) return;
     const next = new Set(collapsed);
-    if (next.has(id)) next.delete(id);
+    if (open) next.delete(id);
     else next.add(id);
     setCollapsed(next);
   };
+  const toggle = (id: string) => setOpen(id, collapsed.has(id));
   return (
     <div className="waterfall" aria-label="Span waterfall">
       <div className="wf-row wf-head" aria-hidden="true">
@@ -84,6 +86,7 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
         getKey={(r) => r.span.spanId}
         selectedKey={selectedId}
         onOpen={(r) => nav(`/traces/${trace.traceId}?span=${r.span.spanId}`)}
+        onSideways={(r, d) => r.children > 0 && setOpen(r.span.spanId, d === 'right')}
         renderRow={(r) => {
           const s = r.span;
           const left = ((s.start - trace.start) / total) * 100;
@@ -114,7 +117,7 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
               </span>
               <span className="wf-track">
                 <span
-                  className={`wf-bar${s.transaction ? ' wf-bar-tx' : ''}${isOk(s.status ?? '') ? '' : ' wf-bar-bad'}`}
+                  className={`wf-bar${s.transaction || s.isSegment ? ' wf-bar-tx' : ''}${isOk(s.status ?? '') ? '' : ' wf-bar-bad'}`}
                   style={{ left: `${left}%`, width: `${width}%` }}
                 />
                 <span className={`wf-dur${left + width > 75 && left <= 20 ? ' wf-dur-inside' : ''}`} style={durationLabelStyle(left, width)}>
