@@ -3,7 +3,8 @@
 // Prints figures (no thresholds): `SPOTLIGHT_BIN=... npm run bench`.
 
 import type { Page } from 'playwright-core';
-import { launchBrowser, newPage, postEnvelope, startSidecar } from './harness';
+import { dirname } from 'node:path';
+import { launchBrowser, newPage, postEnvelope, removeDir, startSidecar } from './harness';
 
 const ENVELOPES = 1000;
 const LOGS_PER_ENVELOPE = 10;
@@ -128,4 +129,5 @@ try {
 } finally {
   await browser.close();
   await sidecar.stop();
+  removeDir(dirname(sidecar.registryDir));
 }

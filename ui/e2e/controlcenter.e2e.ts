@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -88,7 +88,7 @@ describe('Control Center', () => {
       removeDir(r.dir);
     }
     await cc?.stop();
-    removeDir(cc.registryDir);
+    if (cc) removeDir(dirname(cc.registryDir));
     assert.deepEqual(pageErrors, [], 'the page threw errors');
   });
 

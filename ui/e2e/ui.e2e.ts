@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -15,6 +15,7 @@ import {
   launchBrowser,
   newPage,
   postEnvelope,
+  removeDir,
   screenshot,
   sdkApp,
   startProcess,
@@ -79,6 +80,7 @@ describe('web UI', () => {
     await browser?.close();
     await app?.stop();
     await sidecar?.stop();
+    if (sidecar) removeDir(dirname(sidecar.registryDir));
     assert.deepEqual(pageErrors, [], 'the page threw errors');
   });
 
