@@ -67,6 +67,7 @@ describe('web UI', () => {
       'log_envelope.txt',
       'envelope_with_ansi_logs.txt',
       'attachments/envelope_with_text.txt',
+      'envelope_with_nextjs_ansi_escapes.txt',
       ...readdirSync(join(fixturesDir(), 'large_sentry_transaction')).map((f) => `large_sentry_transaction/${f}`),
     ]) {
       await postEnvelope(sidecar.url, fixture(name));
@@ -158,6 +159,16 @@ describe('web UI', () => {
     const a = page.getByTestId('attachment');
     await a.getByText('Hello, world!').waitFor();
     assert.match(await a.getByRole('link', { name: 'Download envelope' }).getAttribute('href') ?? '', /^\/envelope\/[0-9a-f-]+$/);
+  });
+
+  test('ANSI colours in breadcrumbs (a Next.js dev server) are rendered as colour', async () => {
+    await page.getByRole('link', { name: '← Errors' }).click();
+    await page.getByTestId('error-row').filter({ hasText: 'Error on API route (POST)' }).click();
+    const crumbs = page.getByRole('table', { name: 'Breadcrumbs' });
+    await crumbs.locator('.ansi-fg-2', { hasText: '✓' }).first().waitFor();
+    const text = await crumbs.innerText();
+    assert.match(text, /Ready/);
+    assert.ok(!text.includes('\u001b') && !/\[\d+m/.test(text), 'no raw escapes in the breadcrumbs');
   });
 
   test('the trace waterfall shows the SDK trace with its spans, the span details and the linked error', async () => {

@@ -7,7 +7,7 @@ import { groupErrors } from '../store/groups';
 import { eventMessage, exceptionValues, obj, stackFrames, str } from '../store/ingest';
 import { formatBytes, formatDateTime, displayValue } from '../lib/format';
 import { envelopeUrl, sidecarBase } from '../sidecar';
-import { KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
+import { AnsiText, KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
 import type { Attachment, ErrorEvent, ExceptionValue, Frame, Json, JsonObject } from '../types';
 
 export function ErrorDetailView({ eventId }: { eventId: string }) {
@@ -256,7 +256,7 @@ function Breadcrumbs({ payload }: { payload: JsonObject }) {
                 <td>{str(b.category) || str(b.type)}</td>
                 <td>{str(b.level)}</td>
                 <td className="break">
-                  {str(b.message)}
+                  <AnsiText text={str(b.message)} />
                   {b.data ? <span className="muted small"> {truncate(JSON.stringify(b.data), 400)}</span> : null}
                 </td>
               </tr>
