@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -264,6 +264,53 @@ describe('web UI', () => {
     await page.getByTestId('log-row').first().waitFor();
   });
 
+  test('every SDK fixture renders: each error detail and trace waterfall opens without a page error', async () => {
+    const files = (function walk(dir: string): string[] {
+      return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : /\.(txt|bin)$/.test(e.name) ? [join(dir, e.name)] : [],
+      );
+    })(fixturesDir());
+    let accepted = 0;
+    for (const f of files) {
+      // Damaged fixtures are refused by the sidecar (400); the rest must render.
+      const res = await fetch(`${sidecar.url}/stream`, { method: 'POST', headers: { 'Content-Type': 'application/x-sentry-envelope' }, body: readFileSync(f) });
+      if (res.ok) accepted++;
+    }
+    assert.ok(accepted > 40, `the sidecar accepted ${accepted} of ${files.length} fixtures`);
+    await page.goto(`${sidecar.url}/errors`);
+    const rows = page.getByTestId('error-row');
+    await eventually('the fixtures to arrive', async () => (await rows.count()) > 10);
+    const groups = Number(/of (\d+) groups/.exec(await page.locator('[aria-live=polite]').innerText())?.[1]);
+    for (let i = 0; i < groups; i++) {
+      await page.getByRole('listbox', { name: 'Errors' }).focus();
+      await page.keyboard.press('Home');
+      for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('error-detail').waitFor();
+      await page.goBack();
+      await rows.first().waitFor();
+    }
+    await page.getByTestId('error-row').filter({ hasText: 'attachment.jpeg' }).click();
+    const img = page.getByTestId('attachment').locator('img');
+    await eventually('the image attachment to load', () => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
+
+    await page.getByRole('link', { name: /^Traces/ }).click();
+    const traces = Number(/of (\d+) traces/.exec(await page.locator('[aria-live=polite]').innerText())?.[1]);
+    assert.ok(traces > 5, `${traces} traces`);
+    for (let i = 0; i < traces; i++) {
+      await page.getByRole('listbox', { name: 'Traces' }).focus();
+      await page.keyboard.press('Home');
+      for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('span-row').first().waitFor();
+      await page.goBack();
+      await page.getByTestId('trace-row').first().waitFor();
+    }
+    await page.getByRole('link', { name: /^Logs/ }).click();
+    await page.getByTestId('log-row').first().waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('the UI reconnects after the sidecar restarts, without duplicating events', async () => {
     await page.goto(`${sidecar.url}/errors`);
     await page.getByTestId('error-row').filter({ hasText: SDK_ERROR }).waitFor();
@@ -272,8 +319,10 @@ describe('web UI', () => {
     await page.getByTestId('connection').getByText('Reconnecting…').waitFor();
     sidecar = await startSidecar({ port: sidecar.port, registryDir: sidecar.registryDir });
     await page.getByTestId('connection').getByText('Live').waitFor({ timeout: 30_000 });
-    await postEnvelope(sidecar.url, fixture('envelope_php_error.txt'));
-    await page.getByTestId('error-row').filter({ hasText: 'This will be captured by Sentry' }).waitFor();
+    const id = hex(16);
+    const event = { event_id: id, level: 'error', platform: 'node', exception: { values: [{ type: 'Error', value: 'after the restart' }] } };
+    await postEnvelope(sidecar.url, `${JSON.stringify({ event_id: id })}\n{"type":"event"}\n${JSON.stringify(event)}\n`);
+    await page.getByTestId('error-row').filter({ hasText: 'after the restart' }).waitFor();
     assert.equal(await navCount(page, 'errors'), errors + 1);
   });
 
