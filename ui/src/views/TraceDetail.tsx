@@ -7,7 +7,7 @@ import { Link, useAppState, useNavigate } from '../context';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { AnsiText, KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { isOk } from './Traces';
+import { isOk, statusClass } from './Traces';
 import type { ErrorEvent, LogRecord, Span, Trace } from '../types';
 import { waterfallRows, type WaterfallRow } from '../store/waterfall';
 
@@ -33,7 +33,7 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
         </p>
         <h1>{trace.name}</h1>
         <div className="meta">
-          <span className={isOk(trace.status) ? 'status-ok' : 'status-bad'}>{trace.status}</span>
+          <span className={statusClass(trace.status)}>{trace.status}</span>
           <span>{trace.op}</span>
           <span>{formatDuration((trace.end - trace.start) * 1000)}</span>
           <span>{trace.spans.length} spans</span>

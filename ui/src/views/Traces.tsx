@@ -29,6 +29,11 @@ export function isOk(status: string): boolean {
   return status === 'ok' || status === 'unknown' || status === '';
 }
 
+export function statusClass(status: string): string {
+  if (status === 'ok') return 'status-ok';
+  return isOk(status) ? 'muted' : 'status-bad';
+}
+
 export function TracesView() {
   const traces = useAppState((s) => s.data.traces);
   const errors = useAppState((s) => s.data.errors);
@@ -93,7 +98,7 @@ export function TracesView() {
             <span>{t.spans.length}</span>
             <span className={errorCount(t) > 0 ? 'count count-error' : 'muted'}>{errorCount(t)}</span>
             <span className="muted small">{formatDateTime(t.start * 1000)}</span>
-            <span className={isOk(t.status) ? 'status-ok' : 'status-bad'}>{t.status}</span>
+            <span className={statusClass(t.status)}>{t.status}</span>
           </div>
         )}
       />
