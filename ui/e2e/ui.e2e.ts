@@ -47,6 +47,19 @@ function spanEnvelope(traceId: string, parent: string, description: string, star
   return `${JSON.stringify({ trace: { trace_id: traceId } })}\n${JSON.stringify({ type: 'span' })}\n${JSON.stringify(span)}\n`;
 }
 
+/** Opens every row of a list from the keyboard, waits for its detail, and comes back. */
+async function openEach(page: Page, list: string, count: number, detailTestId: string, rowTestId: string): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await page.getByRole('listbox', { name: list }).focus();
+    await page.keyboard.press('Home');
+    for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId(detailTestId).first().waitFor();
+    await page.goBack();
+    await page.getByTestId(rowTestId).first().waitFor();
+  }
+}
+
 async function navCount(page: Page, view: string): Promise<number> {
   return Number(await page.getByTestId(`count-${view}`).textContent());
 }
@@ -281,15 +294,7 @@ describe('web UI', () => {
     const rows = page.getByTestId('error-row');
     await eventually('the fixtures to arrive', async () => (await rows.count()) > 10);
     const groups = Number(/of (\d+) groups/.exec(await page.locator('[aria-live=polite]').innerText())?.[1]);
-    for (let i = 0; i < groups; i++) {
-      await page.getByRole('listbox', { name: 'Errors' }).focus();
-      await page.keyboard.press('Home');
-      for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('Enter');
-      await page.getByTestId('error-detail').waitFor();
-      await page.goBack();
-      await rows.first().waitFor();
-    }
+    await openEach(page, 'Errors', groups, 'error-detail', 'error-row');
     await page.getByTestId('error-row').filter({ hasText: 'attachment.jpeg' }).click();
     const img = page.getByTestId('attachment').locator('img');
     await eventually('the image attachment to load', () => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
@@ -297,15 +302,7 @@ describe('web UI', () => {
     await page.getByRole('link', { name: /^Traces/ }).click();
     const traces = Number(/of (\d+) traces/.exec(await page.locator('[aria-live=polite]').innerText())?.[1]);
     assert.ok(traces > 5, `${traces} traces`);
-    for (let i = 0; i < traces; i++) {
-      await page.getByRole('listbox', { name: 'Traces' }).focus();
-      await page.keyboard.press('Home');
-      for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('Enter');
-      await page.getByTestId('span-row').first().waitFor();
-      await page.goBack();
-      await page.getByTestId('trace-row').first().waitFor();
-    }
+    await openEach(page, 'Traces', traces, 'span-row', 'trace-row');
     await page.getByRole('link', { name: /^Logs/ }).click();
     await page.getByTestId('log-row').first().waitFor();
     assert.deepEqual(pageErrors, []);
