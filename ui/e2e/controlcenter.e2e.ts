@@ -151,6 +151,15 @@ describe('Control Center', () => {
     await card(page, b).and(page.locator('[data-status=healthy]')).waitFor();
     await card(page, b).getByText('current').waitFor();
     await screenshot(page, 'control-center');
+
+    // Connecting to the hung instance says so instead of spinning, and offers the way back.
+    await connect(page, a);
+    const banner = page.getByTestId('lost-banner');
+    await banner.getByText(`alpha@${a.instance.port} is unresponsive`).waitFor();
+    await banner.getByRole('button', { name: /^Back to localhost:/ }).click();
+    await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
+    await connect(page, b);
+    await page.getByRole('link', { name: /^Control Center/ }).click();
   });
 
   test('Terminate asks in a dialog, stops the instance and its command, and switches the tab back', async () => {
