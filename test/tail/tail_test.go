@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -181,5 +182,44 @@ func TestTailOnAPortInUse(t *testing.T) {
 	}
 	if want := fmt.Sprintf("port %d is in use by another program", port); !strings.Contains(p.Stderr.String(), want) {
 		t.Errorf("stderr does not say %q:\n%s", want, p.Stderr)
+	}
+}
+
+// @sentry/node (SENTRY_SPOTLIGHT, no DSN) sends an error and a log; tail
+// prints both, in md, with what the SDK said about them.
+func TestTailSentryNode(t *testing.T) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "test", "node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@sentry", "node")); err != nil {
+		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
+	}
+	env := testEnv(t)
+	side := testutil.StartSidecar(t, bin, env)
+	tail := testutil.Start(t, bin, env, "tail", "errors", "logs", "-p", fmt.Sprint(side.Port), "-f", "md")
+
+	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
+	cmd := exec.CommandContext(t.Context(), "node", "send-error-and-log.mjs", marker)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SENTRY_SPOTLIGHT="+side.URL+"/stream", "SENTRY_DSN=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	eventID := strings.TrimSpace(string(out))
+	testutil.Eventually(t, wait, func() bool {
+		return strings.Contains(tail.Stdout.String(), "## Error: Error: boom "+marker) &&
+			strings.Contains(tail.Stdout.String(), "## Log (info): log line "+marker)
+	}, "the error and the log; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
+	md := tail.Stdout.String()
+	for _, want := range []string{
+		"- **Source:** server", "- **SDK:** sentry.javascript.node", "- **Event ID:** `" + eventID + "`",
+		"(in app)", "send-error-and-log.mjs", "- `marker`: " + marker,
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("md output lacks %q:\n%s", want, md)
+		}
 	}
 }
