@@ -53,7 +53,7 @@ func Decode(env *envelope.Envelope, meta Meta) ([]Record, error) {
 		case "span":
 			got, err = decodeSpans(base, it.Payload, &h)
 		case "log":
-			got, err = decodeLogs(base, it.Payload)
+			got, err = decodeLogs(base, it.Payload, &h)
 		case "attachment":
 			got = []Record{decodeAttachment(base, it)}
 		}
@@ -555,7 +555,7 @@ type logPayload struct {
 	Attributes     map[string]any  `json:"attributes"`
 }
 
-func decodeLogs(base Record, payload []byte) ([]Record, error) {
+func decodeLogs(base Record, payload []byte, h *hints) ([]Record, error) {
 	var wrap struct {
 		Items []logPayload `json:"items"`
 	}
@@ -592,7 +592,15 @@ func decodeLogs(base Record, payload []byte) ([]Record, error) {
 					r.SpanID = a.Text()
 				}
 			case "server.address":
+				// Server SDKs name their host; browsers never do.
 				r.ServerName = a.Text()
+				if h.runtime == "" {
+					h.runtime = "server.address"
+				}
+			case "user_agent.original":
+				if h.userAgent == "" {
+					h.userAgent = a.Text()
+				}
 			}
 		}
 		r.Log = l

@@ -143,6 +143,21 @@ func TestInferSource(t *testing.T) {
 	}
 }
 
+// Logs of a meta-framework SDK: the attributes tell server from browser.
+func TestInferLogSource(t *testing.T) {
+	for attrs, want := range map[string]Source{
+		`{"server.address":{"value":"vm","type":"string"}}`:                     SourceServer,
+		`{"user_agent.original":{"value":"Mozilla/5.0 (X11)","type":"string"}}`: SourceBrowser,
+		`{}`: SourceUnknown,
+	} {
+		recs, err := decodeJSON(t, `{"sdk":{"name":"sentry.javascript.nextjs"}}`,
+			[2]string{`{"type":"log"}`, `{"items":[{"body":"b","level":"info","attributes":` + attrs + `}]}`})
+		if err != nil || len(recs) != 1 || recs[0].Source != want {
+			t.Errorf("attributes %s: %v %v, want %s", attrs, recs, err, want)
+		}
+	}
+}
+
 func span(id, parent string, startMS int) Span {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	return Span{SpanID: id, ParentSpanID: parent, Op: "op." + id, Start: base.Add(time.Duration(startMS) * time.Millisecond),

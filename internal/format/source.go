@@ -11,7 +11,7 @@ type hints struct {
 	userAgent string // request User-Agent header or span user_agent.original
 	browser   bool   // contexts.browser is present
 	mobileOS  bool   // contexts.os / device name a mobile OS
-	runtime   string // contexts.runtime.name (node, CPython, php...)
+	runtime   string // contexts.runtime.name (node, CPython...), or a log's server.address
 }
 
 // contextsPayload is the part of an event's contexts that says where it
