@@ -82,7 +82,7 @@ func run(t *testing.T, cl *Client, handle func(Event) error) func() error {
 }
 
 // startSidecar serves buf on port until the returned func is called.
-func startSidecar(t *testing.T, buf *buffer.Buffer, port int) (stop func()) {
+func startSidecar(t testing.TB, buf *buffer.Buffer, port int) (stop func()) {
 	t.Helper()
 	srv, err := sidecar.New(sidecar.Config{Port: port, Buffer: buf})
 	if err != nil {
