@@ -138,8 +138,9 @@ func idTime(id string) time.Time {
 }
 
 // startOwnSidecar runs a sidecar (the same as `spotlight server`) in this
-// process until ctx ends and waits until it answers. done is closed when
-// it has stopped.
+// process until ctx ends and waits until it answers (runServer has no
+// ready signal, so /health is polled). done is closed when it has stopped.
+// If another sidecar took the port meanwhile, tail simply uses that one.
 func startOwnSidecar(ctx context.Context, env *Env, port int) (done <-chan struct{}, err error) {
 	errc := make(chan error, 1)
 	stopped := make(chan struct{})
@@ -148,13 +149,15 @@ func startOwnSidecar(ctx context.Context, env *Env, port int) (done <-chan struc
 		errc <- runServer(ctx, &serverOptions{env: env}, port)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
+	ours := true
 	for !sidecar.Probe(ctx, port) {
 		select {
 		case err := <-errc:
-			if err == nil { // it found another sidecar, started meanwhile
-				err = fmt.Errorf("the sidecar on port %d stopped at once", port)
+			if err != nil {
+				return nil, fmt.Errorf("no sidecar was running on port %d and starting one failed: %w", port, err)
 			}
-			return nil, fmt.Errorf("no sidecar was running on port %d and starting one failed: %w", port, err)
+			// nil: another sidecar answered there first; the probe will see it.
+			ours, errc = false, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(20 * time.Millisecond):
@@ -163,7 +166,9 @@ func startOwnSidecar(ctx context.Context, env *Env, port int) (done <-chan struc
 			return nil, fmt.Errorf("started a sidecar on port %d, but it did not answer within 10 s; run `spotlight server -p %d -d` to see why", port, port)
 		}
 	}
-	fmt.Fprintf(env.Err, "spotlight: no sidecar was running on port %d, so tail started one (it stops with tail)\n", port)
+	if ours {
+		fmt.Fprintf(env.Err, "spotlight: no sidecar was running on port %d, so tail started one (it stops with tail)\n", port)
+	}
 	return stopped, nil
 }
 
