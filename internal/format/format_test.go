@@ -117,6 +117,7 @@ func TestInferSource(t *testing.T) {
 		{"sentry.java.android.timber", "", `{}`, SourceMobile},
 		{"sentry.java.spring-boot.jakarta", "", `{}`, SourceServer},
 		{"sentry.cocoa", "", `{}`, SourceMobile},
+		{"sentry.spotlight.stdio", "", `{}`, SourceServer},
 		{"sentry.javascript.nextjs", "Mozilla/5.0 (X11)", `{}`, SourceBrowser},
 		{"sentry.javascript.nextjs", "node", `{}`, SourceServer},
 		{"sentry.javascript.nextjs", "", `{"contexts":{"runtime":{"name":"node"}}}`, SourceServer},

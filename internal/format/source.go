@@ -86,6 +86,8 @@ func sdkSource(sdk string) Source {
 		return SourceServer
 	case "python", "php", "go", "ruby", "rust", "elixir", "perl":
 		return SourceServer
+	case "spotlight": // `spotlight run` relaying a local process's output
+		return SourceServer
 	case "javascript":
 		switch pkg {
 		case "react-native", "capacitor", "cordova":
