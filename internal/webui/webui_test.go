@@ -37,6 +37,15 @@ func TestServesIndexForClientRoutes(t *testing.T) {
 		if ct := rec.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
 			t.Fatalf("GET %s: Content-Type %q", target, ct)
 		}
+		csp := rec.Header().Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "connect-src 'self' http://localhost:*"} {
+			if !strings.Contains(csp, want) {
+				t.Fatalf("GET %s: Content-Security-Policy %q lacks %q", target, csp, want)
+			}
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("GET %s: no X-Content-Type-Options: nosniff", target)
+		}
 	}
 }
 

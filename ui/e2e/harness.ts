@@ -139,11 +139,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page that fails the test on uncaught page errors. */
+/** A page that records uncaught page errors and Content-Security-Policy violations, for the test to fail on. */
 export async function newPage(browser: Browser, errors: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/.test(m.text())) errors.push(m.text());
+  });
   return page;
 }
 
