@@ -60,6 +60,11 @@ async function openEach(page: Page, list: string, count: number, detailTestId: s
   }
 }
 
+function logEnvelope(from: number, n: number): string {
+  const items = Array.from({ length: n }, (_, i) => ({ timestamp: Date.now() / 1000, level: 'info', body: `bulk line ${from + i}` }));
+  return `{}\n${JSON.stringify({ type: 'log', item_count: n, content_type: 'application/vnd.sentry.items.log+json' })}\n${JSON.stringify({ items })}\n`;
+}
+
 async function navCount(page: Page, view: string): Promise<number> {
   return Number(await page.getByTestId(`count-${view}`).textContent());
 }
@@ -263,6 +268,25 @@ describe('web UI', () => {
     await eventually('the search to find one log', async () => (await rows.count()) === 1);
     assert.match(await rows.first().innerText(), /Database connection pool exhausted/);
     await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
+  });
+
+  test('logs follow new entries unless the user scrolls away', async () => {
+    const rows = page.getByTestId('log-row');
+    await postEnvelope(sidecar.url, logEnvelope(0, 200));
+    await rows.filter({ hasText: 'bulk line 199' }).waitFor();
+    const list = page.getByRole('listbox', { name: 'Logs' });
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    const follow = page.getByRole('button', { name: '↓ Follow new logs' });
+    await follow.waitFor();
+    const counter = page.locator('[aria-live=polite]');
+    const before = await counter.innerText();
+    await postEnvelope(sidecar.url, logEnvelope(200, 10));
+    await eventually('the new logs to be counted', async () => (await counter.innerText()) !== before);
+    assert.equal(await list.evaluate((el) => el.scrollTop), 0, 'the list stays where the user scrolled');
+    assert.equal(await rows.filter({ hasText: 'bulk line 209' }).count(), 0);
+    await follow.click();
+    await rows.filter({ hasText: 'bulk line 209' }).waitFor();
+    await follow.waitFor({ state: 'detached' });
   });
 
   test('deep links reload to the same view', async () => {
