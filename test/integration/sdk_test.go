@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -115,26 +112,12 @@ func TestSentryGoSDK(t *testing.T) {
 // @sentry/node with SENTRY_SPOTLIGHT and no DSN: an error and a log come
 // back on the stream.
 func TestSentryNodeSDK(t *testing.T) {
-	root, err := testutil.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "test", "node")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@sentry", "node")); err != nil {
-		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
-	}
+	testutil.NodeSDKScript(t) // fails early when the SDK is not installed
 	sc := testutil.StartSidecar(t, bin, nil)
 	sse := testutil.OpenSSE(t, sc.URL+"/stream", "")
 
 	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
-	cmd := exec.CommandContext(t.Context(), "node", "send-error-and-log.mjs", marker)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SENTRY_SPOTLIGHT="+sc.URL+"/stream", "SENTRY_DSN=")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, out)
-	}
-	eventID := strings.TrimSpace(string(out))
+	eventID := testutil.SendWithSentryNode(t, sc.URL, marker)
 
 	var gotError, gotLog bool
 	for !gotError || !gotLog {

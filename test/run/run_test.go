@@ -633,14 +633,7 @@ func TestPortInUse(t *testing.T) {
 // an app using @sentry/node, which finds the sidecar through
 // SENTRY_SPOTLIGHT alone (no DSN). What it sends is printed on stderr.
 func TestSentryNodeAppFromPackageJSON(t *testing.T) {
-	root, err := testutil.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(root, "test", "node", "send-error-and-log.mjs")
-	if _, err := os.Stat(filepath.Join(root, "test", "node", "node_modules", "@sentry", "node")); err != nil {
-		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
-	}
+	script := testutil.NodeSDKScript(t)
 	marker := fmt.Sprintf("run-%d", time.Now().UnixNano())
 	dir := t.TempDir()
 	pkg := `{"name":"node-app","scripts":{"dev":` + strconv.Quote("node "+script+" "+marker) + `}}`

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -188,27 +187,13 @@ func TestTailOnAPortInUse(t *testing.T) {
 // @sentry/node (SENTRY_SPOTLIGHT, no DSN) sends an error and a log; tail
 // prints both, in md, with what the SDK said about them.
 func TestTailSentryNode(t *testing.T) {
-	root, err := testutil.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "test", "node")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@sentry", "node")); err != nil {
-		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
-	}
+	testutil.NodeSDKScript(t) // fails early when the SDK is not installed
 	env := testEnv(t)
 	side := testutil.StartSidecar(t, bin, env)
 	tail := testutil.Start(t, bin, env, "tail", "errors", "logs", "-p", fmt.Sprint(side.Port), "-f", "md")
 
 	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
-	cmd := exec.CommandContext(t.Context(), "node", "send-error-and-log.mjs", marker)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SENTRY_SPOTLIGHT="+side.URL+"/stream", "SENTRY_DSN=")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, out)
-	}
-	eventID := strings.TrimSpace(string(out))
+	eventID := testutil.SendWithSentryNode(t, side.URL, marker)
 	testutil.Eventually(t, wait, func() bool {
 		return strings.Contains(tail.Stdout.String(), "## Error: Error: boom "+marker) &&
 			strings.Contains(tail.Stdout.String(), "## Log (info): log line "+marker)
