@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  a11yViolations,
   ccEnv,
   eventually,
   launchBrowser,
@@ -151,6 +152,9 @@ describe('Control Center', () => {
     await card(page, b).and(page.locator('[data-status=healthy]')).waitFor();
     await card(page, b).getByText('current').waitFor();
     await screenshot(page, 'control-center');
+    for (const scheme of ['light', 'dark'] as const) {
+      assert.deepEqual(await a11yViolations(browser, [`${cc.url}/instances`], scheme, '[data-testid=instance-card]'), []);
+    }
 
     // Connecting to the hung instance says so instead of spinning, and offers the way back.
     await connect(page, a);

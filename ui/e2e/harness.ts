@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,4 +168,35 @@ export function processGone(pid: number): boolean {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * WCAG 2.0/2.1 A and AA violations that axe-core finds on each URL once
+ * `ready` is visible, in the given colour scheme. axe is injected as a
+ * script, which the page's CSP rightly refuses, so this page bypasses it.
+ */
+export async function a11yViolations(browser: Browser, urls: string[], colorScheme: 'light' | 'dark', ready: string): Promise<string[]> {
+  const ctx = await browser.newContext({ bypassCSP: true, colorScheme, viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await ctx.newPage();
+    const out: string[] = [];
+    for (const url of urls) {
+      await page.goto(url);
+      await page.getByTestId('connection').getByText('Live').waitFor();
+      await page.locator(ready).first().waitFor();
+      await page.addScriptTag({ path: axePath });
+      const found = await page.evaluate(async () => {
+        type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+        const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<Result> } }).axe;
+        const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      out.push(...found.map((f) => `${colorScheme} ${url}: ${f}`));
+    }
+    return out;
+  } finally {
+    await ctx.close();
+  }
 }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  a11yViolations,
   eventually,
   fixture,
   fixturesDir,
@@ -330,6 +331,12 @@ describe('web UI', () => {
     await page.getByRole('link', { name: /^Logs/ }).click();
     await page.getByTestId('log-row').first().waitFor();
     assert.deepEqual(pageErrors, []);
+  });
+
+  test('no WCAG 2 A/AA violations (axe-core), in the light and the dark theme', async () => {
+    const urls = [`${sidecar.url}/errors`, errorUrl, traceUrl, `${sidecar.url}/logs`, `${sidecar.url}/instances`];
+    const ready = '[data-testid=error-row], [data-testid=error-detail], [data-testid=span-row], [data-testid=log-row], .empty-state';
+    for (const scheme of ['light', 'dark'] as const) assert.deepEqual(await a11yViolations(browser, urls, scheme, ready), []);
   });
 
   test('the UI reconnects after the sidecar restarts, without duplicating events', async () => {

@@ -95,22 +95,23 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
             <div className="wf-row" data-testid="span-row">
               <span className="wf-label" style={{ paddingLeft: r.depth * 14 }}>
                 {r.children > 0 ? (
-                  <button
-                    type="button"
+                  // Not a button: rows are options of a listbox, which may not
+                  // nest controls; the keyboard folds with ArrowLeft / ArrowRight.
+                  <span
                     className="wf-toggle"
-                    aria-label={collapsed.has(s.spanId) ? `Expand ${r.children} child spans` : `Collapse ${r.children} child spans`}
-                    aria-expanded={!collapsed.has(s.spanId)}
-                    tabIndex={-1}
+                    aria-hidden="true"
+                    title={collapsed.has(s.spanId) ? `Expand ${r.children} child spans` : `Collapse ${r.children} child spans`}
                     onClick={(e) => {
                       e.stopPropagation();
                       toggle(s.spanId);
                     }}
                   >
                     {collapsed.has(s.spanId) ? '▸' : '▾'}
-                  </button>
+                  </span>
                 ) : (
                   <span className="wf-toggle-space" />
                 )}
+                {r.children > 0 && <span className="visually-hidden">{collapsed.has(s.spanId) ? `collapsed, ${r.children} child spans` : `${r.children} child spans`}</span>}
                 <span className="wf-op">{s.op || 'span'}</span>
                 <span className="ellipsis">{s.description}</span>
                 {errorSpans.has(s.spanId) && <span className="badge badge-error">error</span>}
