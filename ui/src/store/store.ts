@@ -2,7 +2,6 @@
 // viewed, the Control Center's instances, and the route.
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { useStore } from 'zustand';
 import type { CurrentInfo, Instance } from '../types';
 import { applyBatch, emptyData, MAX_ENVELOPES, type DataState, type IncomingEnvelope } from './data';
 
@@ -176,6 +175,3 @@ export function navigate(store: StoreApi<AppState>, to: string, pushUrl: (url: s
   pushUrl(routeUrl(path, query, s.instancePort));
 }
 
-export function useApp<T>(store: StoreApi<AppState>, selector: (s: AppState) => T): T {
-  return useStore(store, selector);
-}
