@@ -93,7 +93,7 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
           const width = Math.max(((s.end - s.start) / total) * 100, 0.2);
           return (
             <div className="wf-row" data-testid="span-row">
-              <span className="wf-label" style={{ paddingLeft: r.depth * 14 }}>
+              <span className="wf-label" style={{ paddingLeft: Math.min(r.depth, 24) * 10 }} title={`depth ${r.depth}`}>
                 {r.children > 0 ? (
                   // Not a button: rows are options of a listbox, which may not
                   // nest controls; the keyboard folds with ArrowLeft / ArrowRight.
