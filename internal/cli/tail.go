@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
@@ -185,6 +186,7 @@ func isTerminal(w io.Writer) bool {
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	// A real terminal check, not a character-device one: /dev/null is a
+	// character device too.
+	return term.IsTerminal(int(f.Fd()))
 }
