@@ -35,7 +35,7 @@ export interface ExceptionValue {
 export interface Attachment {
   filename: string;
   contentType: string;
-  /** Text for textual content types, base64 otherwise (see the sidecar's MarshalStream). */
+  /** Text, or base64 when the sidecar streamed it with `encoding: "base64"` (see envelope.MarshalStream). */
   data: string;
   isText: boolean;
   size: number;

@@ -34,6 +34,22 @@ describe('envelope → errors, traces, logs', () => {
     expect(s.errorsById.get('e1')).toBe(e);
   });
 
+  it('takes an attachment streamed as base64 for bytes, whatever its content type says', () => {
+    const png = 'iVBORw0KGgo=';
+    const s = apply(emptyData(), [
+      {
+        id: 'env1',
+        data: errorEnvelope({ eventId: 'e1', attachment: { filename: 'shot.png', contentType: 'image/png', data: png, encoding: 'base64' } }),
+      },
+      {
+        id: 'env2',
+        data: errorEnvelope({ eventId: 'e2', attachment: { filename: 'dump.txt', contentType: 'text/plain', data: 'AAEC', encoding: 'base64' } }),
+      },
+    ]);
+    expect(s.errorsById.get('e1')!.attachments[0]).toMatchObject({ isText: false, data: png, size: 8 });
+    expect(s.errorsById.get('e2')!.attachments[0]).toMatchObject({ isText: false, data: 'AAEC', size: 3 });
+  });
+
   it('shows a message-only event by its message', () => {
     const s = apply(emptyData(), [{ id: 'env1', data: errorEnvelope({ eventId: 'm1', message: 'hello there', level: 'info' }) }]);
     expect(s.errors[0]!.value).toBe('hello there');

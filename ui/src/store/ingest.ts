@@ -111,15 +111,23 @@ export function topFrame(frames: Frame[]): string {
 
 function attachmentOf(header: JsonObject, payload: Json): Attachment {
   const contentType = str(header.content_type) || 'application/octet-stream';
-  const data = str(obj(payload).data);
-  const isText = /^text\/|json|xml|javascript|csv|x-www-form-urlencoded/.test(contentType);
+  const raw = obj(payload);
+  const data = str(raw.data);
+  // The sidecar says how it encoded the bytes: base64 when they are not text.
+  const isText = raw.encoding !== 'base64';
   return {
     filename: str(header.filename) || 'attachment',
     contentType,
     data,
     isText,
-    size: num(header.length) ?? (isText ? data.length : Math.floor((data.length * 3) / 4)),
+    size: num(header.length) ?? (isText ? data.length : base64Size(data)),
   };
+}
+
+/** The number of bytes that a base64 string decodes to. */
+function base64Size(b64: string): number {
+  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - padding;
 }
 
 function sdkName(header: JsonObject, payload: JsonObject): string {

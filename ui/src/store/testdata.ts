@@ -12,7 +12,7 @@ export function errorEnvelope(o: {
   level?: string;
   timestamp?: number;
   message?: string;
-  attachment?: { filename: string; contentType: string; data: string };
+  attachment?: { filename: string; contentType: string; data: string; encoding?: 'base64' };
 }): StreamEnvelope {
   const event: JsonObject = {
     event_id: o.eventId,
@@ -43,7 +43,7 @@ export function errorEnvelope(o: {
   if (o.attachment) {
     items.push([
       { type: 'attachment', filename: o.attachment.filename, content_type: o.attachment.contentType },
-      { data: o.attachment.data },
+      o.attachment.encoding ? { data: o.attachment.data, encoding: o.attachment.encoding } : { data: o.attachment.data },
     ]);
   }
   return [{ event_id: o.eventId, sdk: { name: 'sentry.javascript.node', version: '11.0.0' } }, items];
