@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/spotlight-dev/spotlight/internal/proc"
 	"github.com/spotlight-dev/spotlight/internal/proc/proctest"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
 func terminate(t *testing.T, r *Registry, m Metadata) TerminateResult {
@@ -55,13 +57,7 @@ func TestTerminateKillsAfterGrace(t *testing.T) {
 		m.PID, m.PIDStartTime = stubborn.PID, stubborn.Start
 		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
 	})
-	deadline := time.Now().Add(10 * time.Second)
-	for _, err := os.Stat(ready); err != nil; _, err = os.Stat(ready) {
-		if time.Now().After(deadline) {
-			t.Fatal("helper never became ready")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.Eventually(t, 10*time.Second, func() bool { _, err := os.Stat(ready); return err == nil }, "helper never became ready")
 	if res := terminate(t, r, m); res.Result != Killed {
 		t.Errorf("result %+v, want killed", res)
 	}

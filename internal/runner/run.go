@@ -183,6 +183,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	// The caller's ctx ends on SIGINT/SIGTERM, but `spotlight run` forwards
 	// those to the child and ends when the child does: what follows must
 	// outlive ctx.
+	caller := ctx
 	ctx = context.WithoutCancel(ctx)
 	o := r.o
 	url := r.srv.URL()
@@ -215,6 +216,13 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	pipes := make(chan os.Signal, 1)
 	signal.Notify(pipes, syscall.SIGPIPE)
 	defer signal.Stop(pipes)
+	// A signal that came before ours were caught (while the sidecar started)
+	// ended the caller's ctx instead: there is no child to pass it to, so
+	// none is started.
+	if caller.Err() != nil {
+		relay.Close()
+		return 1, fmt.Errorf("stopped (%v) before the command started; nothing was run", context.Cause(caller))
+	}
 
 	c, err := startChild(r.cmd.Argv, ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir), o.Dir, o.Stdin)
 	if err != nil {
