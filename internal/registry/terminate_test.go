@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -118,5 +119,37 @@ func TestTerminateUnknown(t *testing.T) {
 	}
 	if _, err := r.Terminate(context.Background(), "../../etc/passwd"); err == nil || errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("path as id: %v", err)
+	}
+}
+
+// A registry file naming another user's live process (PID and start time
+// right) must not make terminate signal it: only our own processes are
+// touched. As root the other user's process is a sleep run as nobody (which
+// a signal would kill); as anyone else it is init, which is root's.
+func TestTerminateNeverSignalsOtherUsers(t *testing.T) {
+	r := openTemp(t)
+	pid := 1
+	if os.Getuid() == 0 {
+		cmd := exec.Command("sleep", "300")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		pid = cmd.Process.Pid
+	}
+	start, err := proc.StartTime(context.Background(), pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := register(t, r, func(m *Metadata) {
+		m.PID, m.PIDStartTime = pid, start
+		m.ChildPID, m.ChildPIDStartTime = pid, start
+	})
+	if res := terminate(t, r, m); res.Result != AlreadyDead {
+		t.Errorf("result %+v, want already-dead: the process is not ours", res)
+	}
+	if !proc.Alive(context.Background(), pid, start) {
+		t.Errorf("another user's process %d was signalled", pid)
 	}
 }
