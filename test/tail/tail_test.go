@@ -98,11 +98,14 @@ func TestTailJSONAcrossSidecarRestart(t *testing.T) {
 	again := testutil.Start(t, bin, env, "--port", fmt.Sprint(side.Port))
 	again.Port, again.URL = side.Port, side.URL
 	testutil.WaitHealthy(t, again, wait)
-	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stderr.String(), "reconnected") }, "tail to reconnect; stderr:\n%s", tail.Stderr)
 	// PostEnvelope's pooled connection went down with the first sidecar.
 	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	// Sent whether or not tail has reconnected yet: it must arrive once
+	// either way (tail resumes after the last id it printed).
+	post(t, side.Port, "go_log.txt")
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stderr.String(), "reconnected") }, "tail to reconnect; stderr:\n%s", tail.Stderr)
 	post(t, side.Port, "go_error.txt")
-	testutil.Eventually(t, wait, func() bool { return lines() == 10 }, "the envelope sent after the restart; stdout:\n%s", tail.Stdout)
+	testutil.Eventually(t, wait, func() bool { return lines() == 11 }, "the envelopes sent after the restart; stdout:\n%s", tail.Stdout)
 
 	objs := jsonLines(t, tail.Stdout.String())
 	seen := map[string]bool{}
@@ -115,12 +118,12 @@ func TestTailJSONAcrossSidecarRestart(t *testing.T) {
 		seen[key] = true
 		types = append(types, fmt.Sprint(o["type"]))
 	}
-	want := "[error log log log log log log log trace error]"
+	want := "[error log log log log log log log trace log error]"
 	if fmt.Sprint(types) != want {
 		t.Errorf("types %v, want %s", types, want)
 	}
-	if objs[0]["exception_type"] != "SyntaxError" || objs[0]["source"] != "browser" || objs[9]["frame_function"] != "TestSentryGo" {
-		t.Errorf("error fields: %v / %v", objs[0], objs[9])
+	if objs[0]["exception_type"] != "SyntaxError" || objs[0]["source"] != "browser" || objs[10]["frame_function"] != "TestSentryGo" {
+		t.Errorf("error fields: %v / %v", objs[0], objs[10])
 	}
 	if strings.Contains(tail.Stderr.String(), "started one") {
 		t.Errorf("tail started a sidecar although one was running; stderr:\n%s", tail.Stderr)
