@@ -51,6 +51,8 @@ func TestResolvePackageScripts(t *testing.T) {
 		{`{"start":"node a.js","serve":"vite preview"}`, "serve"},
 		{`{"start":"node a.js","build":"vite build"}`, "start"},
 		{`{"dev":"  ","start":"node a.js"}`, "start"},
+		{`{"start":"a","serve":"b","develop":"c","dev":"d"}`, "dev"},
+		{`{"start":"a","serve":"b","develop":"c"}`, "develop"},
 	} {
 		dir := t.TempDir()
 		writePackageJSON(t, dir, `{"name":"web","scripts":`+tc.scripts+`}`)
