@@ -97,12 +97,16 @@ func TestIngestTooLarge(t *testing.T) {
 	if r := postEnvelope(t, ts, "/stream", big); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "1024") {
 		t.Fatalf("plain: %d %q; want 413 naming the limit", r.status, r.body)
 	}
-	// A small compressed body that inflates past the limit.
+	// A small compressed body that inflates past the limit. It must be under
+	// the limit itself, or the Content-Length check alone would refuse it.
 	var bomb bytes.Buffer
 	zw := gzip.NewWriter(&bomb)
-	_, _ = zw.Write(append([]byte("{}\n{\"type\":\"attachment\"}\n"), make([]byte, 1<<20)...))
+	_, _ = zw.Write(append([]byte("{}\n{\"type\":\"attachment\"}\n"), make([]byte, 64<<10)...))
 	_ = zw.Close()
-	if r := postEnvelope(t, ts, "/stream", bomb.Bytes(), "Content-Encoding", "gzip"); r.status != http.StatusRequestEntityTooLarge {
+	if bomb.Len() >= 1024 {
+		t.Fatalf("the gzip bomb is %d bytes: it must be smaller than the 1024-byte limit", bomb.Len())
+	}
+	if r := postEnvelope(t, ts, "/stream", bomb.Bytes(), "Content-Encoding", "gzip"); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "1024") {
 		t.Fatalf("gzip bomb: %d %q; want 413", r.status, r.body)
 	}
 	if n, _ := ts.buf.Len(); n != 0 {

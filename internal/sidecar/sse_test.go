@@ -75,10 +75,13 @@ func TestStreamReplayAndLastEventID(t *testing.T) {
 }
 
 func TestStreamBroadcastAndKeepAlive(t *testing.T) {
+	if s, err := New(Config{Buffer: buffer.New(buffer.Options{})}); err != nil || s.cfg.KeepAlive != 15*time.Second {
+		t.Fatalf("default keep-alive interval: %v (%v); want 15s", s.cfg.KeepAlive, err)
+	}
 	ts := start(t, Config{KeepAlive: 20 * time.Millisecond})
 	c := openStream(t, ts.url+"/stream")
 	// The keep-alive comment arrives on an idle stream.
-	for line := c.line(t); !strings.HasPrefix(line, ":"); line = c.line(t) {
+	for line := c.line(t); line != ": keep-alive"; line = c.line(t) {
 		if line != "" {
 			t.Fatalf("unexpected line on an idle stream: %q", line)
 		}

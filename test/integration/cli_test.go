@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -92,31 +93,92 @@ func TestInvalidArguments(t *testing.T) {
 	}
 }
 
-func TestSIGTERMShutsDownGracefully(t *testing.T) {
-	sc := testutil.StartSidecar(t, bin, nil)
-	resp, err := http.Get(sc.URL + "/stream")
+// SIGINT (Ctrl-C) and SIGTERM end open SSE streams cleanly and exit 0.
+func TestSignalsShutDownGracefully(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			sc := testutil.StartSidecar(t, bin, nil)
+			resp, err := http.Get(sc.URL + "/stream")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			ended := make(chan error, 1)
+			go func() {
+				_, err := io.Copy(io.Discard, resp.Body)
+				ended <- err
+			}()
+			if err := sc.Cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if code := sc.Wait(t, exitTimeout); code != 0 {
+				t.Fatalf("exit %d after %v; stderr:\n%s", code, sig, sc.Stderr.String())
+			}
+			select {
+			case err := <-ended:
+				if err != nil {
+					t.Fatalf("the SSE stream was cut, not ended: %v", err)
+				}
+			case <-time.After(exitTimeout):
+				t.Fatal("the SSE stream stayed open after shutdown")
+			}
+		})
+	}
+}
+
+// --version prints the version the build stamped (the Makefile stamps `git
+// describe`) on stdout.
+func TestVersion(t *testing.T) {
+	root, err := testutil.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	ended := make(chan error, 1)
-	go func() {
-		_, err := io.Copy(io.Discard, resp.Body)
-		ended <- err
-	}()
-	if err := sc.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	stamped := filepath.Join(t.TempDir(), "spotlight")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=9.8.7-test", "-o", stamped, "./cmd/spotlight")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	if code := sc.Wait(t, exitTimeout); code != 0 {
-		t.Fatalf("exit %d after SIGTERM; stderr:\n%s", code, sc.Stderr.String())
-	}
-	select {
-	case err := <-ended:
-		if err != nil {
-			t.Fatalf("the SSE stream was cut, not ended: %v", err)
+	for bin, want := range map[string]string{bin: "spotlight version dev\n", stamped: "spotlight version 9.8.7-test\n"} {
+		p := testutil.Start(t, bin, isolated(t), "--version")
+		if code := p.Wait(t, exitTimeout); code != 0 || p.Stdout.String() != want || p.Stderr.String() != "" {
+			t.Errorf("%s --version: exit %d, stdout %q, stderr %q; want %q on stdout", bin, code, p.Stdout, p.Stderr, want)
 		}
-	case <-time.After(exitTimeout):
-		t.Fatal("the SSE stream stayed open after shutdown")
+	}
+}
+
+// -d and SPOTLIGHT_DEBUG=1 turn on debug diagnostics (on stderr); without
+// either there are none.
+func TestDebugLogging(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		env   []string
+		args  []string
+		debug bool
+	}{
+		{"-d", nil, []string{"-d"}, true},
+		{"--debug", nil, []string{"--debug"}, true},
+		{"SPOTLIGHT_DEBUG=1", []string{"SPOTLIGHT_DEBUG=1"}, nil, true},
+		{"default", []string{"SPOTLIGHT_DEBUG="}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := testutil.StartSidecar(t, bin, tc.env, tc.args...)
+			status, body := testutil.PostEnvelope(t, sc.URL+"/stream", []byte(smallEnvelope))
+			if status != http.StatusOK {
+				t.Fatalf("POST: %d %s", status, body)
+			}
+			// The log line is written before the response: once the
+			// process has exited, stderr holds everything it wrote.
+			sc.Stop(t)
+			stderr := sc.Stderr.String()
+			logged := strings.Contains(stderr, `level=DEBUG msg="envelope received"`) && strings.Contains(stderr, "items=event")
+			if logged != tc.debug || strings.Contains(stderr, "level=DEBUG") != tc.debug {
+				t.Errorf("debug lines logged: %v; want %v. stderr:\n%s", logged, tc.debug, stderr)
+			}
+			if sc.Stdout.String() != "" {
+				t.Errorf("diagnostics on stdout: %q", sc.Stdout)
+			}
+		})
 	}
 }
 

@@ -91,6 +91,11 @@ func TestRejectedBodies(t *testing.T) {
 			t.Errorf("%s: %d %q; want %d mentioning %q", tc.name, r.status, r.body, tc.want, tc.says)
 		}
 	}
+	// A decompression bomb: 30 KB of gzip that inflates to 30 MiB.
+	bomb := compressed(t, "gzip", append([]byte("{}\n{\"type\":\"attachment\"}\n"), make([]byte, 30<<20)...))
+	if r := post(t, sc.URL+"/stream", bomb, "Content-Type", "application/x-sentry-envelope", "Content-Encoding", "gzip"); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "limit") {
+		t.Errorf("gzip bomb of %d bytes: %d %q; want 413 naming the limit", len(bomb), r.status, r.body)
+	}
 	// The server keeps serving, and kept none of it.
 	if r := get(t, sc.URL+"/health", ""); r.status != 200 || r.body != "OK" {
 		t.Fatalf("/health after bad input: %d %q", r.status, r.body)
