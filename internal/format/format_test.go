@@ -252,6 +252,10 @@ func TestFilters(t *testing.T) {
 		{[]string{"logs", "errors", "logs"}, "[error log]"},
 		{[]string{"Traces"}, "[trace]"},
 		{[]string{"everything"}, "[error log trace attachment]"},
+		{[]string{"all"}, "[error log trace attachment]"},
+		{[]string{"errors", "*"}, "[error log trace attachment]"},
+		{[]string{"attachments"}, "[attachment]"},
+		{[]string{"attachment", "trace"}, "[trace attachment]"},
 	} {
 		got, err := ParseTypes(c.args)
 		if err != nil || fmt.Sprint(got) != c.want {

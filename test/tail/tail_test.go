@@ -152,6 +152,26 @@ func TestTailStartsASidecar(t *testing.T) {
 	}
 }
 
+// attachments selects attachments alone; * (as a shell passes it quoted)
+// selects everything.
+func TestTailAttachmentsAndStar(t *testing.T) {
+	env := testEnv(t)
+	side := testutil.StartSidecar(t, bin, env)
+	post(t, side.Port, "attachment_text.txt") // an error and its attachment
+	for types, want := range map[string]string{"attachments": "[attachment]", "*": "[error attachment]"} {
+		tail := testutil.Start(t, bin, env, "tail", types, "-p", fmt.Sprint(side.Port), "-f", "json")
+		testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stdout.String(), `"type":"attachment"`) }, "the attachment (%s); stdout:\n%s", types, tail.Stdout)
+		tail.Stop(t)
+		var got []string
+		for _, o := range jsonLines(t, tail.Stdout.String()) {
+			got = append(got, fmt.Sprint(o["type"]))
+		}
+		if fmt.Sprint(got) != want {
+			t.Errorf("tail %s: %v, want %s", types, got, want)
+		}
+	}
+}
+
 func TestTailRejectsUnknownTypesAndFormats(t *testing.T) {
 	for _, args := range [][]string{{"tail", "errors", "metrics"}, {"tail", "-f", "yaml"}} {
 		p := testutil.Start(t, bin, testEnv(t), append(args, "-p", fmt.Sprint(testutil.FreePort(t)))...)
