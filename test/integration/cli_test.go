@@ -27,16 +27,19 @@ func isolated(t *testing.T) []string {
 	}
 }
 
+// `spotlight 9000` and `spotlight server 9000` take a bare port.
 func TestBarePortArgument(t *testing.T) {
-	port := testutil.FreePort(t)
-	p := testutil.Start(t, bin, isolated(t), "server", fmt.Sprint(port))
-	p.Port, p.URL = port, fmt.Sprintf("http://localhost:%d", port)
-	testutil.WaitHealthy(t, p, exitTimeout)
-	if !strings.Contains(p.Stderr.String(), p.URL) {
-		t.Fatalf("the UI URL is not printed on stderr: %q", p.Stderr.String())
-	}
-	if p.Stdout.String() != "" {
-		t.Fatalf("diagnostics on stdout: %q", p.Stdout.String())
+	for _, cmd := range [][]string{nil, {"server"}} {
+		port := testutil.FreePort(t)
+		p := testutil.Start(t, bin, isolated(t), append(cmd, fmt.Sprint(port))...)
+		p.Port, p.URL = port, fmt.Sprintf("http://localhost:%d", port)
+		testutil.WaitHealthy(t, p, exitTimeout)
+		// Printed before serving, but the pipe to this process is read asynchronously.
+		testutil.Eventually(t, exitTimeout, func() bool { return strings.Contains(p.Stderr.String(), p.URL) },
+			"%q: the UI URL is not printed on stderr", cmd)
+		if p.Stdout.String() != "" {
+			t.Fatalf("%q: diagnostics on stdout: %q", cmd, p.Stdout.String())
+		}
 	}
 }
 
@@ -251,9 +254,8 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 // --host listens on that address only, and says that it exposes the events.
 func TestHostFlag(t *testing.T) {
 	sc := testutil.StartSidecar(t, bin, nil, "--host", "127.0.0.1")
-	if !strings.Contains(sc.Stderr.String(), "can read your events") {
-		t.Fatalf("no exposure warning: %q", sc.Stderr.String())
-	}
+	testutil.Eventually(t, exitTimeout, func() bool { return strings.Contains(sc.Stderr.String(), "can read your events") },
+		"no exposure warning: %q", sc.Stderr)
 	// Without --host the sidecar listens on [::1] too (where the machine has
 	// it); with it, not.
 	if c, err := net.Dial("tcp6", fmt.Sprintf("[::1]:%d", sc.Port)); err == nil {
