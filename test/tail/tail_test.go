@@ -152,6 +152,29 @@ func TestTailStartsASidecar(t *testing.T) {
 	}
 }
 
+// Human output from the real binary: the golden line of the format
+// package, in the zone TZ names, uncoloured on a pipe.
+func TestTailHumanInLocalZone(t *testing.T) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile(filepath.Join(root, "internal", "format", "testdata", "golden", "envelope_php_error.human"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The golden is in UTC+1: 09:44:19 there is 14:29:19 in Kathmandu (+05:45).
+	want := "14:29:19" + strings.TrimPrefix(string(golden), "09:44:19")
+	env := append(testEnv(t), "TZ=Asia/Kathmandu")
+	side := testutil.StartSidecar(t, bin, env)
+	post(t, side.Port, "envelope_php_error.txt")
+	tail := testutil.Start(t, bin, env, "tail", "errors", "-p", fmt.Sprint(side.Port))
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stdout.String(), "\n") }, "the error line; stdout:\n%s", tail.Stdout)
+	if got := tail.Stdout.String(); got != want {
+		t.Errorf("human output (needs the system's zoneinfo for Asia/Kathmandu)\n got %q\nwant %q", got, want)
+	}
+}
+
 // attachments selects attachments alone; * (as a shell passes it quoted)
 // selects everything.
 func TestTailAttachmentsAndStar(t *testing.T) {
