@@ -38,11 +38,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var (
-	sleeper     = proctest.Sleeper
-	deadProcess = proctest.Dead
-)
-
 func serverPort(t *testing.T, srv *httptest.Server) int {
 	port, err := strconv.Atoi(srv.URL[strings.LastIndex(srv.URL, ":")+1:])
 	if err != nil {
@@ -84,7 +79,7 @@ func TestListHealth(t *testing.T) {
 	now := time.Date(2024, 11, 20, 10, 31, 45, 0, time.UTC)
 	r := openTemp(t, WithClock(func() time.Time { return now }))
 	ctx := context.Background()
-	spot, child, gone := sleeper(t), sleeper(t), deadProcess(t)
+	spot, child, gone := proctest.Sleeper(t), proctest.Sleeper(t), proctest.Dead(t)
 
 	healthy := register(t, r, func(m *Metadata) {
 		m.Port = healthServer(t, m.InstanceID)
@@ -189,7 +184,7 @@ func TestInvalidFilesSkippedThenRemoved(t *testing.T) {
 	r := openTemp(t,
 		WithClock(func() time.Time { logMu.Lock(); defer logMu.Unlock(); return now }),
 		WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	spot := sleeper(t)
+	spot := proctest.Sleeper(t)
 	good := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime, m.Port = spot.PID, spot.Start, testutil.FreePort(t) })
 
 	write := func(name, content string) string {

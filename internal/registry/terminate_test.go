@@ -34,7 +34,7 @@ func terminate(t *testing.T, r *Registry, m Metadata) TerminateResult {
 
 func TestTerminateSpotlight(t *testing.T) {
 	r := openTemp(t)
-	spot := sleeper(t)
+	spot := proctest.Sleeper(t)
 	m := register(t, r, func(m *Metadata) { m.PID, m.PIDStartTime = spot.PID, spot.Start })
 	res := terminate(t, r, m)
 	if res.Result != Terminated || res.InstanceID != m.InstanceID {
@@ -53,7 +53,7 @@ func TestTerminateKillsAfterGrace(t *testing.T) {
 	}
 	ready := filepath.Join(t.TempDir(), "ready")
 	stubborn := proctest.Start(t, []string{"REGISTRY_TEST_HELPER=ignore-term", "REGISTRY_TEST_READY=" + ready}, exe)
-	child := sleeper(t)
+	child := proctest.Sleeper(t)
 	m := register(t, r, func(m *Metadata) {
 		m.PID, m.PIDStartTime = stubborn.PID, stubborn.Start
 		m.ChildPID, m.ChildPIDStartTime = child.PID, child.Start
@@ -72,7 +72,7 @@ func TestTerminateKillsAfterGrace(t *testing.T) {
 
 func TestTerminateOrphanGroup(t *testing.T) {
 	r := openTemp(t)
-	gone := deadProcess(t)
+	gone := proctest.Dead(t)
 	// The child leads a group with a grandchild, like npm → node.
 	child := proctest.Start(t, nil, "sh", "-c", "sleep 300 & wait")
 	m := register(t, r, func(m *Metadata) {
@@ -97,7 +97,7 @@ func TestTerminateNeverSignalsReusedPID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := sleeper(t)
+	other := proctest.Sleeper(t)
 	m := register(t, r, func(m *Metadata) {
 		m.PID, m.PIDStartTime = os.Getpid(), ownStart-3_600_000
 		m.ChildPID, m.ChildPIDStartTime = other.PID, other.Start-3_600_000
