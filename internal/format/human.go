@@ -18,7 +18,9 @@ const (
 	ansiCyan    = "\x1b[36m"
 )
 
-// Column widths: "[WARNING]" / "[browser]" are the longest labels.
+// Column widths, with one space after each: 10 characters hold every level
+// label ("[ATTACH]" is the longest we write; "[WARNING]" fits) and every
+// source ("[browser]", "[unknown]"), giving "12:00:02 [TRACE]   [server]  ".
 const (
 	levelWidth  = len("[WARNING]")
 	sourceWidth = len("[browser]")
