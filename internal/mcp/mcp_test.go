@@ -154,3 +154,36 @@ func TestHugeTimeWindowMeansEverything(t *testing.T) {
 		t.Errorf("timeWindow 3600: %d errors, want 0", len(got))
 	}
 }
+
+// One envelope may carry many log records: pages count records (events),
+// not envelopes or text blocks.
+func TestPaginationCountsEvents(t *testing.T) {
+	buf := buffer.New(buffer.Options{})
+	buf.Add(&buffer.Entry{Data: []byte(`[{},[[{"type":"log","item_count":3,"content_type":"application/vnd.sentry.items.log+json"},` +
+		`{"items":[{"timestamp":1700000001,"level":"info","body":"log one"},{"timestamp":1700000002,"level":"info","body":"log two"},` +
+		`{"timestamp":1700000003,"level":"info","body":"log three"}]}]]]`)})
+	s := &tools{opts: Options{Source: &Local{Buffer: buf, Port: func() int { return 8969 }}, Now: time.Now}}
+	logs := searchKinds()[1]
+	for _, tc := range []struct {
+		offset       int
+		want, unwant []string
+	}{
+		{0, []string{"3 logs", "showing 1-2", "log three", "log two", "offset=2"}, []string{"log one"}},
+		{2, []string{"3 logs", "showing 3-3", "log one"}, []string{"log two", "offset="}},
+	} {
+		text, err := s.search(context.Background(), logs, searchArgs{Limit: 2, Offset: tc.offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("offset %d: missing %q in:\n%s", tc.offset, w, text)
+			}
+		}
+		for _, w := range tc.unwant {
+			if strings.Contains(text, w) {
+				t.Errorf("offset %d: unexpected %q in:\n%s", tc.offset, w, text)
+			}
+		}
+	}
+}
