@@ -19,6 +19,9 @@ const freePortAttempts = 5
 func listen(host string, port int, log *slog.Logger) ([]net.Listener, error) {
 	if host != "" {
 		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil && !isAddrInUse(err) {
+			return nil, fmt.Errorf("cannot listen on --host %s: %w; give an address of this machine (e.g. 0.0.0.0 for every interface), or leave --host out to listen on loopback only", host, err)
+		}
 		if err != nil {
 			return nil, listenError(err, port)
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
@@ -76,6 +77,11 @@ func TestListenHost(t *testing.T) {
 	ts := start(t, Config{Host: "127.0.0.1"})
 	if !Probe(context.Background(), ts.Port()) {
 		t.Fatal("--host 127.0.0.1: the sidecar does not answer")
+	}
+	// 192.0.2.1 is TEST-NET-1: never an address of this machine.
+	bad, _ := New(Config{Buffer: buffer.New(buffer.Options{}), Host: "192.0.2.1"})
+	if err := bad.Listen(); err == nil || !strings.Contains(err.Error(), "--host 192.0.2.1") || !strings.Contains(err.Error(), "0.0.0.0") {
+		t.Fatalf("--host 192.0.2.1: %v; want an error naming --host and the fix", err)
 	}
 	s, _ := New(Config{Buffer: buffer.New(buffer.Options{}), Host: "0.0.0.0", Port: 1234})
 	s.port = 1234
