@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: all build ui go-build run test test-deps test-go test-conformance test-ui test-e2e bench fuzz lint clean
+.PHONY: all build ui go-build run test test-deps test-go test-conformance test-ui test-e2e screenshots bench fuzz lint clean
 
 all: build
 
@@ -54,6 +54,10 @@ test-ui:
 
 test-e2e: build
 	cd ui && SPOTLIGHT_BIN=$(CURDIR)/$(BIN) npm run e2e
+
+# The e2e run, also rewriting the screenshots in docs/screenshots (commit them).
+screenshots: build
+	cd ui && SCREENSHOTS=1 SPOTLIGHT_BIN=$(CURDIR)/$(BIN) npm run e2e
 
 test: test-deps build lint test-go test-conformance test-ui test-e2e
 

@@ -4,6 +4,7 @@
 // the dialog, a new instance announced live, and a connected instance dying.
 
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,8 +13,11 @@ import {
   a11yViolations,
   ccEnv,
   eventually,
+  fixture,
+  freePort,
   launchBrowser,
   newPage,
+  postEnvelope,
   processGone,
   removeDir,
   screenshot,
@@ -134,6 +138,15 @@ describe('Control Center', () => {
     // The child's own output, relayed by spotlight run, is in the logs.
     await page.getByRole('link', { name: /^Logs/ }).click();
     await page.getByTestId('log-row').filter({ hasText: 'alpha: events sent' }).locator('.badge', { hasText: 'stdio' }).waitFor();
+    // Envelope downloads come from the viewed instance's sidecar too (cross-origin).
+    await postEnvelope(`http://localhost:${a.instance.port}`, fixture('attachments/envelope_with_text.txt'));
+    await page.getByRole('link', { name: /^Errors/ }).click();
+    await rows.filter({ hasText: 'Test attachment: attachment.txt' }).click();
+    const download = page.getByTestId('attachment').getByRole('link', { name: 'Download envelope' });
+    const href = (await download.getAttribute('href')) ?? '';
+    assert.match(href, new RegExp(`^http://localhost:${a.instance.port}/envelope/[0-9a-f-]{36}$`));
+    const body = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    assert.match(body, /Hello, world!/);
 
     await connect(page, b);
     await page.getByRole('link', { name: /^Errors/ }).click();
@@ -184,6 +197,41 @@ describe('Control Center', () => {
     await card(page, a).waitFor();
     await card(page, b).waitFor({ state: 'detached' });
     await eventually('beta and its command to be gone', () => processGone(b.instance.pid) && processGone(b.instance.childPid ?? b.instance.pid));
+  });
+
+  test('a refused terminate shows the reason on the card, which stays until the list drops it', async () => {
+    // An instance known only from a ping (no registry file): the API refuses with 404.
+    const ghost = {
+      instanceId: randomUUID(),
+      port: await freePort(),
+      pid: 3_999_999,
+      childPid: 0,
+      command: 'npm run ghost',
+      cmdArgs: ['npm', 'run', 'ghost'],
+      cwd: '/nonexistent/ghost',
+      startTime: new Date().toISOString(),
+      projectName: 'ghost',
+      detectedType: 'command',
+    };
+    const el = page.locator(`[data-testid=instance-card][data-port="${ghost.port}"]`);
+    // Refetches fail meanwhile, so the card cannot vanish before the click.
+    await page.route('**/api/instances?all=1', (route) => route.abort());
+    try {
+      const res = await fetch(`${cc.url}/api/instances/ping`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ghost) });
+      assert.equal(res.status, 204, await res.text());
+      await el.waitFor();
+      await el.getByRole('button', { name: 'Terminate' }).click();
+      const dialog = page.getByTestId('terminate-dialog');
+      await dialog.getByRole('heading', { name: 'Terminate ghost?' }).waitFor();
+      assert.match(await dialog.innerText(), /npm run ghost/);
+      await dialog.getByRole('button', { name: 'Terminate' }).click();
+      await el.getByRole('alert').getByText(`404 Not Found — no instance ${ghost.instanceId} is registered`).waitFor();
+      assert.ok(await el.getByRole('button', { name: 'Terminate' }).isEnabled(), 'the user may try again');
+    } finally {
+      await page.unroute('**/api/instances?all=1');
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await el.waitFor({ state: 'detached' });
   });
 
   test('a new instance appears without a reload, from its ping on the stream', async () => {

@@ -151,7 +151,13 @@ export async function newPage(browser: Browser, errors: string[]): Promise<Page>
   return page;
 }
 
+/**
+ * Writes docs/screenshots/<name>.png, only when asked (SCREENSHOTS=1, as
+ * `make screenshots` does): they change on every run (times, ports, temporary
+ * paths), and a plain test run must leave the git tree clean.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
   mkdirSync(screenshotsDir, { recursive: true });
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`) });
 }

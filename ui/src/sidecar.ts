@@ -35,8 +35,8 @@ async function request(url: string, init: RequestInit = {}): Promise<Response> {
   try {
     const res = await fetch(url, { ...init, signal: ctl.signal });
     if (!res.ok) {
-      const body = (await res.text()).trim().slice(0, 300);
-      throw new HttpError(`${init.method ?? 'GET'} ${url}: ${res.status} ${res.statusText}${body ? ` — ${body}` : ''}`);
+      const why = errorReason(await res.text());
+      throw new HttpError(`${init.method ?? 'GET'} ${url}: ${res.status} ${res.statusText}${why ? ` — ${why}` : ''}`);
     }
     return res;
   } catch (e) {
@@ -46,6 +46,17 @@ async function request(url: string, init: RequestInit = {}): Promise<Response> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The reason in an error answer: the sidecar's {"error": "..."}, else the text itself (shortened). */
+export function errorReason(body: string): string {
+  try {
+    const v: unknown = JSON.parse(body);
+    if (v !== null && typeof v === 'object' && typeof (v as { error?: unknown }).error === 'string') return (v as { error: string }).error;
+  } catch {
+    // not JSON: a plain-text answer
+  }
+  return body.trim().slice(0, 300);
 }
 
 export async function clearSidecar(base: string): Promise<void> {

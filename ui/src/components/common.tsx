@@ -70,11 +70,11 @@ export function Section({ title, children, id }: { title: string; children: Reac
   );
 }
 
-export function SearchBox(p: { value: string; onChange(v: string): void; label: string; placeholder?: string }) {
+export function SearchBox(p: { value: string; onChange(v: string): void; label: string; placeholder?: string; wide?: boolean }) {
   return (
     <input
       type="search"
-      className="search"
+      className={p.wide ? 'search search-wide' : 'search'}
       aria-label={p.label}
       placeholder={p.placeholder ?? p.label}
       value={p.value}

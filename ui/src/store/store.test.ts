@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore, navigate, routeUrl } from './store';
 import { errorEnvelope } from './testdata';
-import { instanceFromSearch } from '../sidecar';
+import { errorReason, instanceFromSearch } from '../sidecar';
 import type { Instance } from '../types';
 
 const inst = (id: string, port: number, status?: Instance['status']): Instance => ({
@@ -86,5 +86,14 @@ describe('instance URLs', () => {
     expect(instanceFromSearch('?instance=1;rm', 8969)).toBeNull();
     expect(instanceFromSearch('', 8969)).toBeNull();
     expect(routeUrl('/logs', 'instance=1&q=x', null)).toBe('/logs?q=x');
+  });
+});
+
+describe('error answers', () => {
+  it("show the sidecar's reason, not its JSON", () => {
+    expect(errorReason('{"error":"no instance 0199 is registered"}\n')).toBe('no instance 0199 is registered');
+    expect(errorReason('forbidden origin\n')).toBe('forbidden origin');
+    expect(errorReason('{"other":1}')).toBe('{"other":1}');
+    expect(errorReason('x'.repeat(400))).toHaveLength(300);
   });
 });
