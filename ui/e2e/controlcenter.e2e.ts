@@ -147,6 +147,12 @@ describe('Control Center', () => {
     assert.match(href, new RegExp(`^http://localhost:${a.instance.port}/envelope/[0-9a-f-]{36}$`));
     const body = await page.evaluate(async (url) => (await fetch(url)).text(), href);
     assert.match(body, /Hello, world!/);
+    // Clear empties the viewed instance's sidecar (a cross-origin DELETE), not the page's own.
+    await page.getByRole('link', { name: '← Errors' }).click();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByText('No errors yet.').waitFor();
+    const held = async (url: string) => ((await (await fetch(`${url}/api/envelopes`)).json()) as unknown[]).length;
+    await eventually("alpha's buffer to be empty", async () => (await held(`http://localhost:${a.instance.port}`)) === 0);
 
     await connect(page, b);
     await page.getByRole('link', { name: /^Errors/ }).click();
