@@ -120,6 +120,9 @@ describe('web UI', () => {
     await page.getByRole('combobox', { name: 'Level' }).selectOption('warning');
     await page.getByText('No errors match the filter.').waitFor();
     await page.getByRole('combobox', { name: 'Level' }).selectOption('all');
+    // The search applies after its debounce: wait for every group to be back.
+    const counter = page.locator('[aria-live=polite]');
+    await eventually('the filters to be cleared', async () => /^(\d+) of \1 groups/.test(await counter.innerText()));
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'errors-dark');
     await page.emulateMedia({ colorScheme: 'light' });

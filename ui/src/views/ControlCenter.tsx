@@ -51,7 +51,7 @@ export function ControlCenterView() {
     <div className="view padded">
       <div className="toolbar">
         <h1>Control Center</h1>
-        <SearchBox value={query} onChange={setQuery} label="Search instances" placeholder="Search by project, command, directory or port" wide />
+        <SearchBox value={query} onChange={setQuery} label="Search instances" placeholder="Project, command, directory or port" wide />
         <span className="muted" aria-live="polite">
           {list.length} of {instances.size} instances
         </span>
