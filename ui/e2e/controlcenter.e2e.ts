@@ -190,7 +190,7 @@ describe('Control Center', () => {
     await card(page, b).getByRole('button', { name: 'Terminate' }).click();
     const dialog = page.getByTestId('terminate-dialog');
     await dialog.getByRole('heading', { name: 'Terminate beta?' }).waitFor();
-    assert.match(await dialog.innerText(), /sdk-app\.mjs/);
+    assert.match(await dialog.innerText(), new RegExp(`sdk-app\\.mjs \\(PID ${b.instance.childPid}\\) and its Spotlight on port ${b.instance.port}\\.`));
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     assert.ok(!processGone(b.instance.pid), 'Cancel terminates nothing');

@@ -152,7 +152,8 @@ function ConfirmTerminate({ instance, onCancel, onConfirm }: { instance: Instanc
     <dialog ref={ref} className="dialog" aria-labelledby="terminate-title" onCancel={onCancel} data-testid="terminate-dialog">
       <h2 id="terminate-title">Terminate {instance.projectName || 'this instance'}?</h2>
       <p>
-        This stops <code>{instance.command}</code> (PID {instance.childPid || instance.pid}) and its Spotlight on port {instance.port}.
+        This stops <code>{instance.command}</code> (PID {instance.childPid || instance.pid})
+        {instance.status === 'orphaned' ? `, whose Spotlight (port ${instance.port}) has already exited.` : ` and its Spotlight on port ${instance.port}.`}
       </p>
       <div className="card-actions">
         <button type="button" className="button" onClick={onCancel} autoFocus>
