@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spotlight-dev/spotlight/internal/format"
 	"github.com/spotlight-dev/spotlight/internal/registry"
@@ -60,7 +61,31 @@ func (s *tools) sourceAt(url string) Source {
 	if url == s.opts.Source.URL() {
 		return s.opts.Source
 	}
-	return &Remote{BaseURL: url}
+	return s.remotes.at(url)
+}
+
+// maxRemotes bounds how many other sidecars' envelopes the tools keep.
+const maxRemotes = 8
+
+// remotes keeps one Remote per sidecar URL, so that reading another
+// instance again fetches only what is new there.
+type remotes struct {
+	mu    sync.Mutex
+	byURL map[string]*Remote
+}
+
+func (rs *remotes) at(url string) *Remote {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if r, ok := rs.byURL[url]; ok {
+		return r
+	}
+	if rs.byURL == nil || len(rs.byURL) >= maxRemotes {
+		rs.byURL = make(map[string]*Remote) // start over rather than grow
+	}
+	r := &Remote{BaseURL: url}
+	rs.byURL[url] = r
+	return r
 }
 
 // findInstance resolves an instance id, a unique prefix of one, or a unique

@@ -4,12 +4,17 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/format"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
 )
 
 // serve answers GET /api/envelopes with body (a real HTTP server: what is
@@ -185,5 +190,72 @@ func TestPaginationCountsEvents(t *testing.T) {
 				t.Errorf("offset %d: unexpected %q in:\n%s", tc.offset, w, text)
 			}
 		}
+	}
+}
+
+// A Remote kept across calls fetches only new envelopes from a real sidecar,
+// and forgets the ones the sidecar no longer holds (here: cleared).
+func TestRemoteFetchesOnlyWhatIsNew(t *testing.T) {
+	buf := buffer.New(buffer.Options{})
+	srv, err := sidecar.New(sidecar.Config{Buffer: buf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); <-served })
+
+	var requests []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests = append(requests, r.URL.RequestURI())
+		r.Host = "localhost"
+		httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: "127.0.0.1:" + strconv.Itoa(srv.Port())}).ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+
+	post := func() string {
+		t.Helper()
+		env := "{}\n{\"type\":\"event\"}\n{\"message\":\"hi\"}\n"
+		resp, err := http.Post(srv.URL()+"/stream", "application/x-sentry-envelope", strings.NewReader(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("X-Spotlight-Envelope-Id")
+	}
+	ids := func(es []*buffer.Entry) (out []string) {
+		for _, e := range es {
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	r := &Remote{BaseURL: proxy.URL}
+	first, second := post(), post()
+	got, err := r.Entries(t.Context())
+	if err != nil || !slices.Equal(ids(got), []string{first, second}) {
+		t.Fatalf("first read: %v %v", ids(got), err)
+	}
+	third := post()
+	got, err = r.Entries(t.Context())
+	if err != nil || !slices.Equal(ids(got), []string{first, second, third}) {
+		t.Fatalf("second read: %v %v", ids(got), err)
+	}
+	if want := "/api/envelopes?after=" + second; requests[1] != want {
+		t.Fatalf("second request %q, want %q", requests[1], want)
+	}
+	req, _ := http.NewRequest(http.MethodDelete, srv.URL()+"/clear", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	fourth := post()
+	got, err = r.Entries(t.Context())
+	if err != nil || !slices.Equal(ids(got), []string{fourth}) {
+		t.Fatalf("after clear: %v %v", ids(got), err)
 	}
 }

@@ -40,6 +40,7 @@ type Options struct {
 type tools struct {
 	opts    Options
 	decoded decoded // of opts.Source
+	remotes remotes // other sidecars named by `instance`
 }
 
 // NewServer returns an MCP server with Spotlight's tools.

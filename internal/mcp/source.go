@@ -9,8 +9,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
@@ -60,11 +62,17 @@ const (
 	RemoteMaxBytes = buffer.DefaultMaxBytes
 )
 
-// Remote reads another sidecar's buffer through GET /api/envelopes.
+// Remote reads another sidecar's buffer through GET /api/envelopes. It keeps
+// what it read, so each call fetches only the envelopes that arrived since
+// the previous one (?after=) and drops the ones the sidecar no longer holds
+// (X-Spotlight-Oldest-Id): what it keeps is bounded by that sidecar's buffer.
 type Remote struct {
 	BaseURL      string        // e.g. http://localhost:8969
 	MaxBytes     int64         // 0: RemoteMaxBytes
 	StallTimeout time.Duration // 0: RemoteStallTimeout
+
+	mu   sync.Mutex // one fetch at a time, and guards kept
+	kept []*buffer.Entry
 }
 
 // URL is the sidecar's URL.
@@ -78,18 +86,46 @@ type remoteEntry struct {
 	Envelope   json.RawMessage `json:"envelope"`
 }
 
-// Entries fetches the sidecar's buffered envelopes. They come with Data (the
-// stream form) set and Envelope nil: decoding is left to the caller, which
-// skips the envelopes it decoded before.
+// Entries returns the sidecar's buffered envelopes, fetching the new ones.
+// They come with Data (the stream form) set and Envelope nil: decoding is
+// left to the caller, which skips the envelopes it decoded before.
 func (r *Remote) Entries(ctx context.Context) ([]*buffer.Entry, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	after := ""
+	if n := len(r.kept); n > 0 {
+		after = r.kept[n-1].ID
+	}
+	fresh, oldest, err := r.fetch(ctx, after)
+	if err != nil {
+		return nil, err
+	}
+	// Ids increase with time, so string order is arrival order.
+	first := len(r.kept)
+	for i, e := range r.kept {
+		if oldest != "" && e.ID >= oldest {
+			first = i
+			break
+		}
+	}
+	r.kept = append(slices.Clip(r.kept[first:]), fresh...)
+	return slices.Clone(r.kept), nil
+}
+
+// fetch reads the envelopes after the id after ("" for all) and the id of
+// the oldest envelope the sidecar holds.
+func (r *Remote) fetch(ctx context.Context, after string) (entries []*buffer.Entry, oldest string, err error) {
 	limit := cmp.Or(r.MaxBytes, RemoteMaxBytes)
 	stallAfter := cmp.Or(r.StallTimeout, RemoteStallTimeout)
 	ctx, cancel := context.WithTimeout(ctx, RemoteMaxDuration)
 	defer cancel()
 	url := strings.TrimSuffix(r.BaseURL, "/") + "/api/envelopes"
+	if after != "" {
+		url += "?after=" + after
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	req.Header.Set("Accept", "application/json")
 	client := &http.Client{Transport: &http.Transport{
@@ -99,26 +135,26 @@ func (r *Remote) Entries(ctx context.Context) ([]*buffer.Entry, error) {
 	}}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("no Spotlight sidecar answers at %s (%v): start one with `spotlight`, or call list_instances for the running ones", r.BaseURL, err)
+		return nil, "", fmt.Errorf("no Spotlight sidecar answers at %s (%v): start one with `spotlight`, or call list_instances for the running ones", r.BaseURL, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s answered %s: is a Spotlight sidecar (of the same version) running there?", url, resp.Status)
+		return nil, "", fmt.Errorf("GET %s answered %s: is a Spotlight sidecar (of the same version) running there?", url, resp.Status)
 	}
 	stall := time.AfterFunc(stallAfter, cancel)
 	defer stall.Stop()
 	lr := &io.LimitedReader{R: progressReader{resp.Body, stall, stallAfter}, N: limit + 1}
-	entries, err := decodeEntries(lr)
+	entries, err = decodeEntries(lr)
 	if lr.N <= 0 {
-		return nil, fmt.Errorf("GET %s: response larger than %d bytes", url, limit)
+		return nil, "", fmt.Errorf("GET %s: response larger than %d bytes", url, limit)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("the sidecar stopped sending for %s, or took longer than %s: %w", stallAfter, RemoteMaxDuration, err)
 		}
-		return nil, fmt.Errorf("GET %s: %w", url, err)
+		return nil, "", fmt.Errorf("GET %s: %w", url, err)
 	}
-	return entries, nil
+	return entries, resp.Header.Get("X-Spotlight-Oldest-Id"), nil
 }
 
 // progressReader restarts the stall timer whenever bytes arrive.

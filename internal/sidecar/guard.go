@@ -14,7 +14,7 @@ const allowedHeaders = "Content-Type, Content-Encoding, Sentry-Trace, Baggage, L
 const allowedMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 
 // Response headers a cross-origin page may read.
-const exposedHeaders = "X-Powered-By, X-Spotlight-Instance-Id, X-Spotlight-Envelope-Id"
+const exposedHeaders = "X-Powered-By, X-Spotlight-Instance-Id, X-Spotlight-Envelope-Id, X-Spotlight-Oldest-Id"
 
 // originPolicy decides which Host headers and browser origins may talk to the
 // sidecar. Loopback names are always allowed; -A entries add full origins

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +233,47 @@ func TestListEnvelopes(t *testing.T) {
 	e, _ := ts.buf.Get(ids[0])
 	if string(list[0].Envelope) != string(e.Data) {
 		t.Fatalf("envelope is not the stream form: %s", list[0].Envelope)
+	}
+}
+
+// ?after=<id> lists only what came later; X-Spotlight-Oldest-Id tells a
+// reader which of the envelopes it kept are gone (evicted or cleared).
+func TestListEnvelopesAfter(t *testing.T) {
+	ts := start(t, Config{})
+	var ids []string
+	for range 3 {
+		ids = append(ids, postEnvelope(t, ts, "/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id"))
+	}
+	listIDs := func(target string) (oldest string, got []string) {
+		t.Helper()
+		r := do(t, ts, http.MethodGet, target, nil)
+		var list []struct {
+			ID string `json:"id"`
+		}
+		if r.status != 200 || json.Unmarshal([]byte(r.body), &list) != nil {
+			t.Fatalf("%s: %d %q", target, r.status, r.body)
+		}
+		for _, e := range list {
+			got = append(got, e.ID)
+		}
+		return r.header.Get("X-Spotlight-Oldest-Id"), got
+	}
+	if oldest, got := listIDs("/api/envelopes?after=" + ids[0]); oldest != ids[0] || !slices.Equal(got, ids[1:]) {
+		t.Fatalf("after the first: oldest %q, ids %v; want %q, %v", oldest, got, ids[0], ids[1:])
+	}
+	if _, got := listIDs("/api/envelopes?after=" + ids[2]); len(got) != 0 {
+		t.Fatalf("after the last: %v", got)
+	}
+	// An id older than everything buffered (e.g. from before a restart)
+	// lists everything.
+	if _, got := listIDs("/api/envelopes?after=00000000-0000-7000-8000-000000000000"); !slices.Equal(got, ids) {
+		t.Fatalf("after an old id: %v", got)
+	}
+	do(t, ts, http.MethodDelete, "/clear", nil)
+	if oldest, got := listIDs("/api/envelopes?after=" + ids[0]); oldest != "" || len(got) != 0 {
+		t.Fatalf("after clear: oldest %q, ids %v", oldest, got)
+	}
+	if r := do(t, ts, http.MethodGet, "/api/envelopes?after=..%2F..", nil); r.status != 400 || !strings.Contains(r.body, "UUID") {
+		t.Fatalf("bad after: %d %q", r.status, r.body)
 	}
 }

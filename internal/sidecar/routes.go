@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,11 +187,39 @@ func (s *Server) handleGetEnvelope(w http.ResponseWriter, r *http.Request) {
 // first, as a JSON array of {id, receivedAt, userAgent, envelope} where
 // envelope is the stream form (what `spotlight mcp` reads from another
 // sidecar). Written entry by entry, so memory does not double.
+//
+// With ?after=<id> only the envelopes received after that one are listed, so
+// a reader that keeps what it read before fetches only what is new. The
+// X-Spotlight-Oldest-Id header names the oldest envelope still buffered
+// (empty when none is): a reader drops what it kept from before it, which
+// covers eviction, DELETE /clear and a restarted sidecar alike.
 func (s *Server) handleListEnvelopes(w http.ResponseWriter, r *http.Request) {
+	after := r.URL.Query().Get("after")
+	if after != "" {
+		id, err := uuid.Parse(after)
+		if err != nil {
+			http.Error(w, "after must be an envelope id (a UUID) from an earlier answer", http.StatusBadRequest)
+			return
+		}
+		after = id.String()
+	}
+	entries := s.cfg.Buffer.Snapshot()
+	oldest := ""
+	if len(entries) > 0 {
+		oldest = entries[0].ID
+	}
+	// Ids increase with time (see buffer.Add), so string order is arrival order.
+	first, _ := slices.BinarySearchFunc(entries, after, func(e *buffer.Entry, id string) int {
+		if e.ID <= id {
+			return -1
+		}
+		return 1
+	})
+	w.Header().Set("X-Spotlight-Oldest-Id", oldest)
 	w.Header().Set("Content-Type", "application/json")
 	var scratch []byte
 	sep := byte('[')
-	for _, e := range s.cfg.Buffer.Snapshot() {
+	for _, e := range entries[first:] {
 		scratch = append(scratch[:0], sep)
 		scratch = append(scratch, `{"id":`...)
 		scratch, _ = appendJSONString(scratch, e.ID)
