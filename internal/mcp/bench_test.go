@@ -9,6 +9,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/sidecar"
 )
 
 // fullBuffer holds buffer.DefaultMaxEntries envelopes: a third errors with
@@ -90,4 +91,48 @@ func BenchmarkTools(b *testing.B) {
 	run("get_traces", func() (string, error) {
 		return s.getTraces(ctx, getTracesArgs{TraceID: fmt.Sprintf("%032x", 7)})
 	}, "GET /r/")
+}
+
+// BenchmarkRemoteSearch measures search_errors over another sidecar (a real
+// one, over loopback HTTP) holding a full default buffer: "first" fetches
+// and decodes everything, "next" is a later call after one new envelope,
+// which fetches only that one (GET /api/envelopes?after=).
+func BenchmarkRemoteSearch(b *testing.B) {
+	buf := fullBuffer(b)
+	srv, err := sidecar.New(sidecar.Config{Buffer: buf})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx) }()
+	b.Cleanup(func() { cancel(); <-served })
+	args := searchArgs{TimeWindow: 3600, Limit: 20}
+	newTools := func() *tools {
+		return &tools{opts: Options{Source: &Remote{BaseURL: srv.URL()}, Now: time.Now}}
+	}
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := newTools().search(context.Background(), searchKinds()[0], args); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("next", func(b *testing.B) {
+		s := newTools()
+		if _, err := s.search(context.Background(), searchKinds()[0], args); err != nil {
+			b.Fatal(err)
+		}
+		one, _ := envelope.Parse([]byte("{}\n{\"type\":\"event\"}\n{\"message\":\"new\"}\n"))
+		data, _ := one.MarshalStream()
+		for b.Loop() {
+			buf.Add(&buffer.Entry{Envelope: one, Data: data})
+			if _, err := s.search(context.Background(), searchKinds()[0], args); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
