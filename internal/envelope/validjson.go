@@ -1,6 +1,9 @@
 package envelope
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // scanJSON reports whether b is exactly one valid JSON value (as json.Valid,
 // without checking UTF-8), and whether it has whitespace outside strings, i.e.
@@ -146,8 +149,15 @@ func (s *jsonScanner) string() bool {
 	b := s.b
 	i := s.i + 1 // after the opening quote
 	for i < len(b) {
-		// Skip 8 plain bytes at a time: strings are most of a payload.
-		for i+8 <= len(b) && !hasSpecialByte(binary.LittleEndian.Uint64(b[i:])) {
+		// Skip 8 plain bytes at a time: strings are most of a payload. When
+		// a word holds a special byte, jump straight to the first one (the
+		// lowest flagged byte of the mask is always exact).
+		for i+8 <= len(b) {
+			m := specialBytes(binary.LittleEndian.Uint64(b[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
 			i += 8
 		}
 		if i >= len(b) {
@@ -182,14 +192,15 @@ func (s *jsonScanner) string() bool {
 	return false
 }
 
-// hasSpecialByte reports whether any byte of x is '"', '\\' or a control
-// character (< 0x20), with the exact "has a zero byte" and "has a byte less
-// than n" word tricks.
-func hasSpecialByte(x uint64) bool {
+// specialBytes flags (with its high bit) each byte of x that is '"', '\\'
+// or a control character (< 0x20), using the "has a zero byte" and "has a
+// byte less than n" word tricks. A borrow can also flag a byte above a
+// flagged one, never below, so the lowest flag is exact.
+func specialBytes(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	quote := x ^ (ones * '"')
 	backslash := x ^ (ones * '\\')
-	return ((quote-ones)&^quote|(backslash-ones)&^backslash|(x-ones*0x20)&^x)&highs != 0
+	return ((quote-ones)&^quote | (backslash-ones)&^backslash | (x-ones*0x20)&^x) & highs
 }
 
 func isHex(c byte) bool {
