@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Time zones for local times (list, tail) where the system has no
+	// zoneinfo database (Windows, minimal containers).
+	_ "time/tzdata"
 
 	"github.com/spotlight-dev/spotlight/internal/cli"
 )
