@@ -83,7 +83,9 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 
 	fopts := format.Options{Color: colorEnabled(env), Location: time.Local}
 	client := &streamclient.Client{
-		URL: fmt.Sprintf("http://localhost:%d/stream", port),
+		// userAgent=1: each event names its sender, which tells a browser
+		// SDK's events from a server's (source inference).
+		URL: fmt.Sprintf("http://localhost:%d/stream?userAgent=1", port),
 		OnConnect: func(reconnect bool) {
 			if reconnect {
 				fmt.Fprintf(env.Err, "spotlight: reconnected to the sidecar on port %d\n", port)
@@ -116,7 +118,7 @@ func printEnvelope(env *Env, f format.Format, fopts format.Options, kinds []form
 		fmt.Fprintf(env.Err, "spotlight: envelope %s is not readable: %v\n", ev.ID, err)
 		return nil
 	}
-	recs, err := format.Decode(e, format.Meta{ID: ev.ID, Received: idTime(ev.ID)})
+	recs, err := format.Decode(e, format.Meta{ID: ev.ID, Received: idTime(ev.ID), UserAgent: ev.UserAgent})
 	if err != nil {
 		fmt.Fprintf(env.Err, "spotlight: envelope %s: %s\n", ev.ID, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}

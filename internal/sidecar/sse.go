@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
@@ -23,11 +24,18 @@ const sseBufferSize = 32 << 10
 // (event: its type, id: its buffer id, data: MarshalStream's one-line JSON),
 // the buffered envelopes first, or those after Last-Event-ID (header, or the
 // lastEventId query parameter for clients that cannot set headers).
+//
+// With ?userAgent=1 each envelope event also carries a `user-agent:` field,
+// the sender's User-Agent, for clients that infer where an event came from
+// (`spotlight tail`). EventSource and other spec-following parsers ignore
+// unknown fields, and clients that do not ask never see it.
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
 	last := r.Header.Get("Last-Event-ID")
 	if last == "" {
-		last = r.URL.Query().Get("lastEventId")
+		last = query.Get("lastEventId")
 	}
+	withUserAgent := query.Get("userAgent") == "1"
 	sub := s.cfg.Buffer.Subscribe(last)
 	defer sub.Close()
 
@@ -63,7 +71,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 			deadline()
 			var err error
 			for _, e := range entries {
-				if scratch, err = writeEvent(bw, scratch[:0], e); err != nil {
+				if scratch, err = writeEvent(bw, scratch[:0], e, withUserAgent); err != nil {
 					return
 				}
 			}
@@ -87,13 +95,18 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 // data itself, up to MaxBodyBytes, is written as it is, not copied). Data is
 // split on newlines into several data: lines: envelope data has none, other
 // broadcasts might.
-func writeEvent(w io.Writer, scratch []byte, e *buffer.Entry) ([]byte, error) {
+func writeEvent(w io.Writer, scratch []byte, e *buffer.Entry, withUserAgent bool) ([]byte, error) {
 	scratch = append(scratch, "event: "...)
 	scratch = append(scratch, e.Event...)
 	scratch = append(scratch, '\n')
 	if e.ID != "" {
 		scratch = append(scratch, "id: "...)
 		scratch = append(scratch, e.ID...)
+		scratch = append(scratch, '\n')
+	}
+	if withUserAgent && e.UserAgent != "" && !strings.ContainsAny(e.UserAgent, "\r\n") {
+		scratch = append(scratch, "user-agent: "...)
+		scratch = append(scratch, e.UserAgent...)
 		scratch = append(scratch, '\n')
 	}
 	data := e.Data

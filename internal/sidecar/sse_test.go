@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,17 @@ func TestShutdownEndsStreams(t *testing.T) {
 	}
 	if _, err := http.Get(ts.url + "/health"); err == nil {
 		t.Fatal("the server still answers after shutdown")
+	}
+}
+
+// ?userAgent=1 adds the sender's User-Agent as a field of its own; without
+// it the events stay exactly event/id/data (see TestStreamFormat).
+func TestStreamUserAgentOptIn(t *testing.T) {
+	ts := start(t, Config{})
+	id := postEnvelope(t, ts, "/stream", []byte(testEnvelope), "User-Agent", "sentry.javascript.nextjs/9.0.0 Mozilla/5.0").header.Get("X-Spotlight-Envelope-Id")
+	ev := openStream(t, ts.url+"/stream?userAgent=1").next(t)
+	want := []string{"event: application/x-sentry-envelope", "id: " + id, "user-agent: sentry.javascript.nextjs/9.0.0 Mozilla/5.0"}
+	if len(ev.raw) != 4 || !slices.Equal(ev.raw[:3], want) || !strings.HasPrefix(ev.raw[3], "data: [") {
+		t.Fatalf("event lines = %q; want %q then data", ev.raw, want)
 	}
 }

@@ -31,6 +31,9 @@ type Event struct {
 	Name string // the event: field, "message" when absent
 	ID   string // the id: field, "" for ephemeral broadcasts
 	Data []byte // the data: lines joined by newlines
+	// UserAgent is the sender's User-Agent: the user-agent: field a
+	// Spotlight sidecar adds when the URL asks for it (?userAgent=1).
+	UserAgent string
 }
 
 // ErrNotAStream is returned when the URL answers, but not with an event
@@ -244,6 +247,8 @@ func (s *session) read(br *bufio.Reader) error {
 			ev.Name = string(value)
 		case "id":
 			ev.ID = string(value)
+		case "user-agent":
+			ev.UserAgent = string(value)
 		case "data":
 			if hasData {
 				data = append(data, '\n')

@@ -273,3 +273,31 @@ func TestIdleTimeoutReconnects(t *testing.T) {
 		t.Errorf("disconnect error %q, want the idle time-out", col.disconnects[0])
 	}
 }
+
+// Asked with ?userAgent=1, a real sidecar names each envelope's sender and
+// the client hands it on; the field does not leak into the next event.
+func TestUserAgentFromRealSidecar(t *testing.T) {
+	buf := buffer.New(buffer.Options{})
+	port := testutil.FreePort(t)
+	startSidecar(t, buf, port)
+	url := fmt.Sprintf("http://localhost:%d/stream", port)
+	for _, ua := range []string{"sentry.javascript.browser/9.1.0 Mozilla/5.0", ""} {
+		headers := []string{"User-Agent", ua}
+		if status, body := testutil.PostEnvelope(t, url, []byte(fmt.Sprintf(logEnvelope, 1)), headers...); status != http.StatusOK {
+			t.Fatalf("POST: %d %s", status, body)
+		}
+	}
+	var c collector
+	stop := run(t, c.client(url+"?userAgent=1"), c.handle)
+	testutil.Eventually(t, 10*time.Second, func() bool { return c.count(func(c *collector) int { return len(c.events) }) == 2 }, "two events")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	// The second was sent with no User-Agent at all (net/http omits an empty one).
+	if got := c.events[0].UserAgent; got != "sentry.javascript.browser/9.1.0 Mozilla/5.0" {
+		t.Fatalf("first event's user agent %q", got)
+	}
+	if got := c.events[1].UserAgent; got == c.events[0].UserAgent {
+		t.Fatalf("second event kept the first one's user agent %q", got)
+	}
+}

@@ -254,3 +254,30 @@ func TestTailSentryNode(t *testing.T) {
 		}
 	}
 }
+
+// A log from an SDK whose name says nothing of where it runs (a
+// meta-framework's) takes its source from the sender's User-Agent, which
+// tail asks the sidecar for.
+func TestTailSourceFromUserAgent(t *testing.T) {
+	env := testEnv(t)
+	side := testutil.StartSidecar(t, bin, env)
+	const logs = `{"sdk":{"name":"sentry.javascript.nextjs","version":"9.0.0"}}
+{"type":"log","content_type":"application/vnd.sentry.items.log+json"}
+{"items":[{"timestamp":1748878724.5,"level":"info","body":"%s"}]}
+`
+	for _, c := range []struct{ body, ua string }{
+		{"from the page", "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0"},
+		{"from the server", "node-fetch/1.0"},
+	} {
+		if status, body := testutil.PostEnvelope(t, side.URL+"/stream", []byte(fmt.Sprintf(logs, c.body)), "User-Agent", c.ua); status != http.StatusOK {
+			t.Fatalf("POST: %d %s", status, body)
+		}
+	}
+	tail := testutil.Start(t, bin, env, "tail", "logs", "-p", fmt.Sprint(side.Port), "-f", "json")
+	lines := lineCount(tail)
+	testutil.Eventually(t, wait, func() bool { return lines() == 2 }, "two logs; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
+	objs := jsonLines(t, tail.Stdout.String())
+	if objs[0]["source"] != "browser" || objs[1]["source"] != "server" {
+		t.Fatalf("sources %v / %v, want browser / server", objs[0]["source"], objs[1]["source"])
+	}
+}
