@@ -1,7 +1,8 @@
 // The Control Center page against real `spotlight run` instances whose
 // children send an error through the real @sentry/node SDK: cards and
 // statuses, Connect (cross-origin stream), a hung instance, Terminate through
-// the dialog, a new instance announced live, and a connected instance dying.
+// the dialog, a new instance announced live, a connected instance dying, and
+// an orphaned command (its spotlight SIGKILLed) terminated from the page.
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,7 @@ import {
   eventually,
   fixture,
   freePort,
+  groupGone,
   launchBrowser,
   newPage,
   postEnvelope,
@@ -69,6 +71,7 @@ describe('Control Center', () => {
   let a: Run;
   let b: Run;
   let c: Run | undefined;
+  let d: Run | undefined;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -81,7 +84,7 @@ describe('Control Center', () => {
 
   after(async () => {
     await browser?.close();
-    for (const r of [a, b, c]) {
+    for (const r of [a, b, c, d]) {
       if (!r) continue;
       try {
         process.kill(r.instance.pid, 'SIGCONT');
@@ -261,5 +264,44 @@ describe('Control Center', () => {
     await banner.getByRole('button', { name: /^Back to localhost:/ }).click();
     await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
     await banner.waitFor({ state: 'detached' });
+  });
+
+  test('an orphaned instance (its spotlight SIGKILLed) turns orange, and Terminate stops its command', async () => {
+    d = await startRun(cc, 'delta');
+    const run = d;
+    const childPid = run.instance.childPid ?? 0;
+    await page.getByRole('link', { name: /^Control Center/ }).click();
+    await card(page, run).and(page.locator('[data-status=healthy]')).waitFor();
+    // Once the child has written its output it writes no more, so losing its
+    // reader (spotlight) cannot kill it with EPIPE: it stays an orphan.
+    await eventually(`delta's output to be relayed (output: ${run.proc.output()})`, () => run.proc.output().includes('delta: events sent'));
+    await run.proc.stop('SIGKILL');
+    assert.ok(!processGone(childPid), 'the child outlives its spotlight');
+
+    // The registry watcher announces it, or the periodic refresh lists it.
+    const badge = card(page, run).and(page.locator('[data-status=orphaned]')).locator('.status');
+    await badge.waitFor({ timeout: 30_000 });
+    assert.equal(await badge.textContent(), 'orphaned');
+    const [color, orange] = await badge.evaluate((el) => {
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--orange)';
+      document.body.append(probe);
+      const want = getComputedStyle(probe).color;
+      probe.remove();
+      return [getComputedStyle(el).color, want];
+    });
+    assert.equal(color, orange, 'the orphaned badge is orange');
+
+    await card(page, run).getByRole('button', { name: 'Terminate' }).click();
+    const dialog = page.getByTestId('terminate-dialog');
+    await dialog.getByRole('heading', { name: 'Terminate delta?' }).waitFor();
+    assert.equal(
+      await dialog.locator('p').innerText(),
+      `This stops ${run.instance.command} (PID ${childPid}), whose Spotlight (port ${run.instance.port}) has already exited.`,
+    );
+    await dialog.getByRole('button', { name: 'Terminate' }).click();
+    await card(page, run).waitFor({ state: 'detached' });
+    await eventually(`the process group ${childPid} to be gone`, () => groupGone(childPid));
+    assert.equal((await listInstances(cc)).filter((i) => i.instanceId === run.instance.instanceId).length, 0, 'the registry file is removed');
   });
 });

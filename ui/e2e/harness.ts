@@ -3,7 +3,7 @@
 // and polling with a deadline (never sleeping to synchronise).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -162,14 +162,39 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`) });
 }
 
-/** True once the process is gone (or a zombie, which no longer runs). */
-export function processGone(pid: number): boolean {
+/** The fields of /proc/<pid>/stat after the command name (state, ppid, pgrp, …), or undefined once it is gone. */
+function procStat(pid: number | string): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True once the process is gone (or a zombie, which no longer runs). */
+export function processGone(pid: number): boolean {
+  const stat = procStat(pid);
+  return !stat || stat[0] === 'Z';
+}
+
+/**
+ * True once no process of the group runs. kill(-pgid, 0) alone is not
+ * enough: an orphan's zombie stays in its group until init reaps it, which
+ * a container's init may never do.
+ */
+export function groupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
   } catch {
     return true;
   }
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .every((pid) => {
+      const stat = procStat(pid);
+      return !stat || stat[0] === 'Z' || stat[2] !== String(pgid);
+    });
 }
 
 export function removeDir(dir: string): void {
