@@ -46,18 +46,26 @@ func payload(t *testing.T, env *envelope.Envelope, typ string) map[string]any {
 	return nil
 }
 
-// waitFor reads the stream until match returns true for an envelope.
-func waitFor(t *testing.T, sse *testutil.SSE, what string, match func(*envelope.Envelope) bool) *envelope.Envelope {
+// collect reads the stream until an envelope holding each item type has
+// arrived, in whatever order the SDK sent them (sentry-go, for one, may send
+// a transaction before an error captured earlier), and returns the first
+// envelope seen for each type.
+func collect(t *testing.T, sse *testutil.SSE, types ...string) map[string]*envelope.Envelope {
 	t.Helper()
+	found := map[string]*envelope.Envelope{}
 	deadline := time.Now().Add(eventTimeout)
-	for time.Now().Before(deadline) {
+	for len(found) < len(types) {
+		if time.Now().After(deadline) {
+			t.Fatalf("within %s the stream brought envelopes with %d of the item types %q", eventTimeout, len(found), types)
+		}
 		env := streamed(t, sse.NextNamed(t, buffer.EventEnvelope, time.Until(deadline)))
-		if match(env) {
-			return env
+		for _, typ := range types {
+			if found[typ] == nil && hasItem(env, typ) {
+				found[typ] = env
+			}
 		}
 	}
-	t.Fatalf("no %s on the stream within %s", what, eventTimeout)
-	return nil
+	return found
 }
 
 func hasItem(env *envelope.Envelope, typ string) bool {
@@ -97,13 +105,12 @@ func TestSentryGoSDK(t *testing.T) {
 		t.Fatal("sentry-go could not deliver to the sidecar within 10s")
 	}
 
-	errEnv := waitFor(t, sse, "sentry-go error", func(e *envelope.Envelope) bool { return hasItem(e, "event") })
-	ev := payload(t, errEnv, "event")
+	got := collect(t, sse, "event", "transaction")
+	ev := payload(t, got["event"], "event")
 	if ev["event_id"] != string(*eventID) || !strings.Contains(fmt.Sprint(ev["exception"]), "sentry-go integration boom") {
 		t.Fatalf("error event = %v", ev)
 	}
-	txEnv := waitFor(t, sse, "sentry-go transaction", func(e *envelope.Envelope) bool { return hasItem(e, "transaction") })
-	txp := payload(t, txEnv, "transaction")
+	txp := payload(t, got["transaction"], "transaction")
 	if txp["transaction"] != "integration-transaction" || len(txp["spans"].([]any)) != 1 {
 		t.Fatalf("transaction = %v", txp)
 	}
@@ -119,23 +126,12 @@ func TestSentryNodeSDK(t *testing.T) {
 	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
 	eventID := testutil.SendWithSentryNode(t, sc.URL, marker)
 
-	var gotError, gotLog bool
-	for !gotError || !gotLog {
-		env := waitFor(t, sse, "@sentry/node error and log", func(e *envelope.Envelope) bool {
-			return hasItem(e, "event") || hasItem(e, "log")
-		})
-		if hasItem(env, "event") {
-			ev := payload(t, env, "event")
-			if ev["event_id"] != eventID || !strings.Contains(fmt.Sprint(ev["exception"]), "boom "+marker) {
-				t.Fatalf("error event = %v; want id %s", ev, eventID)
-			}
-			gotError = true
-		}
-		if hasItem(env, "log") {
-			if logs := fmt.Sprint(payload(t, env, "log")); !strings.Contains(logs, "log line "+marker) {
-				t.Fatalf("log item = %s", logs)
-			}
-			gotLog = true
-		}
+	got := collect(t, sse, "event", "log")
+	ev := payload(t, got["event"], "event")
+	if ev["event_id"] != eventID || !strings.Contains(fmt.Sprint(ev["exception"]), "boom "+marker) {
+		t.Fatalf("error event = %v; want id %s", ev, eventID)
+	}
+	if logs := fmt.Sprint(payload(t, got["log"], "log")); !strings.Contains(logs, "log line "+marker) {
+		t.Fatalf("log item = %s", logs)
 	}
 }
