@@ -7,29 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
 func TestOpenRefusesUnsafe(t *testing.T) {
-	base := t.TempDir()
-	real := filepath.Join(base, "real")
-	if err := os.Mkdir(real, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(base, "link")
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(base, "file")
-	if err := os.WriteFile(file, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	open := filepath.Join(base, "open")
-	if err := os.Mkdir(open, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(open, 0o777); err != nil {
-		t.Fatal(err)
-	}
+	unsafe := testutil.MakeUnsafeDirs(t)
+	base := filepath.Dir(unsafe.Target)
 	openParent := filepath.Join(base, "shared")
 	if err := os.Mkdir(openParent, 0o700); err != nil {
 		t.Fatal(err)
@@ -39,9 +23,9 @@ func TestOpenRefusesUnsafe(t *testing.T) {
 	}
 	for _, c := range []struct{ dir, want string }{
 		{filepath.Join(openParent, "instances"), "chmod go-w " + openParent},
-		{link, "is a symlink"},
-		{file, "not a directory"},
-		{open, "chmod 700 " + open},
+		{unsafe.Symlink, "is a symlink"},
+		{unsafe.File, "not a directory"},
+		{unsafe.WorldWritable, "chmod 700 " + unsafe.WorldWritable},
 		{"", EnvDir},
 	} {
 		_, err := Open(c.dir)
@@ -50,7 +34,7 @@ func TestOpenRefusesUnsafe(t *testing.T) {
 		}
 	}
 	// The symlink's target was not touched.
-	if entries, _ := os.ReadDir(real); len(entries) != 0 {
+	if entries, _ := os.ReadDir(unsafe.Target); len(entries) != 0 {
 		t.Errorf("symlink target changed: %v", entries)
 	}
 }

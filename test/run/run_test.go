@@ -476,23 +476,8 @@ func TestNoControlCenterIsSilentAndDoesNotHoldTheChild(t *testing.T) {
 }
 
 func TestUnsafeRegistryDirectoryIsRefusedButTheChildRuns(t *testing.T) {
-	base := t.TempDir()
-	private := filepath.Join(base, "private")
-	if err := os.Mkdir(private, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(base, "link")
-	if err := os.Symlink(private, link); err != nil {
-		t.Fatal(err)
-	}
-	open := filepath.Join(base, "open")
-	if err := os.Mkdir(open, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(open, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	for dir, why := range map[string]string{link: "symlink", open: "chmod 700 " + open} {
+	unsafe := testutil.MakeUnsafeDirs(t)
+	for dir, why := range map[string]string{unsafe.Symlink: "symlink", unsafe.WorldWritable: "chmod 700 " + unsafe.WorldWritable} {
 		env, _ := runEnv(t)
 		p := startRun(t, append(env, registry.EnvDir+"="+dir), bins.child, "args", "still runs")
 		if code := p.Wait(t, wait); code != 0 || p.Stdout.String() != "still runs\n" {
@@ -501,7 +486,7 @@ func TestUnsafeRegistryDirectoryIsRefusedButTheChildRuns(t *testing.T) {
 		if s := p.Stderr.String(); !strings.Contains(s, "refusing registry directory "+dir) || !strings.Contains(s, why) {
 			t.Errorf("%s: stderr does not say it is refused and how to fix it (%q):\n%s", dir, why, s)
 		}
-		for _, d := range []string{private, open} {
+		for _, d := range []string{unsafe.Target, unsafe.WorldWritable} {
 			if files, _ := filepath.Glob(filepath.Join(d, "*")); len(files) != 0 {
 				t.Errorf("files written to a refused directory: %v", files)
 			}
