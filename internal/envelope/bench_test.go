@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
 // syntheticEnvelope builds an envelope like a JavaScript SDK's error event,
@@ -92,7 +94,7 @@ func BenchmarkMarshalStream(b *testing.B) {
 func BenchmarkDecodeGzip(b *testing.B) {
 	for _, bc := range benchCases[:2] {
 		b.Run(bc.name, func(b *testing.B) {
-			gz := compress(b, "gzip", bc.body)
+			gz := testutil.Compress(b, "gzip", bc.body)
 			b.SetBytes(int64(len(bc.body)))
 			b.ReportAllocs()
 			for b.Loop() {

@@ -2,9 +2,6 @@ package envelope
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"errors"
 	"io"
 	"math"
@@ -12,42 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
+	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
-
-// compress encodes data with the real encoder for a Content-Encoding name;
-// "deflate-raw" is raw deflate (no zlib wrapper), as some clients send it.
-func compress(t testing.TB, name string, data []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	var w io.WriteCloser
-	var err error
-	switch name {
-	case "gzip":
-		w = gzip.NewWriter(&buf)
-	case "deflate":
-		w = zlib.NewWriter(&buf)
-	case "deflate-raw":
-		w, err = flate.NewWriter(&buf, flate.DefaultCompression)
-	case "br":
-		w = brotli.NewWriter(&buf)
-	case "zstd":
-		w, err = zstd.NewWriter(&buf)
-	default:
-		t.Fatalf("no encoder for %q", name)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 var sampleBody = []byte("{\"event_id\":\"9ec79c33ec9942ab8353589fcb2e04dc\"}\n{\"type\":\"attachment\",\"length\":6}\n\x00\xff\r\n\xEF\xBB\n")
 
@@ -73,7 +36,7 @@ func TestDecodeEncodings(t *testing.T) {
 		t.Run(tt.header+"/"+tt.encoder, func(t *testing.T) {
 			in := sampleBody
 			if tt.encoder != "" {
-				in = compress(t, tt.encoder, sampleBody)
+				in = testutil.Compress(t, tt.encoder, sampleBody)
 			}
 			got, err := Decode(bytes.NewReader(in), tt.header, 1<<20)
 			if err != nil {
@@ -88,7 +51,7 @@ func TestDecodeEncodings(t *testing.T) {
 
 func TestDecodeStackedEncodings(t *testing.T) {
 	// "gzip, br": gzip applied first, then br; undone in reverse.
-	in := compress(t, "br", compress(t, "gzip", sampleBody))
+	in := testutil.Compress(t, "br", testutil.Compress(t, "gzip", sampleBody))
 	got, err := Decode(bytes.NewReader(in), "gzip, br", 1<<20)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +84,7 @@ func TestDecodeTooManyLayers(t *testing.T) {
 func TestDecodeCorrupt(t *testing.T) {
 	for _, enc := range []string{"gzip", "deflate", "br", "zstd"} {
 		t.Run(enc, func(t *testing.T) {
-			good := compress(t, enc, bytes.Repeat(sampleBody, 50))
+			good := testutil.Compress(t, enc, bytes.Repeat(sampleBody, 50))
 			for name, in := range map[string][]byte{
 				"garbage":   []byte("this is not compressed at all, not in any format"),
 				"truncated": good[:len(good)/2],
@@ -142,7 +105,7 @@ func TestDecodeLimit(t *testing.T) {
 		t.Run("encoding="+enc, func(t *testing.T) {
 			in := data
 			if enc != "" {
-				in = compress(t, enc, data)
+				in = testutil.Compress(t, enc, data)
 			}
 			got, err := Decode(bytes.NewReader(in), enc, 1000)
 			if err != nil || len(got) != 1000 {
@@ -175,7 +138,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func TestDecodeBomb(t *testing.T) {
 	zeros := make([]byte, 64<<20)
 	for _, enc := range []string{"gzip", "deflate", "br", "zstd"} {
-		bomb := compress(t, enc, zeros)
+		bomb := testutil.Compress(t, enc, zeros)
 		if _, err := Decode(bytes.NewReader(bomb), enc, 1<<20); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: error = %v, want ErrTooLarge", enc, err)
 		}
@@ -191,7 +154,7 @@ func TestDecodeStopsReadingPastLimit(t *testing.T) {
 	for _, enc := range []string{"", "gzip", "deflate", "br", "zstd"} {
 		in := noise
 		if enc != "" {
-			in = compress(t, enc, noise)
+			in = testutil.Compress(t, enc, noise)
 		}
 		src := &countingReader{r: bytes.NewReader(in)}
 		if _, err := Decode(src, enc, 1<<20); !errors.Is(err, ErrTooLarge) {
@@ -223,7 +186,7 @@ func TestDecodeSourceErrorIsNotCorruption(t *testing.T) {
 	for _, enc := range []string{"", "gzip", "br", "zstd", "deflate"} {
 		in := sampleBody
 		if enc != "" {
-			in = compress(t, enc, bytes.Repeat(sampleBody, 100))
+			in = testutil.Compress(t, enc, bytes.Repeat(sampleBody, 100))
 		}
 		_, err := Decode(&failingReader{data: in[:len(in)/2], err: hangUp}, enc, 1<<20)
 		if !errors.Is(err, hangUp) || errors.Is(err, ErrCorruptBody) {

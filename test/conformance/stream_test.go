@@ -4,50 +4,26 @@ package conformance
 
 import (
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
-// encoders are the Content-Encodings SDKs use, each with its real encoder;
-// the fixtures take turns, so every encoding carries several of them.
-var encoders = []struct {
-	name string
-	wrap func(io.Writer) (io.WriteCloser, error)
-}{
-	{"", nil},
-	{"gzip", func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil }},
-	{"deflate", func(w io.Writer) (io.WriteCloser, error) { return zlib.NewWriter(w), nil }},
-	{"br", func(w io.Writer) (io.WriteCloser, error) { return brotli.NewWriter(w), nil }},
-	{"zstd", func(w io.Writer) (io.WriteCloser, error) { return zstd.NewWriter(w) }},
-}
+// encodings are the Content-Encodings SDKs use ("" for none), each applied
+// with its real encoder; the fixtures take turns, so every encoding carries
+// several of them.
+func encodings() []string { return []string{"", "gzip", "deflate", "br", "zstd"} }
 
-func encode(t *testing.T, wrap func(io.Writer) (io.WriteCloser, error), body []byte) []byte {
+func encode(t *testing.T, encoding string, body []byte) []byte {
 	t.Helper()
-	if wrap == nil {
+	if encoding == "" {
 		return body
 	}
-	var buf bytes.Buffer
-	w, err := wrap(&buf)
-	if err == nil {
-		_, err = w.Write(body)
-	}
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return testutil.Compress(t, encoding, body)
 }
 
 // TestFixturesStreamed POSTs every fixture to the real binary, compressed in
@@ -61,7 +37,7 @@ func TestFixturesStreamed(t *testing.T) {
 	sse := testutil.OpenSSE(t, sidecar.URL+"/stream", "")
 	client := &http.Client{Timeout: 10 * time.Second}
 
-	n := 0
+	n, encs := 0, encodings()
 	for _, f := range files {
 		if f.want.doc {
 			continue
@@ -69,22 +45,22 @@ func TestFixturesStreamed(t *testing.T) {
 		// Alternate the routes SDKs use: a DSN's /api/<project>/envelope/ and
 		// Spotlight's own /stream.
 		route := [2]string{"/api/0/envelope/", "/stream"}[n%2]
-		enc := encoders[n%len(encoders)]
+		enc := encs[n%len(encs)]
 		n++
 		t.Run(f.name, func(t *testing.T) {
 			var headers []string
-			if enc.name != "" {
-				headers = []string{"Content-Encoding", enc.name}
+			if enc != "" {
+				headers = []string{"Content-Encoding", enc}
 			}
-			status, msg := testutil.PostEnvelope(t, sidecar.URL+route, encode(t, enc.wrap, f.body), headers...)
+			status, msg := testutil.PostEnvelope(t, sidecar.URL+route, encode(t, enc, f.body), headers...)
 			if f.want.err != "" {
 				if status != http.StatusBadRequest || !strings.Contains(msg, f.want.err) {
-					t.Fatalf("POST %s (Content-Encoding %q) = %d %q, want 400 naming %q", route, enc.name, status, msg, f.want.err)
+					t.Fatalf("POST %s (Content-Encoding %q) = %d %q, want 400 naming %q", route, enc, status, msg, f.want.err)
 				}
 				return
 			}
 			if status != http.StatusOK {
-				t.Fatalf("POST %s (Content-Encoding %q) = %d %s", route, enc.name, status, msg)
+				t.Fatalf("POST %s (Content-Encoding %q) = %d %s", route, enc, status, msg)
 			}
 			ev := sse.NextNamed(t, "application/x-sentry-envelope", 10*time.Second)
 			if ev.ID == "" {

@@ -2,16 +2,11 @@ package integration
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
@@ -21,34 +16,20 @@ const smallEnvelope = `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}
 {"message":"compressed","level":"info"}
 `
 
-func compressed(t *testing.T, encoding string, data []byte) []byte {
-	t.Helper()
-	var out bytes.Buffer
-	var w io.WriteCloser
-	switch encoding {
-	case "gzip":
-		w = gzip.NewWriter(&out)
-	case "deflate":
-		w, _ = flate.NewWriter(&out, flate.DefaultCompression) // raw deflate, as many clients send it
-	case "br":
-		w = brotli.NewWriter(&out)
-	case "zstd":
-		w, _ = zstd.NewWriter(&out)
+// rawDeflate sends "deflate" bodies as raw deflate, as many clients do (the
+// envelope package's tests cover the zlib-wrapped form).
+func rawDeflate(enc string) string {
+	if enc == "deflate" {
+		return "deflate-raw"
 	}
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return enc
 }
 
 func TestCompressedBodies(t *testing.T) {
 	sc := testutil.StartSidecar(t, bin, nil)
 	sse := testutil.OpenSSE(t, sc.URL+"/stream", "")
 	for _, enc := range []string{"gzip", "deflate", "br", "zstd"} {
-		status, body := testutil.PostEnvelope(t, sc.URL+"/stream", compressed(t, enc, []byte(smallEnvelope)), "Content-Encoding", enc)
+		status, body := testutil.PostEnvelope(t, sc.URL+"/stream", testutil.Compress(t, rawDeflate(enc), []byte(smallEnvelope)), "Content-Encoding", enc)
 		if status != http.StatusOK {
 			t.Fatalf("%s: %d %s", enc, status, body)
 		}
@@ -92,7 +73,7 @@ func TestRejectedBodies(t *testing.T) {
 		}
 	}
 	// A decompression bomb: 30 KB of gzip that inflates to 30 MiB.
-	bomb := compressed(t, "gzip", append([]byte("{}\n{\"type\":\"attachment\"}\n"), make([]byte, 30<<20)...))
+	bomb := testutil.Compress(t, "gzip", append([]byte("{}\n{\"type\":\"attachment\"}\n"), make([]byte, 30<<20)...))
 	if r := post(t, sc.URL+"/stream", bomb, "Content-Type", "application/x-sentry-envelope", "Content-Encoding", "gzip"); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "limit") {
 		t.Errorf("gzip bomb of %d bytes: %d %q; want 413 naming the limit", len(bomb), r.status, r.body)
 	}
