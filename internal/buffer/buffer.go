@@ -57,14 +57,36 @@ type Entry struct {
 	Envelope  *envelope.Envelope
 	Data      []byte // SSE data line(s): Envelope.MarshalStream() for envelopes
 	UserAgent string // the sender's User-Agent, for source inference
+
+	// Model is what Options.Model derived from the entry (the decoded
+	// event model), cached with it and evicted with it; ModelBytes is its
+	// cost, counted against MaxBytes like Body and Data.
+	Model      any
+	ModelBytes int64
 }
 
-func (e *Entry) size() int64 { return int64(len(e.Body) + len(e.Data)) }
+func (e *Entry) size() int64 { return int64(len(e.Body)+len(e.Data)) + e.ModelBytes }
+
+// Model derives a parsed form from each entry and keeps an index of what
+// the buffer holds. The buffer calls it at fixed points so the derived form
+// lives and dies with its entry and is counted in the byte bound.
+type Model interface {
+	// Decode runs in Add before the entry is stored, outside the buffer's
+	// lock. It returns what becomes Entry.Model and its size in bytes.
+	Decode(e *Entry) (model any, bytes int64)
+	// Added and Removed run under the buffer's lock, so in buffer order:
+	// Added after e is stored (e.ID set), Removed with the entries that
+	// were evicted (oldest first) or cleared. They must be quick and must
+	// not call the Buffer.
+	Added(e *Entry)
+	Removed(es []*Entry)
+}
 
 // Options bounds the buffer.
 type Options struct {
 	MaxEntries int   // default 1000
-	MaxBytes   int64 // default 256 MiB (sum of len(Body)+len(Data))
+	MaxBytes   int64 // default 256 MiB (sum of len(Body)+len(Data)+ModelBytes)
+	Model      Model // optional
 }
 
 // Buffer is safe for concurrent use.
@@ -105,6 +127,9 @@ func (b *Buffer) Add(e *Entry) *Entry {
 	if e.Received.IsZero() {
 		e.Received = time.Now()
 	}
+	if m := b.opts.Model; m != nil && e.Model == nil {
+		e.Model, e.ModelBytes = m.Decode(e)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	// uuid.NewV7 is monotonic within the process and its canonical form is
@@ -114,11 +139,21 @@ func (b *Buffer) Add(e *Entry) *Entry {
 	e.ID = uuid.Must(uuid.NewV7()).String()
 	b.entries = append(b.entries, e)
 	b.bytes += e.size()
-	for len(b.entries) > 1 && (len(b.entries) > b.opts.MaxEntries || b.bytes > b.opts.MaxBytes) {
-		b.bytes -= b.entries[0].size()
-		b.entries[0] = nil // let the evicted entry be collected
-		b.entries = b.entries[1:]
-		b.first++
+	if m := b.opts.Model; m != nil {
+		m.Added(e)
+	}
+	evict := 0
+	for len(b.entries)-evict > 1 && (len(b.entries)-evict > b.opts.MaxEntries || b.bytes > b.opts.MaxBytes) {
+		b.bytes -= b.entries[evict].size()
+		evict++
+	}
+	if evict > 0 {
+		if m := b.opts.Model; m != nil {
+			m.Removed(b.entries[:evict])
+		}
+		clear(b.entries[:evict]) // let the evicted entries be collected
+		b.entries = b.entries[evict:]
+		b.first += uint64(evict)
 	}
 	for s := range b.subs {
 		s.wake()
@@ -176,6 +211,9 @@ func (b *Buffer) Len() (entries int, bytes int64) {
 func (b *Buffer) Clear() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if m := b.opts.Model; m != nil && len(b.entries) > 0 {
+		m.Removed(b.entries)
+	}
 	b.first = b.next()
 	b.entries = nil
 	b.bytes = 0
