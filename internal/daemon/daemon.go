@@ -10,6 +10,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/localfile"
 	"github.com/spotlight-dev/spotlight/internal/mcp"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
@@ -30,6 +31,11 @@ type Options struct {
 	// belongs to (empty and nil for a plain sidecar).
 	InstanceID string
 	Self       func() *registry.Metadata
+
+	// Dir is the directory the sidecar started in (default: the current
+	// one); with the instance's working directory it bounds which files the
+	// UI may open in an editor or read source lines from.
+	Dir string
 
 	// WatchRegistry announces instances that appear or vanish on the stream
 	// (what the Control Center on port 8969 does).
@@ -67,6 +73,9 @@ func New(o Options) (*Daemon, error) {
 	if o.Self == nil {
 		o.Self = func() *registry.Metadata { return nil }
 	}
+	if o.Dir == "" {
+		o.Dir, _ = os.Getwd() // no directory: no project files are opened
+	}
 	dir := registry.DirFromEnv(o.Getenv)
 	d := &Daemon{Buffer: o.Buffer, logger: o.Logger, watch: o.WatchRegistry}
 	d.Registry, d.RegistryErr = registry.Open(dir, registry.WithLogger(o.Logger))
@@ -95,6 +104,7 @@ func New(o Options) (*Daemon, error) {
 		Instances:      controlcenter.NewHandler(d.cc),
 		MCP:            mcp.NewHandler(d.tools),
 		UI:             webui.Handler(),
+		Project:        project(o.Self, o.Dir),
 	})
 	if err != nil {
 		return nil, err
@@ -135,4 +145,15 @@ func (d *Daemon) Serve(ctx context.Context) error {
 	cancel()
 	<-watched
 	return err
+}
+
+// project is the directories whose files the UI may open: the instance's
+// working directory (once registered), then the sidecar's own.
+func project(self func() *registry.Metadata, dir string) func() localfile.Roots {
+	return func() localfile.Roots {
+		if m := self(); m != nil && m.CWD != "" && m.CWD != dir {
+			return localfile.Roots{m.CWD, dir}
+		}
+		return localfile.Roots{dir}
+	}
 }

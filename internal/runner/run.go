@@ -143,6 +143,7 @@ func (r *run) startSidecar() error {
 		Version:    r.o.Version,
 		InstanceID: r.id,
 		Self:       r.self.Load,
+		Dir:        r.o.Dir,
 	})
 	if err != nil {
 		return err

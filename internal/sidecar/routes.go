@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/envelopes", s.handleListEnvelopes)
 	mux.Handle("DELETE /clear", s.sameOrigin(http.HandlerFunc(s.handleClear)))
 	mux.HandleFunc("GET /health", s.handleHealth)
+	mux.Handle("POST /open", s.sameOrigin(http.HandlerFunc(s.handleOpen)))
 	if h := s.cfg.Instances; h != nil {
 		mux.Handle("/api/instances", s.sameOrigin(h))
 		mux.Handle("/api/instances/", s.sameOrigin(h))

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/editor"
+	"github.com/spotlight-dev/spotlight/internal/localfile"
 )
 
 // DefaultPort is where SDKs and the Control Center expect the sidecar.
@@ -61,6 +63,15 @@ type Config struct {
 	// UI serves / and client-side routes (optional; a built-in page says how
 	// to build the UI when nil).
 	UI http.Handler
+
+	// Project names the directories whose files POST /open opens and source
+	// context reads (nil: none, every file is refused).
+	Project func() localfile.Roots
+	// Editor is what POST /open chooses the editor from (default: this
+	// process's environment and running editors).
+	Editor func() editor.Env
+	// RunEditor runs the editor's argument list (default editor.Run).
+	RunEditor func(ctx context.Context, argv []string) error
 }
 
 // Server is one sidecar.
@@ -92,6 +103,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Editor == nil {
+		cfg.Editor = func() editor.Env { return editor.SystemEnv(context.Background()) }
+	}
+	if cfg.RunEditor == nil {
+		cfg.RunEditor = editor.Run
 	}
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = DefaultKeepAlive
