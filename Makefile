@@ -66,6 +66,7 @@ bench:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/envelope
+	$(GO) test -run '^$$' -fuzz FuzzIngest -fuzztime 60s ./internal/sidecar
 
 clean:
 	rm -rf bin internal/webui/dist/assets internal/webui/dist/index.html ui/node_modules

@@ -42,6 +42,11 @@ const maxPending = 64
 // replaying a full buffer writes (and flushes) in reasonable chunks.
 const maxBatch = 256
 
+// maxBatchBytes bounds the bytes of one Next call's envelopes (a single
+// larger envelope is a batch of its own), so what a reader holds while it
+// writes is small whatever the buffer holds.
+const maxBatchBytes = 1 << 20
+
 // ErrClosed is returned by Next after Close.
 var ErrClosed = errors.New("subscription closed")
 
@@ -156,6 +161,9 @@ func (b *Buffer) Add(e *Entry) *Entry {
 		b.first += uint64(evict)
 	}
 	for s := range b.subs {
+		if s.heldFrom < s.heldTo && s.heldFrom < b.first {
+			s.signalLost()
+		}
 		s.wake()
 	}
 	return e
@@ -217,6 +225,11 @@ func (b *Buffer) Clear() {
 	b.first = b.next()
 	b.entries = nil
 	b.bytes = 0
+	for s := range b.subs {
+		if s.heldFrom < s.heldTo {
+			s.signalLost()
+		}
+	}
 }
 
 // Subscribe returns a subscription that first yields the buffered entries
@@ -227,7 +240,7 @@ func (b *Buffer) Clear() {
 // newer than every entry selects only future ones. An afterID that is not a
 // UUID is ignored (everything buffered is replayed).
 func (b *Buffer) Subscribe(afterID string) *Subscription {
-	s := &Subscription{b: b, notify: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Subscription{b: b, notify: make(chan struct{}, 1), lost: make(chan struct{}, 1), done: make(chan struct{})}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s.cursor = b.first
@@ -247,6 +260,7 @@ func (b *Buffer) Subscribe(afterID string) *Subscription {
 type Subscription struct {
 	b      *Buffer
 	notify chan struct{} // one slot: "something may be ready"
+	lost   chan struct{} // one slot: "an entry you hold was evicted"
 	done   chan struct{}
 	once   sync.Once
 
@@ -254,6 +268,16 @@ type Subscription struct {
 	cursor  uint64   // sequence of the next envelope to deliver
 	pending []*Entry // ephemeral entries not yet delivered
 	skipped uint64
+	// heldFrom..heldTo are the sequences of the last batch handed out and
+	// not yet Released (empty when equal).
+	heldFrom, heldTo uint64
+}
+
+func (s *Subscription) signalLost() {
+	select {
+	case s.lost <- struct{}{}:
+	default:
+	}
 }
 
 func (s *Subscription) wake() {
@@ -276,18 +300,32 @@ func (s *Subscription) take() []*Entry {
 	if n == 0 && len(s.pending) == 0 {
 		return nil
 	}
-	if n > maxBatch {
-		n = maxBatch
+	start := int(s.cursor - b.first)
+	n = batchLen(b.entries[start : start+n])
+	if start+n < len(b.entries) {
 		s.wake() // more remain: let the next call find them without waiting
 	}
-	start := int(s.cursor - b.first)
 	out := make([]*Entry, 0, len(s.pending)+n)
 	out = append(out, s.pending...)
 	out = append(out, b.entries[start:start+n]...)
+	s.heldFrom, s.heldTo = s.cursor, s.cursor+uint64(n)
 	clear(s.pending)
 	s.pending = s.pending[:0]
 	s.cursor += uint64(n)
 	return out
+}
+
+// batchLen is how many of entries make one batch: at most maxBatch, and at
+// most maxBatchBytes unless the first alone is larger.
+func batchLen(entries []*Entry) int {
+	var bytes int64
+	for i, e := range entries {
+		bytes += e.size()
+		if i == maxBatch || (i > 0 && bytes > maxBatchBytes) {
+			return i
+		}
+	}
+	return len(entries)
 }
 
 // Next blocks until there are entries to deliver (or ctx ends / the
@@ -325,6 +363,19 @@ func (s *Subscription) TryNext() []*Entry {
 	default:
 		return s.take()
 	}
+}
+
+// Lost is signalled when an entry of the batch last returned (and not yet
+// Released) is evicted: a reader stuck writing it should give up, so that
+// the evicted entry is not kept alive by the reader alone.
+func (s *Subscription) Lost() <-chan struct{} { return s.lost }
+
+// Release says the batch last returned has been delivered (Lost no longer
+// concerns it).
+func (s *Subscription) Release() {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	s.heldFrom, s.heldTo = 0, 0
 }
 
 // Skipped reports how many envelopes this subscriber missed because they

@@ -374,3 +374,68 @@ func TestConcurrentAddSubscribe(t *testing.T) {
 		}
 	}
 }
+
+// A batch is bounded in bytes (a single larger entry is a batch alone), so
+// a reader holds little while it writes however much the buffer holds.
+func TestBatchBoundedInBytes(t *testing.T) {
+	b := New(Options{})
+	for range 5 {
+		b.Add(&Entry{Data: make([]byte, 600<<10)})
+	}
+	b.Add(&Entry{Data: make([]byte, 3<<20)})
+	s := b.Subscribe("")
+	defer s.Close()
+	var sizes []int
+	for {
+		batch := s.TryNext()
+		if batch == nil {
+			break
+		}
+		var n int64
+		for _, e := range batch {
+			n += e.size()
+		}
+		if n > maxBatchBytes && len(batch) > 1 {
+			t.Fatalf("batch of %d entries holds %d bytes; want at most %d", len(batch), n, maxBatchBytes)
+		}
+		sizes = append(sizes, len(batch))
+		s.Release()
+	}
+	if len(sizes) != 6 {
+		t.Fatalf("batches %v; want six of one entry each", sizes)
+	}
+}
+
+// Lost tells the reader of a batch that an entry of it was evicted, until
+// the batch is released.
+func TestLostSignalsEvictedBatch(t *testing.T) {
+	b := New(Options{MaxEntries: 2})
+	b.Add(&Entry{Data: []byte("1")})
+	s := b.Subscribe("")
+	defer s.Close()
+	if len(s.TryNext()) != 1 {
+		t.Fatal("no batch")
+	}
+	b.Add(&Entry{Data: []byte("2")})
+	select {
+	case <-s.Lost():
+		t.Fatal("Lost signalled while the held entry is still buffered")
+	default:
+	}
+	b.Add(&Entry{Data: []byte("3")}) // evicts entry 1, which s holds
+	select {
+	case <-s.Lost():
+	default:
+		t.Fatal("Lost not signalled when the held entry was evicted")
+	}
+	s.Release()
+	s.TryNext() // holds 2 and 3
+	s.Release()
+	b.Add(&Entry{Data: []byte("4")})
+	b.Add(&Entry{Data: []byte("5")})
+	select {
+	case <-s.Lost():
+		t.Fatal("Lost signalled for a released batch")
+	default:
+	}
+}

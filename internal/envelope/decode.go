@@ -34,6 +34,25 @@ const (
 	zstdMaxWindow = 8 << 20
 )
 
+// StartBufferSize is the most Decode allocates before data arrives: a
+// client's claimed size (Content-Length) only sizes the first buffer up to
+// this, and the buffer then grows with what is actually received.
+const StartBufferSize = 64 << 10
+
+// DecodeOptions bounds one Decode.
+type DecodeOptions struct {
+	// Limit is the most decompressed bytes accepted; more is ErrTooLarge.
+	Limit int64
+	// SizeHint is the expected decompressed size (an uncompressed body's
+	// Content-Length; 0 if unknown). It only sizes the first buffer, up to
+	// StartBufferSize.
+	SizeHint int64
+	// Reserve, when set, is called before the output buffer grows by n
+	// bytes (its first allocation included); an error ends Decode with that
+	// error. The caller releases the sum of what it granted when done.
+	Reserve func(n int) error
+}
+
 // Decode reads r, undoing contentEncoding (gzip, deflate, br, zstd, identity
 // or "", case-insensitive, or a comma-separated list of these in the order
 // they were applied), and returns the decompressed data. It reads at most
@@ -41,6 +60,11 @@ const (
 // than an honest body at the limit; more than limit bytes is ErrTooLarge.
 // Errors from r itself (a client hanging up) are returned as they are.
 func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
+	return DecodeWith(r, contentEncoding, DecodeOptions{Limit: limit})
+}
+
+// DecodeWith is Decode with a size hint and a memory reservation hook.
+func DecodeWith(r io.Reader, contentEncoding string, opts DecodeOptions) ([]byte, error) {
 	names, err := parseEncodings(contentEncoding)
 	if err != nil {
 		return nil, err
@@ -61,9 +85,12 @@ func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
 		}
 		out = dec
 	}
-	limit = max(limit, 0)
-	data, err := io.ReadAll(io.LimitReader(out, min(limit, math.MaxInt64-1)+1))
+	limit := min(max(opts.Limit, 0), math.MaxInt32)
+	data, err := readAll(out, limit, opts.SizeHint, opts.Reserve)
+	var refused *reserveError
 	switch {
+	case errors.As(err, &refused):
+		return nil, refused.err
 	case src.failed() != nil:
 		return nil, src.failed()
 	case len(names) > 0 && src.n == 0:
@@ -74,6 +101,49 @@ func Decode(r io.Reader, contentEncoding string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes after decompression", ErrTooLarge, limit)
 	}
 	return data, nil
+}
+
+// reserveError carries a refusal of DecodeOptions.Reserve through readAll.
+type reserveError struct{ err error }
+
+func (e *reserveError) Error() string { return e.err.Error() }
+
+// readAll reads r to its end or to limit+1 bytes, whichever comes first.
+// The buffer starts at min(hint, StartBufferSize) (at least 512 bytes) and
+// doubles, never past limit+1; reserve is asked before every allocation.
+func readAll(r io.Reader, limit, hint int64, reserve func(int) error) ([]byte, error) {
+	grow := func(buf []byte, size int) ([]byte, error) {
+		if reserve != nil {
+			if err := reserve(size - cap(buf)); err != nil {
+				return buf, &reserveError{err}
+			}
+		}
+		next := make([]byte, len(buf), size)
+		copy(next, buf)
+		return next, nil
+	}
+	buf, err := grow(nil, int(min(max(hint, 512), StartBufferSize, limit+1)))
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return buf, nil
+			}
+			if buf, err = grow(buf, int(min(2*int64(cap(buf)), limit+1))); err != nil {
+				return nil, err
+			}
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func corrupt(encoding string, err error) error {

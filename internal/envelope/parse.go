@@ -10,6 +10,17 @@ import (
 
 const utf8BOM = "\xEF\xBB\xBF"
 
+// MaxItems bounds the items of one envelope. Real SDKs send a handful (an
+// event and its attachments; logs and spans travel many to an item), while
+// each item costs a parsed header and a stream entry however small its
+// payload: without a cap, 20 KB of gzip expand to millions of empty items
+// and gigabytes of parsed form.
+const MaxItems = 1000
+
+// ErrTooManyItems is returned by Parse for an envelope of more than MaxItems
+// items (413 at the HTTP layer).
+var ErrTooManyItems = fmt.Errorf("envelope has more than %d items", MaxItems)
+
 // Parse parses a raw (decompressed) envelope body. Payloads alias body: the
 // caller must not modify body while the envelope is in use. Errors say what
 // is wrong and where, e.g. "item 2 (byte 345): length 500 runs past the end
@@ -37,6 +48,9 @@ func Parse(body []byte) (*Envelope, error) {
 			continue // blank line between items, or a trailing newline
 		}
 		n := len(env.Items) + 1
+		if n > MaxItems {
+			return nil, fmt.Errorf("%w (item %d starts at byte %d): send them in several envelopes", ErrTooManyItems, n, start)
+		}
 		h, err := parseItemHeader(line)
 		if err != nil {
 			return nil, fmt.Errorf("item %d (byte %d): %w", n, start, err)

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,14 +99,25 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit := s.cfg.MaxBodyBytes
-	body, err := readBody(w, r, limit)
+	// The reservation covers the body until it is parsed and buffered (the
+	// buffer counts it from then on).
+	var held int64
+	defer func() { s.receiving.release(held) }()
+	body, err := s.readBody(w, r, limit, &held)
 	if err != nil {
-		status, msg := decodeError(err, limit)
+		status, msg := decodeError(err, limit, s.cfg.MaxReceivingBytes)
 		s.log.Debug("envelope refused", "status", status, "err", err, "user_agent", r.UserAgent())
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+		}
 		http.Error(w, msg, status)
 		return
 	}
 	env, err := envelope.Parse(body)
+	if errors.Is(err, envelope.ErrTooManyItems) {
+		http.Error(w, "envelope refused: "+err.Error(), http.StatusRequestEntityTooLarge)
+		return
+	}
 	if err != nil {
 		s.log.Debug("malformed envelope", "err", err, "user_agent", r.UserAgent())
 		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
@@ -128,23 +139,30 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("{}"))
 }
 
-// readBody returns the decompressed body. An uncompressed body of known
-// length is read into a buffer of exactly that size (the common case, and
-// the cheapest); everything else goes through envelope.Decode.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// readBody returns the decompressed body. Its buffer grows with the bytes
+// that arrive (a claimed Content-Length sizes only the first
+// envelope.StartBufferSize), and every byte of it is reserved from the
+// server-wide receiving bound; held says how much, for the caller to release.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64, held *int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		// Even compressed, a body over the limit is refused (unread).
 		return nil, envelope.ErrTooLarge
 	}
-	enc := r.Header.Get("Content-Encoding")
-	if (enc == "" || strings.EqualFold(enc, "identity")) && r.ContentLength >= 0 {
-		body := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
-			return nil, err
-		}
-		return body, nil
+	hint := int64(0)
+	if enc := r.Header.Get("Content-Encoding"); enc == "" || strings.EqualFold(enc, "identity") {
+		hint = r.ContentLength
 	}
-	return envelope.Decode(http.MaxBytesReader(w, r.Body, limit), enc, limit)
+	return envelope.DecodeWith(http.MaxBytesReader(w, r.Body, limit), r.Header.Get("Content-Encoding"), envelope.DecodeOptions{
+		Limit:    limit,
+		SizeHint: hint,
+		Reserve: func(n int) error {
+			if !s.receiving.reserve(int64(n)) {
+				return errBusy
+			}
+			*held += int64(n)
+			return nil
+		},
+	})
 }
 
 func itemTypes(env *envelope.Envelope) string {
@@ -156,9 +174,11 @@ func itemTypes(env *envelope.Envelope) string {
 }
 
 // decodeError maps envelope.Decode errors to a status and a message.
-func decodeError(err error, limit int64) (int, string) {
+func decodeError(err error, limit, receiving int64) (int, string) {
 	var tooBig *http.MaxBytesError
 	switch {
+	case errors.Is(err, errBusy):
+		return http.StatusServiceUnavailable, fmt.Sprintf("busy: envelopes being received at once already take the limit of %d bytes; retry in %d s", receiving, retryAfterSeconds)
 	case errors.Is(err, envelope.ErrUnsupportedEncoding):
 		return http.StatusUnsupportedMediaType, err.Error()
 	case errors.Is(err, envelope.ErrTooLarge), errors.As(err, &tooBig):

@@ -50,6 +50,10 @@ type Config struct {
 	Logger         *slog.Logger
 	Buffer         *buffer.Buffer // required
 	MaxBodyBytes   int64          // decompressed envelope limit, default 20 MiB
+	// MaxReceivingBytes bounds the body bytes held by all requests being
+	// received at once (default DefaultMaxReceivingBytes, at least
+	// MaxBodyBytes+1 so one body at the limit always fits); past it, 503.
+	MaxReceivingBytes int64
 	// KeepAlive is the interval of the SSE comment that keeps proxies from
 	// closing an idle stream (default 15 s).
 	KeepAlive time.Duration
@@ -80,7 +84,9 @@ type Server struct {
 	log     *slog.Logger
 	origins *originPolicy
 	handler http.Handler
-	http    *http.Server
+	// receiving bounds the bytes of bodies being received at once.
+	receiving *receiving
+	http      *http.Server
 
 	// closing is closed when shutdown starts, ending SSE streams.
 	closing     chan struct{}
@@ -110,6 +116,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RunEditor == nil {
 		cfg.RunEditor = editor.Run
 	}
+	if cfg.MaxReceivingBytes <= 0 {
+		cfg.MaxReceivingBytes = DefaultMaxReceivingBytes
+	}
+	cfg.MaxReceivingBytes = max(cfg.MaxReceivingBytes, cfg.MaxBodyBytes+1)
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = DefaultKeepAlive
 	}
@@ -117,7 +127,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port}
+	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port,
+		receiving: &receiving{max: cfg.MaxReceivingBytes}}
 	s.handler = s.guard(s.routes())
 	s.http = &http.Server{
 		Handler:           s.handler,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
@@ -57,6 +58,11 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	ok := func(err error) bool { return err == nil && bw.Flush() == nil && rc.Flush() == nil }
 	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
 	deadline()
+	// A reader stuck on a batch whose entries the buffer has since evicted
+	// would keep them alive until the write time-out: cut its write short
+	// instead (it reconnects with Last-Event-ID and skips what was evicted).
+	stopWatch := watchLost(sub, rc)
+	defer stopWatch()
 	if _, err := bw.Write([]byte("\n")); !ok(err) {
 		return
 	}
@@ -78,6 +84,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 			if !ok(nil) {
 				return
 			}
+			sub.Release()
 		case <-keepAlive.C:
 			deadline()
 			if _, err := bw.Write([]byte(": keep-alive\n\n")); !ok(err) {
@@ -89,6 +96,24 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// watchLost ends the current write of the stream when sub's batch in flight
+// loses an entry to eviction. The returned stop waits for the watcher to end.
+func watchLost(sub *buffer.Subscription, rc *http.ResponseController) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-sub.Lost():
+				_ = rc.SetWriteDeadline(time.Now())
+			case <-done:
+				return
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // writeEvent writes one SSE event, using scratch for the small parts (the
