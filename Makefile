@@ -27,10 +27,12 @@ build: ui go-build
 run: build
 	./$(BIN) $(ARGS)
 
-# Tools and packages the tests need (Node SDK, Chromium for the e2e tests).
+# Tools and packages the tests need (Node SDK, Debian's Python SDK, Chromium
+# for the e2e tests).
 test-deps: ui/node_modules
 	cd test/node && npm ci --no-audit --no-fund
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-python-sdk.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

@@ -1,14 +1,3 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium for the browser tests when it is missing.
-set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
-  exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq chromium >/dev/null
-chromium --version
+exec "$(dirname "$0")/ensure-deb.sh" chromium sh -c 'command -v chromium'

@@ -5,6 +5,7 @@ package envelope
 
 import (
 	"encoding/json"
+	"fmt"
 	"mime"
 	"strings"
 )
@@ -28,6 +29,28 @@ type Item struct {
 	Filename string
 	// Payload is the item payload bytes (binary-safe, not copied further).
 	Payload []byte
+	// Truncated is set when the body ended before the item's declared
+	// "length": Payload then holds only the bytes that arrived.
+	Truncated *Truncation
+}
+
+// Truncation records an item cut short: the length its header declared and
+// the bytes the body still held.
+type Truncation struct {
+	Declared int64 `json:"length"`
+	Received int64 `json:"received"`
+}
+
+// Warning describes the items kept truncated, or is "" when none is: the
+// sidecar answers it to the SDK and logs it, since the envelope is kept.
+func (e *Envelope) Warning() string {
+	var parts []string
+	for i, it := range e.Items {
+		if t := it.Truncated; t != nil {
+			parts = append(parts, fmt.Sprintf("item %d (%s) is truncated: its length is %d but the body ends after %d bytes; kept what arrived", i+1, it.Type, t.Declared, t.Received))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // IsJSON reports whether the item's payload is JSON (parsed and streamed as an

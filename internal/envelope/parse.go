@@ -28,7 +28,9 @@ var ErrTooManyItems = fmt.Errorf("envelope has more than %d items", MaxItems)
 //
 // Accepted leniently, as real SDKs send them: CRLF after header lines, a UTF-8
 // BOM before the envelope header, blank lines between items, a missing final
-// newline, and items without "length" (payload up to the next newline).
+// newline, items without "length" (payload up to the next newline), and a
+// last item whose "length" runs past the end of the body (kept with what
+// arrived and Item.Truncated set; see Envelope.Warning).
 func Parse(body []byte) (*Envelope, error) {
 	if len(trimJSONSpace(body)) == 0 {
 		return nil, errors.New("envelope is empty: expected a JSON header line such as {}")
@@ -64,7 +66,16 @@ func Parse(body []byte) (*Envelope, error) {
 		} else {
 			left := len(body) - pos
 			if h.length > int64(left) {
-				return nil, fmt.Errorf("item %d (byte %d): length %d runs past the end of the body (%d bytes left); was the body cut short, or is the length wrong?", n, start, h.length, left)
+				// The body ends inside this item: keep what arrived, marked,
+				// rather than lose the intact items before it (upstream keeps
+				// them too). Nothing can follow, so it is the last item.
+				item.Payload = body[pos:len(body):len(body)]
+				if left == 0 {
+					item.Payload = nil
+				}
+				item.Truncated = &Truncation{Declared: h.length, Received: int64(left)}
+				env.Items = append(env.Items, item)
+				break
 			}
 			end := pos + int(h.length)
 			if h.length > 0 {

@@ -123,8 +123,6 @@ func TestParseErrors(t *testing.T) {
 		{"item header not an object", "{}\n\"event\"\n{}", []string{"item 1", "not a JSON object"}},
 		{"second item bad", "{}\n{\"type\":\"event\"}\n{}\n{oops}\n", []string{"item 2 (byte 23)", "not a JSON object"}},
 		{"type not a string", "{}\n{\"type\":5}\n{}", []string{"item 1", `"type" must be a string`}},
-		{"length past end", "{}\n{\"type\":\"attachment\",\"length\":500}\nabc", []string{"item 1 (byte 3)", "length 500 runs past the end of the body (3 bytes left)"}},
-		{"hostile huge length", "{}\n{\"type\":\"attachment\",\"length\":9223372036854775807}\nabc", []string{"item 1", "runs past the end"}},
 		{"length beyond int64", "{}\n{\"type\":\"attachment\",\"length\":1e300}\nabc", []string{"item 1", "too large"}},
 		{"negative length", "{}\n{\"type\":\"attachment\",\"length\":-1}\nabc", []string{"item 1", "length -1 is negative"}},
 		{"negative float length", "{}\n{\"type\":\"attachment\",\"length\":-1.5}\nabc", []string{"item 1", "negative"}},

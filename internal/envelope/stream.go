@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -28,6 +29,9 @@ import (
 // whose payload is not valid JSON (an empty payload included) is wrapped too,
 // with "invalid_json": true added, so it is shown rather than dropped and
 // UnmarshalStream can tell it from an event that happens to have a "data" key.
+// A truncated item (Item.Truncated) is always wrapped (a JSON item with
+// "invalid_json": true), with "truncated": {"length": <declared>,
+// "received": <bytes that arrived>}.
 
 // MarshalStream encodes the envelope in the JSON form streamed over SSE (see
 // above). The result has no newline, so it fits one SSE data: line.
@@ -96,7 +100,7 @@ func appendCompactJSON(buf *bytes.Buffer, b []byte) bool {
 func appendStreamPayload(buf *bytes.Buffer, it Item) {
 	isJSON := it.IsJSON()
 	validUTF8 := utf8.Valid(it.Payload)
-	if isJSON && validUTF8 && appendCompactJSON(buf, it.Payload) {
+	if it.Truncated == nil && isJSON && validUTF8 && appendCompactJSON(buf, it.Payload) {
 		return
 	}
 	text := len(it.Payload) == 0 || validUTF8 && (isJSON || IsTextual(it.ContentType) || isTextType(it.Type))
@@ -111,6 +115,13 @@ func appendStreamPayload(buf *bytes.Buffer, it Item) {
 	}
 	if isJSON {
 		b = append(b, `,"invalid_json":true`...)
+	}
+	if t := it.Truncated; t != nil {
+		b = append(b, `,"truncated":{"length":`...)
+		b = strconv.AppendInt(b, t.Declared, 10)
+		b = append(b, `,"received":`...)
+		b = strconv.AppendInt(b, t.Received, 10)
+		b = append(b, '}')
 	}
 	b = append(b, '}')
 	buf.Write(b)
@@ -150,9 +161,10 @@ func appendJSONString(dst, s []byte) []byte {
 
 // wrapped is a payload wrapped as {"data": ...} in the stream form.
 type wrapped struct {
-	Data        *string `json:"data"`
-	Encoding    string  `json:"encoding"`
-	InvalidJSON bool    `json:"invalid_json"`
+	Data        *string     `json:"data"`
+	Encoding    string      `json:"encoding"`
+	InvalidJSON bool        `json:"invalid_json"`
+	Truncated   *Truncation `json:"truncated"`
 }
 
 // UnmarshalStream is the inverse of MarshalStream (used by clients of the
@@ -183,7 +195,7 @@ func UnmarshalStream(data []byte) (*Envelope, error) {
 			return nil, fmt.Errorf("stream item %d: %w", i+1, err)
 		}
 		it := Item{Header: pair[0], Type: h.typ, ContentType: h.contentType, Filename: h.filename}
-		if it.Payload, err = streamPayload(it.IsJSON(), pair[1]); err != nil {
+		if it.Payload, it.Truncated, err = streamPayload(it.IsJSON(), pair[1]); err != nil {
 			return nil, fmt.Errorf("stream item %d (%s): %w", i+1, it.Type, err)
 		}
 		env.Items = append(env.Items, it)
@@ -191,14 +203,14 @@ func UnmarshalStream(data []byte) (*Envelope, error) {
 	return env, nil
 }
 
-func streamPayload(isJSON bool, raw json.RawMessage) ([]byte, error) {
+func streamPayload(isJSON bool, raw json.RawMessage) ([]byte, *Truncation, error) {
 	var w wrapped
 	if isJSON && !(bytes.HasPrefix(raw, []byte(`{"data":`)) && json.Unmarshal(raw, &w) == nil && w.InvalidJSON && w.Data != nil) {
-		return raw, nil
+		return raw, nil, nil
 	}
 	if !isJSON {
 		if err := json.Unmarshal(raw, &w); err != nil || w.Data == nil {
-			return nil, fmt.Errorf(`raw payload must be {"data": "..."}, got %s`, excerpt(raw))
+			return nil, nil, fmt.Errorf(`raw payload must be {"data": "..."}, got %s`, excerpt(raw))
 		}
 	}
 	var p []byte
@@ -208,13 +220,13 @@ func streamPayload(isJSON bool, raw json.RawMessage) ([]byte, error) {
 	case "base64":
 		var err error
 		if p, err = base64.StdEncoding.DecodeString(*w.Data); err != nil {
-			return nil, fmt.Errorf("payload data is not valid base64: %w", err)
+			return nil, nil, fmt.Errorf("payload data is not valid base64: %w", err)
 		}
 	default:
-		return nil, errors.New(`payload "encoding" must be "base64" or absent`)
+		return nil, nil, errors.New(`payload "encoding" must be "base64" or absent`)
 	}
 	if len(p) == 0 {
-		return nil, nil
+		return nil, w.Truncated, nil
 	}
-	return p, nil
+	return p, w.Truncated, nil
 }

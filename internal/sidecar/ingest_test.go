@@ -119,7 +119,6 @@ func TestIngestMalformed(t *testing.T) {
 	ts := start(t, Config{})
 	cases := map[string]string{
 		"bad header":        "{not json\n{\"type\":\"event\"}\n{}\n",
-		"length past end":   "{}\n{\"type\":\"event\",\"length\":500}\n{}\n",
 		"empty":             "",
 		"bad item header":   "{}\n[1,2]\n{}\n",
 		"not even envelope": "hello world",
@@ -275,5 +274,69 @@ func TestListEnvelopesAfter(t *testing.T) {
 	}
 	if r := do(t, ts, http.MethodGet, "/api/envelopes?after=..%2F..", nil); r.status != 400 || !strings.Contains(r.body, "UUID") {
 		t.Fatalf("bad after: %d %q", r.status, r.body)
+	}
+}
+
+func TestIngestKeepsTruncatedItem(t *testing.T) {
+	ts := start(t, Config{})
+	body := "{}\n{\"type\":\"event\",\"length\":2}\n{}\n{\"type\":\"attachment\",\"length\":500,\"content_type\":\"text/plain\"}\nabc"
+	r := postEnvelope(t, ts, "/api/0/envelope/", []byte(body))
+	if r.status != http.StatusOK {
+		t.Fatalf("POST = %d %q; want 200", r.status, r.body)
+	}
+	want := "item 2 (attachment) is truncated: its length is 500 but the body ends after 3 bytes"
+	if h := r.header.Get("X-Spotlight-Warning"); !strings.Contains(h, want) {
+		t.Errorf("X-Spotlight-Warning = %q; want %q", h, want)
+	}
+	var answer struct{ Warning string }
+	if err := json.Unmarshal([]byte(r.body), &answer); err != nil || !strings.Contains(answer.Warning, want) {
+		t.Errorf("body %q; want a JSON warning %q", r.body, want)
+	}
+	e, ok := ts.buf.Get(r.header.Get("X-Spotlight-Envelope-Id"))
+	if !ok || string(e.Body) != body {
+		t.Fatal("the envelope was not buffered as sent")
+	}
+	if !strings.Contains(string(e.Data), `{"data":"abc","truncated":{"length":500,"received":3}}`) {
+		t.Fatalf("stream data does not mark the item truncated: %s", e.Data)
+	}
+}
+
+func TestStoreEndpoint(t *testing.T) {
+	ts := start(t, Config{})
+	event := `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","level":"error","sdk":{"name":"sentry.python","version":"1.9.10"},"exception":{"values":[{"type":"ValueError","value":"boom"}]}}`
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(event))
+	_ = zw.Close()
+	auth := "Sentry sentry_key=spotlight, sentry_version=7, sentry_client=sentry.python/1.9.10"
+	for _, tc := range []struct {
+		path    string
+		body    []byte
+		headers []string
+	}{
+		{"/api/0/store/", []byte(event), []string{"Content-Type", "application/json", "X-Sentry-Auth", auth}},
+		{"/api/0/store", gz.Bytes(), []string{"Content-Type", "application/json", "Content-Encoding", "gzip", "X-Sentry-Auth", auth}},
+		{"/api/1/store/?sentry_key=k", []byte(event), nil},
+	} {
+		r := do(t, ts, http.MethodPost, tc.path, tc.body, tc.headers...)
+		if r.status != http.StatusOK || r.body != `{"id":"9ec79c33ec9942ab8353589fcb2e04dc"}` {
+			t.Fatalf("POST %s = %d %q; want 200 with the event id", tc.path, r.status, r.body)
+		}
+		e, ok := ts.buf.Get(r.header.Get("X-Spotlight-Envelope-Id"))
+		if !ok || len(e.Envelope.Items) != 1 || e.Envelope.Items[0].Type != "event" || string(e.Envelope.Items[0].Payload) != event {
+			t.Fatalf("POST %s: not buffered as an envelope with the event", tc.path)
+		}
+		if e.Envelope.EventID() != "9ec79c33ec9942ab8353589fcb2e04dc" || !bytes.HasPrefix(e.Body, []byte(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","sdk":{"name":"sentry.python"`)) {
+			t.Fatalf("POST %s: envelope body %q", tc.path, e.Body)
+		}
+	}
+	if r := do(t, ts, http.MethodPost, "/api/0/store/", []byte("not json"), "Content-Type", "application/json"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "not a JSON event object") {
+		t.Errorf("bad store body: %d %q; want 400", r.status, r.body)
+	}
+	if r := do(t, ts, http.MethodPost, "/api/0/store/", []byte(event), "Content-Type", "application/x-www-form-urlencoded"); r.status != http.StatusUnsupportedMediaType {
+		t.Errorf("form store body: %d; want 415", r.status)
+	}
+	if n, _ := ts.buf.Len(); n != 3 {
+		t.Fatalf("buffer holds %d envelopes; want 3", n)
 	}
 }

@@ -27,6 +27,9 @@ func (s *Server) routes() http.Handler {
 	ingest := http.HandlerFunc(s.handleIngest)
 	api.Handle("POST /api/{projectId}/envelope", ingest)
 	api.Handle("POST /api/{projectId}/envelope/{$}", ingest)
+	store := http.HandlerFunc(s.handleStore)
+	api.Handle("POST /api/{projectId}/store", store)
+	api.Handle("POST /api/{projectId}/store/{$}", store)
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /stream", ingest)
@@ -75,6 +78,16 @@ func withoutDeadlines(h http.Handler) http.Handler {
 // and text/plain from the browser SDK, which uses it to avoid a CORS
 // preflight (sentry_client=sentry.javascript.browser... and an Origin).
 func isEnvelopeRequest(r *http.Request) (bool, string) {
+	return hasBodyType(r, envelopeContentType)
+}
+
+// isStoreRequest is the same rule for the store endpoint, whose bodies are
+// application/json.
+func isStoreRequest(r *http.Request) (bool, string) {
+	return hasBodyType(r, "application/json")
+}
+
+func hasBodyType(r *http.Request, want string) (bool, string) {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return true, ""
@@ -83,7 +96,7 @@ func isEnvelopeRequest(r *http.Request) (bool, string) {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
 	switch mt {
-	case envelopeContentType, "application/octet-stream":
+	case want, "application/octet-stream":
 		return true, mt
 	case "text/plain":
 		if strings.HasPrefix(r.URL.Query().Get("sentry_client"), "sentry.javascript.browser") && r.Header.Get("Origin") != "" {
@@ -98,19 +111,12 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("unsupported Content-Type %q: send Sentry envelopes as %s (text/plain is accepted only from the browser SDK: sentry_client=sentry.javascript.browser... with an Origin header)", got, envelopeContentType), http.StatusUnsupportedMediaType)
 		return
 	}
-	limit := s.cfg.MaxBodyBytes
 	// The reservation covers the body until it is parsed and buffered (the
 	// buffer counts it from then on).
 	var held int64
 	defer func() { s.receiving.release(held) }()
-	body, err := s.readBody(w, r, limit, &held)
-	if err != nil {
-		status, msg := decodeError(err, limit, s.cfg.MaxReceivingBytes)
-		s.log.Debug("envelope refused", "status", status, "err", err, "user_agent", r.UserAgent())
-		if status == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
-		}
-		http.Error(w, msg, status)
+	body, ok := s.readRequest(w, r, &held)
+	if !ok {
 		return
 	}
 	env, err := envelope.Parse(body)
@@ -123,6 +129,55 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
 		return
 	}
+	s.accept(w, r, body, env, nil)
+}
+
+// handleStore is the deprecated store endpoint older SDKs post bare events
+// to (Debian's python3-sentry-sdk 1.9 sends its errors there): each event is
+// buffered as an envelope with that one item, and the answer is Sentry's
+// {"id": "<event id>"}. X-Sentry-Auth is not checked: nothing is secret here.
+func (s *Server) handleStore(w http.ResponseWriter, r *http.Request) {
+	if ok, got := isStoreRequest(r); !ok {
+		http.Error(w, fmt.Sprintf("unsupported Content-Type %q: send events to the store endpoint as application/json", got), http.StatusUnsupportedMediaType)
+		return
+	}
+	var held int64
+	defer func() { s.receiving.release(held) }()
+	body, ok := s.readRequest(w, r, &held)
+	if !ok {
+		return
+	}
+	env, wire, err := envelope.FromEvent(body)
+	if err != nil {
+		s.log.Debug("malformed store event", "err", err, "user_agent", r.UserAgent())
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	answer, _ := json.Marshal(map[string]string{"id": env.EventID()})
+	s.accept(w, r, wire, env, answer)
+}
+
+// readRequest reads the decompressed body (see readBody), answering the
+// error itself when it cannot.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64) ([]byte, bool) {
+	limit := s.cfg.MaxBodyBytes
+	body, err := s.readBody(w, r, limit, held)
+	if err != nil {
+		status, msg := decodeError(err, limit, s.cfg.MaxReceivingBytes)
+		s.log.Debug("envelope refused", "status", status, "err", err, "user_agent", r.UserAgent())
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+		}
+		http.Error(w, msg, status)
+		return nil, false
+	}
+	return body, true
+}
+
+// accept buffers a parsed envelope and answers 200 with answer ({} when nil).
+// An envelope with a truncated item is kept, and the answer says so, in a
+// "warning" member of the body and an X-Spotlight-Warning header.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, body []byte, env *envelope.Envelope, answer []byte) {
 	data, err := env.MarshalStream()
 	if err != nil {
 		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
@@ -134,9 +189,17 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	if s.log.Enabled(r.Context(), slog.LevelDebug) { // skip building attrs otherwise
 		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(body), "user_agent", r.UserAgent())
 	}
+	if answer == nil {
+		answer = []byte("{}")
+	}
+	if warning := env.Warning(); warning != "" {
+		s.log.Debug("envelope kept with a truncated item", "id", e.ID, "warning", warning, "user_agent", r.UserAgent())
+		w.Header().Set("X-Spotlight-Warning", warning)
+		answer, _ = json.Marshal(map[string]string{"warning": warning})
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Spotlight-Envelope-Id", e.ID)
-	_, _ = w.Write([]byte("{}"))
+	_, _ = w.Write(answer)
 }
 
 // readBody returns the decompressed body. Its buffer grows with the bytes

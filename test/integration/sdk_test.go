@@ -135,3 +135,27 @@ func TestSentryNodeSDK(t *testing.T) {
 		t.Fatalf("log item = %s", logs)
 	}
 }
+
+// Debian's python3-sentry-sdk 1.9 (no Spotlight support) with the README's
+// DSN: its error goes to the store endpoint as bare JSON, its transaction as
+// an envelope, and both come back on the stream.
+func TestSentryPythonSDK(t *testing.T) {
+	testutil.PythonSDKScript(t) // fails early when the SDK is not installed
+	sc := testutil.StartSidecar(t, bin, nil)
+	sse := testutil.OpenSSE(t, sc.URL+"/stream", "")
+
+	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
+	eventID := testutil.SendWithSentryPython(t, fmt.Sprintf("http://spotlight@localhost:%d/0", sc.Port), marker)
+
+	got := collect(t, sse, "event", "transaction")
+	ev := payload(t, got["event"], "event")
+	if strings.ReplaceAll(fmt.Sprint(ev["event_id"]), "-", "") != strings.ReplaceAll(eventID, "-", "") || !strings.Contains(fmt.Sprint(ev["exception"]), "boom "+marker) {
+		t.Fatalf("error event = %v; want id %s", ev, eventID)
+	}
+	if got["event"].EventID() != ev["event_id"] {
+		t.Fatalf("envelope header event_id %q, event's %v", got["event"].EventID(), ev["event_id"])
+	}
+	if txp := payload(t, got["transaction"], "transaction"); txp["transaction"] != "python-transaction "+marker {
+		t.Fatalf("transaction = %v", txp)
+	}
+}
