@@ -68,6 +68,17 @@ type Entry struct {
 	// cost, counted against MaxBytes like Body and Data.
 	Model      any
 	ModelBytes int64
+	// Origin is the instance an envelope was followed from, in the Control
+	// Center's merged copy of every instance's events (nil elsewhere).
+	Origin *Origin
+}
+
+// Origin names the instance an envelope of the merged copy came from. All
+// entries of one instance share one Origin; it never changes.
+type Origin struct {
+	InstanceID string // registry instance id; "home" for the Control Center's own envelopes
+	Project    string // project name ("" for the Control Center's own)
+	Port       int
 }
 
 func (e *Entry) size() int64 { return int64(len(e.Body)+len(e.Data)) + e.ModelBytes }
@@ -376,6 +387,14 @@ func (s *Subscription) Release() {
 	s.b.mu.Lock()
 	defer s.b.mu.Unlock()
 	s.heldFrom, s.heldTo = 0, 0
+}
+
+// CaughtUp reports whether every envelope buffered so far has been taken
+// by this subscriber (a sidecar about to stop waits for its followers).
+func (s *Subscription) CaughtUp() bool {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	return s.cursor >= s.b.next()
 }
 
 // Skipped reports how many envelopes this subscriber missed because they

@@ -23,6 +23,7 @@ import (
 type tailOptions struct {
 	port   portValue
 	format string
+	all    bool // --all-instances
 }
 
 func newTailCmd(env *Env) *cobra.Command {
@@ -39,12 +40,17 @@ It connects to the sidecar on --port; when none runs there, it starts one and
 says so on stderr. When the sidecar goes away, tail waits for it to come back
 and carries on where it left off, printing nothing twice.
 
+With --all-instances it prints the Control Center's merged stream instead:
+the events of every instance it follows (and its own), each with the
+instance it came from (project@port) in a column of its own.
+
 Formats: human (one line each, coloured on a terminal unless NO_COLOR is
 set), json (one object per line), logfmt, md (Markdown).`,
 		Example: `  spotlight tail
   spotlight tail errors logs
   spotlight tail logs -f json | jq .message
-  spotlight tail traces -f md -p 3001`,
+  spotlight tail traces -f md -p 3001
+  spotlight tail errors --all-instances`,
 		ValidArgs: format.TypeNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTail(cmd.Context(), env, opts, args)
@@ -52,6 +58,7 @@ set), json (one object per line), logfmt, md (Markdown).`,
 	}
 	cmd.Flags().VarP(&opts.port, "port", "p", "port of the sidecar to tail")
 	cmd.Flags().StringVarP(&opts.format, "format", "f", string(format.Human), "output format: human, json, logfmt or md")
+	cmd.Flags().BoolVar(&opts.all, "all-instances", false, "every instance's events, from the Control Center on --port, with an instance column")
 	return cmd
 }
 
@@ -85,7 +92,7 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 	client := &streamclient.Client{
 		// userAgent=1: each event names its sender, which tells a browser
 		// SDK's events from a server's (source inference).
-		URL: fmt.Sprintf("http://localhost:%d/stream?userAgent=1", port),
+		URL: fmt.Sprintf("http://localhost:%d/stream?userAgent=1", port) + map[bool]string{true: "&instance=all"}[opts.all],
 		OnConnect: func(reconnect bool) {
 			if reconnect {
 				fmt.Fprintf(env.Err, "spotlight: reconnected to the sidecar on port %d\n", port)
@@ -102,8 +109,11 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 		if ev.Name != buffer.EventEnvelope {
 			return nil // instance pings and other broadcasts
 		}
-		return printEnvelope(env, f, fopts, kinds, ev)
+		return printEnvelope(env, f, fopts, kinds, ev, opts.all)
 	})
+	if opts.all && errors.Is(err, streamclient.ErrNotAStream) {
+		return fmt.Errorf("port %d is not the Control Center, which alone holds every instance's events (%w); point --port at the `spotlight` sidecar (8969 by default)", port, err)
+	}
 	if errors.Is(err, streamclient.ErrNotAStream) {
 		return fmt.Errorf("port %d does not serve a Spotlight stream (%w); check the port with `spotlight list` or --port", port, err)
 	}
@@ -112,7 +122,7 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 
 // printEnvelope renders the records of one stream event. A malformed
 // envelope or item is reported on stderr and the rest still printed.
-func printEnvelope(env *Env, f format.Format, fopts format.Options, kinds []format.Kind, ev streamclient.Event) error {
+func printEnvelope(env *Env, f format.Format, fopts format.Options, kinds []format.Kind, ev streamclient.Event, withInstance bool) error {
 	e, err := envelope.UnmarshalStream(ev.Data)
 	if err != nil {
 		fmt.Fprintf(env.Err, "spotlight: envelope %s is not readable: %v\n", ev.ID, err)
@@ -123,7 +133,12 @@ func printEnvelope(env *Env, f format.Format, fopts format.Options, kinds []form
 		fmt.Fprintf(env.Err, "spotlight: envelope %s: %s\n", ev.ID, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	recs = format.OfKind(recs, kinds...)
-	if err := format.Write(env.Out, f, fopts, recs...); err != nil {
+	if withInstance {
+		err = writeWithInstance(env.Out, f, fopts, instanceLabel(e), recs)
+	} else {
+		err = format.Write(env.Out, f, fopts, recs...)
+	}
+	if err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
 	return nil

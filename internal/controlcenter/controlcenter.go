@@ -36,6 +36,10 @@ type Options struct {
 	Port   func() int
 	PID    int
 	Logger *slog.Logger
+	// Hub is the merged copy of every instance's events (on the sidecar
+	// that watches the registry; nil elsewhere): Watch feeds it, and the
+	// list includes its ended instances.
+	Hub *Hub
 }
 
 type api struct{ Options }
@@ -48,7 +52,8 @@ func newAPI(opts Options) *api {
 }
 
 // NewHandler serves GET /api/instances, POST /api/instances/ping,
-// POST /api/instances/{id}/terminate and GET /api/instances/current, at
+// POST /api/instances/{id}/terminate, POST /api/instances/{id}/dismiss and
+// GET /api/instances/current, at
 // those full paths (mount it without stripping the prefix).
 func NewHandler(opts Options) http.Handler {
 	a := newAPI(opts)
@@ -57,6 +62,7 @@ func NewHandler(opts Options) http.Handler {
 	mux.HandleFunc("POST /api/instances/ping", a.ping)
 	mux.HandleFunc("GET /api/instances/current", a.current)
 	mux.HandleFunc("POST /api/instances/{id}/terminate", a.terminate)
+	mux.HandleFunc("POST /api/instances/{id}/dismiss", a.dismiss)
 	return mux
 }
 
@@ -69,12 +75,52 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, list)
 		return
 	}
-	all, err := a.Registry.List(r.Context(), registry.ListOptions{All: isTrue(r.URL.Query().Get("all"))})
+	withAll := isTrue(r.URL.Query().Get("all"))
+	all, err := a.Registry.List(r.Context(), registry.ListOptions{All: withAll})
 	if err != nil {
 		httpError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, append(list, all...))
+	list = append(list, all...)
+	if !withAll || a.Hub == nil {
+		writeJSON(w, http.StatusOK, list)
+		return
+	}
+	// Ended instances whose events the Control Center still holds come
+	// after the registered ones (an orphan is listed as such, not twice).
+	listed := make(map[string]bool, len(list))
+	for _, in := range list {
+		listed[in.InstanceID] = true
+	}
+	out := make([]any, 0, len(list))
+	for _, in := range list {
+		out = append(out, in)
+	}
+	for _, e := range a.Hub.Ended(func(id string) bool { return listed[id] }) {
+		out = append(out, e)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// dismiss hides an ended instance and its events from the Control Center.
+func (a *api) dismiss(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !registry.ValidID(id) {
+		httpError(w, http.StatusBadRequest, fmt.Sprintf("instance id %q is not a UUID", id))
+		return
+	}
+	if a.Hub == nil {
+		httpError(w, http.StatusNotFound, "only the Control Center keeps the events of ended instances")
+		return
+	}
+	switch err := a.Hub.Dismiss(id); {
+	case errors.Is(err, fs.ErrNotExist):
+		httpError(w, http.StatusNotFound, fmt.Sprintf("the Control Center holds no events of an instance %s", id))
+	case errors.Is(err, ErrRunning):
+		httpError(w, http.StatusConflict, err.Error())
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 func isTrue(v string) bool {

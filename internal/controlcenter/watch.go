@@ -114,8 +114,10 @@ func (w *watcher) scan(ctx context.Context, announce bool) {
 	}
 	for id, k := range w.known {
 		if !present[id] {
+			gone := registry.Instance{Metadata: k.meta, Status: registry.StatusDead, URL: k.meta.URL()}
+			w.observe(ctx, gone)
 			if announce && k.status != registry.StatusDead {
-				w.emit(registry.Instance{Metadata: k.meta, Status: registry.StatusDead, URL: k.meta.URL()})
+				w.emit(gone)
 			}
 			delete(w.known, id)
 		}
@@ -130,6 +132,7 @@ func (w *watcher) scan(ctx context.Context, announce bool) {
 	for _, in := range checked {
 		// Remember the process-level view, which the next scans compare.
 		w.known[in.InstanceID] = &known{meta: in.Metadata, status: processStatus(ctx, in.Metadata)}
+		w.observe(ctx, in)
 		if announce {
 			w.emit(in)
 		}
@@ -147,6 +150,13 @@ func processStatus(ctx context.Context, m registry.Metadata) registry.Status {
 		return registry.StatusOrphaned
 	}
 	return registry.StatusDead
+}
+
+// observe tells the hub (if any) what was found of an instance.
+func (w *watcher) observe(ctx context.Context, in registry.Instance) {
+	if w.Hub != nil {
+		w.Hub.Observe(ctx, in)
+	}
 }
 
 func (w *watcher) emit(in registry.Instance) {

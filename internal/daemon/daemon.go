@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
@@ -55,6 +56,7 @@ type Daemon struct {
 	tools  mcp.Options
 	logger *slog.Logger
 	watch  bool
+	hub    *controlcenter.Hub // with watch: the merged copy of every instance's events
 }
 
 // New assembles a sidecar. An unusable registry directory is not an error:
@@ -79,7 +81,13 @@ func New(o Options) (*Daemon, error) {
 	dir := registry.DirFromEnv(o.Getenv)
 	d := &Daemon{Buffer: o.Buffer, logger: o.Logger, watch: o.WatchRegistry}
 	d.Registry, d.RegistryErr = registry.Open(dir, registry.WithLogger(o.Logger))
+	var all sidecar.AllInstances
+	if o.WatchRegistry {
+		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Logger: o.Logger})
+		all = d.hub
+	}
 	d.cc = controlcenter.Options{
+		Hub:           d.hub,
 		Registry:      d.Registry,
 		RegistryError: d.RegistryErr,
 		Buffer:        o.Buffer,
@@ -89,10 +97,15 @@ func New(o Options) (*Daemon, error) {
 		Logger:        o.Logger,
 	}
 	d.tools = mcp.Options{
-		Source:   &mcp.Local{Buffer: o.Buffer, Port: d.Port},
-		Registry: mcp.OpenRegistry(dir, o.Logger),
-		Version:  o.Version,
-		Logger:   o.Logger,
+		Source:           &mcp.Local{Buffer: o.Buffer, Port: d.Port},
+		ControlCenterURL: controlcenter.URLFromEnv(o.Getenv),
+		Registry:         mcp.OpenRegistry(dir, o.Logger),
+		Version:          o.Version,
+		Logger:           o.Logger,
+	}
+	if d.hub != nil {
+		keep, _ := d.hub.View(controlcenter.ViewAll) // cannot fail: a known view
+		d.tools.All = &mcp.Local{Buffer: d.hub.Buffer(), Port: d.Port, Keep: keep}
 	}
 	srv, err := sidecar.New(sidecar.Config{
 		Host:           o.Host,
@@ -105,6 +118,7 @@ func New(o Options) (*Daemon, error) {
 		MCP:            mcp.NewHandler(d.tools),
 		UI:             webui.Handler(),
 		Project:        project(o.Self, o.Dir),
+		All:            all,
 	})
 	if err != nil {
 		return nil, err
@@ -126,24 +140,29 @@ func (d *Daemon) URL() string { return d.Server.URL() }
 // same tools over stdio.
 func (d *Daemon) MCPOptions() mcp.Options { return d.tools }
 
-// Serve serves (and watches the registry when asked) until ctx ends, then
-// shuts down gracefully.
+// Serve serves (and, on the Control Center, watches the registry and
+// follows the instances) until ctx ends, then shuts down gracefully.
 func (d *Daemon) Serve(ctx context.Context) error {
+	if err := d.Listen(); err != nil { // the merged copy labels by port
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		if !d.watch {
-			return
-		}
-		if err := controlcenter.Watch(ctx, d.cc); err != nil && ctx.Err() == nil {
-			d.logger.Warn("the Control Center stopped watching the registry", "err", err)
-		}
-	}()
+	var bg sync.WaitGroup
+	if d.watch {
+		bg.Go(func() { d.hub.Run(ctx) })
+		bg.Go(func() {
+			if err := controlcenter.Watch(ctx, d.cc); err != nil && ctx.Err() == nil {
+				d.logger.Warn("the Control Center stopped watching the registry", "err", err)
+			}
+		})
+	}
 	err := d.Server.Serve(ctx)
 	cancel()
-	<-watched
+	bg.Wait()
+	if d.hub != nil {
+		d.hub.Wait() // its followers, started by Watch
+	}
 	return err
 }
 

@@ -99,3 +99,26 @@ func appendHeaderWithLength(dst, hdr []byte, n int) []byte {
 	dst = strconv.AppendInt(dst, int64(n), 10)
 	return append(dst, '}')
 }
+
+// WithHeaderMember returns a copy of e (sharing its items) whose header has
+// the member key: value appended last, so that JSON decoders, which keep
+// the last of repeated keys, read this value even if the sender used the
+// key too. value must be valid JSON.
+func (e *Envelope) WithHeaderMember(key string, value json.RawMessage) *Envelope {
+	h := trimJSONSpace(e.Header)
+	if !isJSONObject(h) {
+		h = []byte("{}")
+	}
+	inner := trimJSONSpace(h[1 : len(h)-1])
+	out := make([]byte, 0, len(h)+len(key)+len(value)+4)
+	out = append(out, h[:len(h)-1]...)
+	if len(inner) > 0 {
+		out = append(out, ',')
+	}
+	k, _ := json.Marshal(key) // cannot fail: a string
+	out = append(out, k...)
+	out = append(out, ':')
+	out = append(out, value...)
+	out = append(out, '}')
+	return &Envelope{Header: out, Items: e.Items}
+}

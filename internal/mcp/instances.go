@@ -32,6 +32,9 @@ func (r *instanceRef) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// allInstances is the `instance` that reads every instance's events.
+const allInstances = "all"
+
 // minIDPrefix is the shortest instance id prefix accepted: shorter ones are
 // too likely to be ambiguous (UUIDv7s share their leading timestamp digits).
 const minIDPrefix = 8
@@ -41,6 +44,12 @@ const minIDPrefix = 8
 func (s *tools) source(ref instanceRef) (Source, error) {
 	if ref == "" {
 		return s.opts.Source, nil
+	}
+	if ref == allInstances {
+		if s.opts.All != nil {
+			return s.opts.All, nil
+		}
+		return s.remotes.at(s.opts.ControlCenterURL, allInstances), nil
 	}
 	if port, err := strconv.Atoi(string(ref)); err == nil {
 		if port < 1 || port > 65535 {
@@ -61,7 +70,7 @@ func (s *tools) sourceAt(url string) Source {
 	if url == s.opts.Source.URL() {
 		return s.opts.Source
 	}
-	return s.remotes.at(url)
+	return s.remotes.at(url, "")
 }
 
 // maxRemotes bounds how many other sidecars' envelopes the tools keep.
@@ -74,17 +83,20 @@ type remotes struct {
 	byURL map[string]*Remote
 }
 
-func (rs *remotes) at(url string) *Remote {
+// at is the Remote reading url (its own events, or the view named so of
+// a Control Center's merged copy).
+func (rs *remotes) at(url, view string) *Remote {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	if r, ok := rs.byURL[url]; ok {
+	key := url + " " + view
+	if r, ok := rs.byURL[key]; ok {
 		return r
 	}
 	if rs.byURL == nil || len(rs.byURL) >= maxRemotes {
 		rs.byURL = make(map[string]*Remote) // start over rather than grow
 	}
-	r := &Remote{BaseURL: url}
-	rs.byURL[url] = r
+	r := &Remote{BaseURL: url, View: view}
+	rs.byURL[key] = r
 	return r
 }
 
@@ -144,7 +156,7 @@ func (s *tools) listInstances(ctx context.Context) (string, error) {
 	// Writing md to a strings.Builder cannot fail.
 	_ = format.WriteInstances(&b, format.MD, format.Options{}, list)
 	b.WriteString("\nPass an instance's port (or its id) as `instance` to search_errors, search_logs, search_traces " +
-		"or get_traces to read that app's events. Instance ids:\n")
+		"or get_traces to read that app's events, or \"all\" for every instance's together. Instance ids:\n")
 	for _, in := range list {
 		fmt.Fprintf(&b, "- %s (port %d): %s\n", in.ProjectName, in.Port, in.InstanceID)
 	}

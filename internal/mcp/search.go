@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
@@ -97,8 +98,18 @@ func decode(e *buffer.Entry) []format.Record {
 		}
 	}
 	recs, _ := format.Decode(env, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	if label := controlcenter.Label(env); label != "" {
+		// The merged copy: every record says which instance it came from.
+		for i := range recs {
+			recs[i].Tags = append(slices.Clip(recs[i].Tags), format.Tag{Key: instanceTag, Value: label})
+			slices.SortStableFunc(recs[i].Tags, func(a, b format.Tag) int { return strings.Compare(a.Key, b.Key) })
+		}
+	}
 	return recs
 }
+
+// instanceTag is the tag naming a record's instance in `instance: "all"`.
+const instanceTag = "spotlight.instance"
 
 // search runs one of the search tools.
 func (s *tools) search(ctx context.Context, k searchKind, in searchArgs) (string, error) {

@@ -31,9 +31,14 @@ type Options struct {
 	// ids). Called per request, so a directory created later is found and a
 	// broken one is reported to the agent rather than at start-up.
 	Registry func() (*registry.Registry, error)
-	Now      func() time.Time // default time.Now
-	Version  string           // reported to clients
-	Logger   *slog.Logger     // default: discard
+	// All is the Control Center's merged copy of every instance's events
+	// when it is in this process (`instance: "all"`); nil otherwise, and
+	// the tools read it from ControlCenterURL.
+	All              Source
+	ControlCenterURL string
+	Now              func() time.Time // default time.Now
+	Version          string           // reported to clients
+	Logger           *slog.Logger     // default: discard
 }
 
 // tools holds what the tool handlers share.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,11 +37,18 @@ type Local struct {
 	// Port is the sidecar's port; a func because it is known only once the
 	// sidecar listens, after the handler was built.
 	Port func() int
+	// Keep, when set, selects the entries read (the Control Center's merged
+	// copy leaves out dismissed instances).
+	Keep func(*buffer.Entry) bool
 }
 
 // Entries returns the buffered envelopes.
 func (l *Local) Entries(context.Context) ([]*buffer.Entry, error) {
-	return l.Buffer.Snapshot(), nil
+	entries := l.Buffer.Snapshot()
+	if l.Keep != nil {
+		entries = slices.DeleteFunc(entries, func(e *buffer.Entry) bool { return !l.Keep(e) })
+	}
+	return entries, nil
 }
 
 // URL is the sidecar's URL.
@@ -68,6 +76,7 @@ const (
 // (X-Spotlight-Oldest-Id): what it keeps is bounded by that sidecar's buffer.
 type Remote struct {
 	BaseURL      string        // e.g. http://localhost:8969
+	View         string        // "all": the Control Center's merged copy (?instance=all)
 	MaxBytes     int64         // 0: RemoteMaxBytes
 	StallTimeout time.Duration // 0: RemoteStallTimeout
 
@@ -119,9 +128,16 @@ func (r *Remote) fetch(ctx context.Context, after string) (entries []*buffer.Ent
 	stallAfter := cmp.Or(r.StallTimeout, RemoteStallTimeout)
 	ctx, cancel := context.WithTimeout(ctx, RemoteMaxDuration)
 	defer cancel()
-	url := strings.TrimSuffix(r.BaseURL, "/") + "/api/envelopes"
+	q := neturl.Values{}
 	if after != "" {
-		url += "?after=" + after
+		q.Set("after", after)
+	}
+	if r.View != "" {
+		q.Set("instance", r.View)
+	}
+	url := strings.TrimSuffix(r.BaseURL, "/") + "/api/envelopes"
+	if len(q) > 0 {
+		url += "?" + q.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

@@ -122,6 +122,7 @@ func instanceSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Types: []string{"string", "integer"},
 		Description: "Read another Spotlight instance instead of this one: its port, or its instance id (or project name) " +
-			"from list_instances. Omit it for the default sidecar.",
+			"from list_instances; \"all\" for every instance's events together (each labelled with its instance in the " +
+			"spotlight.instance tag), as the Control Center keeps them, ended instances included. Omit it for the default sidecar.",
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/daemon"
 	"github.com/spotlight-dev/spotlight/internal/format"
 	"github.com/spotlight-dev/spotlight/internal/proc"
@@ -39,7 +40,10 @@ const DefaultGrace = 5 * time.Second
 const (
 	drainTimeout    = time.Second
 	shutdownTimeout = 3 * time.Second
-	groupPoll       = 20 * time.Millisecond
+	// followWait bounds how long an exiting run waits for the Control
+	// Center to read its last envelopes (it follows every instance).
+	followWait = 2 * time.Second
+	groupPoll  = 20 * time.Millisecond
 )
 
 // Options configures Run. Zero values get the defaults noted.
@@ -132,6 +136,7 @@ type run struct {
 	stopOnce sync.Once
 	reg      *registry.Registry
 	self     atomic.Pointer[registry.Metadata]
+	pinged   atomic.Bool // a Control Center accepted the ping
 }
 
 func (r *run) startSidecar() error {
@@ -178,6 +183,14 @@ func (r *run) stopSidecar() {
 			r.o.Logger.Debug("sidecar shutdown timed out")
 		}
 	})
+}
+
+// awaitFollowers lets the Control Center read the last envelopes before the
+// sidecar stops, waiting at most followWait.
+func (r *run) awaitFollowers() {
+	ctx, cancel := context.WithTimeout(context.Background(), followWait)
+	defer cancel()
+	r.srv.AwaitFollowers(ctx, r.pinged.Load())
 }
 
 func (r *run) supervise(ctx context.Context) (int, error) {
@@ -248,6 +261,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	c.drain(drainTimeout)
 	pumps.Wait()
 	relay.Close()
+	r.awaitFollowers()
 	if sidecarErr != nil {
 		return 1, fmt.Errorf("the sidecar failed, so the command was stopped: %w", sidecarErr)
 	}
@@ -345,7 +359,7 @@ func (r *run) register(ctx context.Context, c *child) {
 		r.reg = nil
 		return
 	}
-	go ping(ctx, controlCenterURL(r.o.Getenv), m, r.o.Logger)
+	go func() { r.pinged.Store(ping(ctx, controlcenter.URLFromEnv(r.o.Getenv), m, r.o.Logger)) }()
 }
 
 func (r *run) unregister() {

@@ -258,7 +258,15 @@ func (s *Server) handleGetEnvelope(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("malformed envelope id %q: expected a UUID as sent in the stream's id: field", r.PathValue("id")), http.StatusBadRequest)
 		return
 	}
-	e, ok := s.cfg.Buffer.Get(id.String())
+	v, err := s.viewOf(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	e, ok := v.buf.Get(id.String())
+	if ok && !v.shows(e) {
+		ok = false
+	}
 	if !ok {
 		http.Error(w, fmt.Sprintf("envelope %s is not in the buffer (never received, evicted or cleared)", id), http.StatusNotFound)
 		return
@@ -287,7 +295,12 @@ func (s *Server) handleListEnvelopes(w http.ResponseWriter, r *http.Request) {
 		}
 		after = id.String()
 	}
-	entries := s.cfg.Buffer.Snapshot()
+	v, err := s.viewOf(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	entries := v.buf.Snapshot()
 	oldest := ""
 	if len(entries) > 0 {
 		oldest = entries[0].ID
@@ -304,6 +317,9 @@ func (s *Server) handleListEnvelopes(w http.ResponseWriter, r *http.Request) {
 	var scratch []byte
 	sep := byte('[')
 	for _, e := range entries[first:] {
+		if !v.shows(e) {
+			continue
+		}
 		scratch = append(scratch[:0], sep)
 		scratch = append(scratch, `{"id":`...)
 		scratch, _ = appendJSONString(scratch, e.ID)

@@ -76,6 +76,9 @@ type Config struct {
 	Editor func() editor.Env
 	// RunEditor runs the editor's argument list (default editor.Run).
 	RunEditor func(ctx context.Context, argv []string) error
+	// All is the Control Center's merged copy of every instance's events,
+	// read with ?instance=all or ?instance=<id> (nil elsewhere).
+	All AllInstances
 }
 
 // Server is one sidecar.
@@ -94,6 +97,9 @@ type Server struct {
 	listeners   []net.Listener
 	port        int
 	serveCalled bool
+
+	mu        sync.Mutex
+	followers map[*buffer.Subscription]struct{} // streams opened with ?follower=1
 }
 
 // New checks cfg and builds the server; it binds nothing until Listen.

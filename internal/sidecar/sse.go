@@ -30,6 +30,12 @@ const sseBufferSize = 32 << 10
 // the sender's User-Agent, for clients that infer where an event came from
 // (`spotlight tail`). EventSource and other spec-following parsers ignore
 // unknown fields, and clients that do not ask never see it.
+//
+// ?instance=all (or an instance id) streams the Control Center's merged copy
+// of every instance's events instead, ?instances=1 only the instance
+// announcements (a light connection for pages viewing another instance),
+// and ?follower=1 marks the Control Center following this sidecar (see
+// AwaitFollowers).
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	query := r.URL.Query()
 	last := r.Header.Get("Last-Event-ID")
@@ -37,8 +43,17 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		last = query.Get("lastEventId")
 	}
 	withUserAgent := query.Get("userAgent") == "1"
-	sub := s.cfg.Buffer.Subscribe(last)
+	v, err := s.viewOf(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	sub := v.buf.Subscribe(last)
 	defer sub.Close()
+	if isSet(query.Get("follower")) {
+		s.addFollower(sub)
+		defer s.removeFollower(sub)
+	}
 
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{})
@@ -67,21 +82,28 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var scratch []byte
+	// send writes what is ready; false when the client is gone.
+	send := func() bool {
+		entries := sub.TryNext()
+		if entries == nil {
+			return true
+		}
+		deadline()
+		var err error
+		for _, e := range entries {
+			if !v.shows(e) {
+				continue
+			}
+			if scratch, err = writeEvent(bw, scratch[:0], e, withUserAgent); err != nil {
+				return false
+			}
+		}
+		return ok(nil)
+	}
 	for {
 		select {
 		case <-sub.Ready():
-			entries := sub.TryNext()
-			if entries == nil {
-				continue
-			}
-			deadline()
-			var err error
-			for _, e := range entries {
-				if scratch, err = writeEvent(bw, scratch[:0], e, withUserAgent); err != nil {
-					return
-				}
-			}
-			if !ok(nil) {
+			if !send() {
 				return
 			}
 			sub.Release()
@@ -93,6 +115,11 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-s.closing:
+			// What was added before the shutdown still goes out: a follower
+			// must not lose the last events of an instance that exits.
+			if send() {
+				sub.Release()
+			}
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,9 +51,18 @@ func TestInstances(t *testing.T) {
 		contains(t, fmt.Sprintf("instance %v", ref), text, "inventory is negative", app.URL)
 	}
 	toolError(t, cs, "search_errors", map[string]any{"instance": inst.InstanceID[:4]}, "list_instances")
+	// This MCP server's sidecar watches the registry, so it follows the app:
+	// "all" reads every instance's events, each tagged with its instance.
+	label := inst.ProjectName + "@" + strconv.Itoa(appPort)
+	testutil.Eventually(t, wait, func() bool {
+		text, isErr := call(t, cs, "search_errors", map[string]any{"instance": "all"})
+		return !isErr && strings.Contains(text, "inventory is negative") && strings.Contains(text, label)
+	}, "instance all does not show the app's error labelled %s", label)
 
 	// The app stops: its instance is gone, and reading it says so.
 	app.Stop(t)
 	contains(t, "after the app stopped", ok(t, cs, "list_instances", nil), "No Spotlight instances")
 	toolError(t, cs, "search_errors", map[string]any{"instance": appPort}, "no Spotlight sidecar answers")
+	// Its events outlive it in the merged copy.
+	contains(t, "instance all after the app stopped", ok(t, cs, "search_errors", map[string]any{"instance": "all"}), "inventory is negative", label)
 }

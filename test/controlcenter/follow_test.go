@@ -1,0 +1,225 @@
+package controlcenter
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/spotlight-dev/spotlight/internal/testutil"
+)
+
+// heldEnvelope is one element of GET /api/envelopes.
+type heldEnvelope struct {
+	ID       string            `json:"id"`
+	Envelope []json.RawMessage `json:"envelope"`
+}
+
+// origin is the spotlight_instance member of a merged envelope's header.
+type origin struct {
+	InstanceID string `json:"instanceId"`
+	Project    string `json:"project"`
+	Port       int    `json:"port"`
+}
+
+// held lists the envelopes at url and, for each, its origin and raw JSON.
+func held(t *testing.T, url string) []struct {
+	origin origin
+	raw    string
+} {
+	t.Helper()
+	code, body := request(t, http.MethodGet, url, "", "", "")
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, code, body)
+	}
+	var list []heldEnvelope
+	if err := json.Unmarshal([]byte(body), &list); err != nil {
+		t.Fatalf("GET %s: %v\n%s", url, err, body)
+	}
+	out := make([]struct {
+		origin origin
+		raw    string
+	}, len(list))
+	for i, e := range list {
+		var h struct {
+			Origin origin `json:"spotlight_instance"`
+		}
+		if len(e.Envelope) == 2 {
+			_ = json.Unmarshal(e.Envelope[0], &h)
+		}
+		out[i].origin, out[i].raw = h.Origin, string(e.Envelope[1])
+	}
+	return out
+}
+
+// errorEnvelope is an envelope with one error event whose message is msg.
+func errorEnvelope(msg string) []byte {
+	return fmt.Appendf(nil, "{}\n{\"type\":\"event\"}\n{\"level\":\"error\",\"platform\":\"go\",\"message\":%q}\n", msg)
+}
+
+type listed struct {
+	InstanceID string `json:"instanceId"`
+	Status     string `json:"status"`
+	ExitedAt   string `json:"exitedAt"`
+	Events     int    `json:"events"`
+}
+
+func listAll(t *testing.T, cc string) map[string]listed {
+	t.Helper()
+	_, body := request(t, http.MethodGet, cc+"/api/instances?all=1", "", "", "")
+	var list []listed
+	if err := json.Unmarshal([]byte(body), &list); err != nil {
+		t.Fatalf("instances list: %v\n%s", err, body)
+	}
+	out := map[string]listed{}
+	for _, in := range list {
+		out[in.InstanceID] = in
+	}
+	return out
+}
+
+// The Control Center follows every instance: their envelopes, and its own,
+// are in its merged copy, each labelled with its instance; an instance that
+// exits keeps its events there, listed as ended, until dismissed.
+func TestFollowsInstances(t *testing.T) {
+	w := newWorld(t)
+	cc := testutil.StartSidecar(t, bin, w.env)
+	w.env = append(w.env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL)
+	a, b := w.start("app-a"), w.start("app-b")
+	live := testutil.OpenSSE(t, cc.URL+"/stream?instance=all", "")
+
+	for _, p := range []struct {
+		url, msg string
+	}{{a.URL, "error of a"}, {b.URL, "error of b"}, {cc.URL, "error sent to the control center"}} {
+		if code, body := testutil.PostEnvelope(t, p.url+"/stream", errorEnvelope(p.msg)); code != http.StatusOK {
+			t.Fatalf("POST to %s: %d %s", p.url, code, body)
+		}
+	}
+	want := map[string]origin{
+		"error of a":                       {a.meta.InstanceID, "app-a", a.meta.Port},
+		"error of b":                       {b.meta.InstanceID, "app-b", b.meta.Port},
+		"error sent to the control center": {"home", "", cc.Port},
+	}
+	var got map[string]origin
+	testutil.Eventually(t, wait, func() bool {
+		got = map[string]origin{}
+		for _, e := range held(t, cc.URL+"/api/envelopes?instance=all") {
+			for msg := range want {
+				if strings.Contains(e.raw, msg) {
+					got[msg] = e.origin
+				}
+			}
+		}
+		return len(got) == len(want)
+	}, "the merged copy does not hold the three errors")
+	for msg, o := range want {
+		if got[msg] != o {
+			t.Errorf("%q is labelled %+v, want %+v", msg, got[msg], o)
+		}
+	}
+	// The live stream of the merged copy carries them too.
+	seen := map[string]bool{}
+	for len(seen) < len(want) {
+		ev := live.NextNamed(t, "application/x-sentry-envelope", wait)
+		for msg := range want {
+			if strings.Contains(ev.Data, msg) && strings.Contains(ev.Data, `"spotlight_instance"`) {
+				seen[msg] = true
+			}
+		}
+	}
+	// `spotlight tail --all-instances` prints them with an instance column.
+	tail := testutil.Start(t, bin, w.env, "tail", "errors", "--all-instances", "-f", "json", "-p", fmt.Sprint(cc.Port))
+	wantLines := map[string]string{
+		"error of a":                       "app-a@" + fmt.Sprint(a.meta.Port),
+		"error of b":                       "app-b@" + fmt.Sprint(b.meta.Port),
+		"error sent to the control center": "direct@" + fmt.Sprint(cc.Port),
+	}
+	testutil.Eventually(t, wait, func() bool {
+		found := 0
+		for _, line := range strings.Split(tail.Stdout.String(), "\n") {
+			var rec struct{ Instance, Message string }
+			if json.Unmarshal([]byte(line), &rec) == nil && wantLines[rec.Message] == rec.Instance {
+				found++
+			}
+		}
+		return found == len(wantLines)
+	}, "tail --all-instances did not print the three errors with their instances; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
+	tail.Stop(t)
+
+	// The instance's own sidecar is unchanged, and holds no one else's.
+	if own := held(t, a.URL+"/api/envelopes"); len(own) != 1 || !strings.Contains(own[0].raw, "error of a") || own[0].origin != (origin{}) {
+		t.Errorf("instance a's own buffer: %+v", own)
+	}
+	if code, body := request(t, http.MethodGet, a.URL+"/api/envelopes?instance=all", "", "", ""); code != http.StatusNotFound || !strings.Contains(body, "Control Center") {
+		t.Errorf("?instance=all on an instance: %d %s", code, body)
+	}
+	if code, body := request(t, http.MethodGet, cc.URL+"/api/envelopes?instance=nope", "", "", ""); code != http.StatusNotFound || !strings.Contains(body, "instance id") {
+		t.Errorf("?instance=nope: %d %s", code, body)
+	}
+
+	// a exits: its error stays, under an ended instance.
+	if err := a.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	a.Wait(t, wait)
+	var ended listed
+	testutil.Eventually(t, wait, func() bool {
+		ended = listAll(t, cc.URL)[a.meta.InstanceID]
+		return ended.Status == "ended"
+	}, "instance a is not listed as ended")
+	if ended.ExitedAt == "" || ended.Events != 1 {
+		t.Errorf("ended instance: %+v, want an exit time and 1 event", ended)
+	}
+	if only := held(t, cc.URL+"/api/envelopes?instance="+a.meta.InstanceID); len(only) != 1 || !strings.Contains(only[0].raw, "error of a") {
+		t.Errorf("instance a's events in the Control Center: %+v", only)
+	}
+	if code, body := request(t, http.MethodPost, cc.URL+"/api/instances/"+b.meta.InstanceID+"/dismiss", "", "", ""); code != http.StatusConflict {
+		t.Errorf("dismissing a running instance: %d %s", code, body)
+	}
+	if code, body := request(t, http.MethodPost, cc.URL+"/api/instances/"+a.meta.InstanceID+"/dismiss", "", "", ""); code != http.StatusNoContent {
+		t.Fatalf("dismiss: %d %s", code, body)
+	}
+	if _, ok := listAll(t, cc.URL)[a.meta.InstanceID]; ok {
+		t.Error("a dismissed instance is still listed")
+	}
+	for _, e := range held(t, cc.URL+"/api/envelopes?instance=all") {
+		if e.origin.InstanceID == a.meta.InstanceID {
+			t.Errorf("a dismissed instance's event is still in the all-instances view: %s", e.raw)
+		}
+	}
+}
+
+// A short `spotlight run` whose child (the real @sentry/node SDK) sends an
+// error and exits at once: the Control Center still has the error, under
+// the ended instance.
+func TestShortRunKeepsItsEvents(t *testing.T) {
+	w := newWorld(t)
+	cc := testutil.StartSidecar(t, bin, w.env)
+	w.env = append(w.env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL)
+	script := testutil.NodeSDKScript(t)
+	dir := filepath.Join(t.TempDir(), "short-script")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run", "node", script, "short-marker")
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), w.env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("spotlight run: %v\n%s", err, out)
+	}
+	var id string
+	for _, e := range held(t, cc.URL+"/api/envelopes?instance=all") {
+		if strings.Contains(e.raw, "boom short-marker") && e.origin.Project == "short-script" {
+			id = e.origin.InstanceID
+		}
+	}
+	if id == "" {
+		t.Fatalf("the Control Center lost the error of a run that exited: %+v", held(t, cc.URL+"/api/envelopes?instance=all"))
+	}
+	testutil.Eventually(t, wait, func() bool { return listAll(t, cc.URL)[id].Status == "ended" },
+		"the exited run is not listed as ended: %+v", listAll(t, cc.URL))
+}
