@@ -104,9 +104,8 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 
 // dismiss hides an ended instance and its events from the Control Center.
 func (a *api) dismiss(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if !registry.ValidID(id) {
-		httpError(w, http.StatusBadRequest, fmt.Sprintf("instance id %q is not a UUID", id))
+	id, ok := pathID(w, r)
+	if !ok {
 		return
 	}
 	if a.Hub == nil {
@@ -195,10 +194,20 @@ func (a *api) current(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"controlCenter": true, "port": port, "pid": a.PID})
 }
 
-func (a *api) terminate(w http.ResponseWriter, r *http.Request) {
+// pathID is the {id} of the path, answering 400 when it is not a UUID
+// (`..%2F..` included).
+func pathID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
 	if !registry.ValidID(id) {
 		httpError(w, http.StatusBadRequest, fmt.Sprintf("instance id %q is not a UUID", id))
+		return "", false
+	}
+	return id, true
+}
+
+func (a *api) terminate(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
 		return
 	}
 	if a.Registry == nil {

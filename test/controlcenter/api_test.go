@@ -70,8 +70,7 @@ func instanceEvents(t *testing.T, sse *testutil.SSE, id string, statuses ...regi
 // stream.
 func TestInstancesAPI(t *testing.T) {
 	w := newWorld(t)
-	cc := testutil.StartSidecar(t, bin, w.env)
-	w.env = append(w.env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL)
+	cc := w.controlCenter()
 	sse := testutil.OpenSSE(t, cc.URL+"/stream", "")
 
 	in := w.start("api-app")

@@ -88,8 +88,7 @@ func listAll(t *testing.T, cc string) map[string]listed {
 // exits keeps its events there, listed as ended, until dismissed.
 func TestFollowsInstances(t *testing.T) {
 	w := newWorld(t)
-	cc := testutil.StartSidecar(t, bin, w.env)
-	w.env = append(w.env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL)
+	cc := w.controlCenter()
 	a, b := w.start("app-a"), w.start("app-b")
 	live := testutil.OpenSSE(t, cc.URL+"/stream?instance=all", "")
 
@@ -199,8 +198,7 @@ func TestFollowsInstances(t *testing.T) {
 // the ended instance.
 func TestShortRunKeepsItsEvents(t *testing.T) {
 	w := newWorld(t)
-	cc := testutil.StartSidecar(t, bin, w.env)
-	w.env = append(w.env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL)
+	cc := w.controlCenter()
 	script := testutil.NodeSDKScript(t)
 	dir := filepath.Join(t.TempDir(), "short-script")
 	if err := os.Mkdir(dir, 0o755); err != nil {

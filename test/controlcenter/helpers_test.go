@@ -44,6 +44,14 @@ func newWorld(t testing.TB, extra ...string) *world {
 	}, extra...)}
 }
 
+// controlCenter starts a plain sidecar on the world's registry and points
+// the instances started next at it.
+func (w *world) controlCenter() *testutil.Process {
+	cc := testutil.StartSidecar(w.t, bin, w.env)
+	w.env = append(w.env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL)
+	return cc
+}
+
 // instance is a running `spotlight run sleep 300`.
 type instance struct {
 	*testutil.Process
