@@ -23,6 +23,7 @@ type originPolicy struct {
 	origins map[string]bool // "scheme://host[:port]", lowercase
 	domains map[string]bool // hostnames allowed as Origin with any scheme and port
 	hosts   map[string]bool // extra hostnames allowed in the Host header
+	local   map[string]bool // this machine's own names (localNames), allowed as both
 }
 
 func newOriginPolicy(allowed []string, listenHost string) (*originPolicy, error) {
@@ -88,7 +89,7 @@ func isLoopbackHost(h string) bool {
 // hostAllowed checks the Host header (DNS-rebinding defence).
 func (p *originPolicy) hostAllowed(hostHeader string) bool {
 	h := strings.ToLower(strings.Trim(hostOnly(hostHeader), "[]"))
-	return isLoopbackHost(h) || h == "host.docker.internal" || p.hosts[h]
+	return isLoopbackHost(h) || h == "host.docker.internal" || p.hosts[h] || p.local[h]
 }
 
 // originAllowed checks a browser Origin header value.
@@ -97,7 +98,7 @@ func (p *originPolicy) originAllowed(origin string) bool {
 	if !ok {
 		return false // includes "null"
 	}
-	return isLoopbackHost(host) || p.domains[host] || p.origins[norm]
+	return isLoopbackHost(host) || p.domains[host] || p.origins[norm] || p.local[strings.Trim(host, "[]")]
 }
 
 // guard wraps every route: X-Powered-By, the Host check, CORS headers and
@@ -109,7 +110,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Add("Vary", "Origin")
 		if !s.origins.hostAllowed(r.Host) {
 			s.log.Debug("refused request for a foreign Host", "host", r.Host, "path", r.URL.Path)
-			http.Error(w, fmt.Sprintf("Host %q is not allowed: Spotlight answers only to localhost, 127.0.0.1, [::1] and host.docker.internal; add the name with -A/--allowed-origin to reach it by that name", r.Host), http.StatusForbidden)
+			http.Error(w, fmt.Sprintf("Host %q is not allowed: Spotlight answers only to localhost, 127.0.0.1, [::1], host.docker.internal and this machine's own names (its hostname, /etc/hosts entries for its addresses); add the name with -A/--allowed-origin to reach it by that name", r.Host), http.StatusForbidden)
 			return
 		}
 		origin := r.Header.Get("Origin")

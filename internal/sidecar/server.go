@@ -133,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	origins.local = systemLocalNames()
 	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port,
 		receiving: &receiving{max: cfg.MaxReceivingBytes}}
 	s.handler = s.guard(s.routes())

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +11,13 @@ import (
 
 func TestForeignHostRefused(t *testing.T) {
 	sc := testutil.StartSidecar(t, bin, nil, "-A", "myapp.local")
+	hostname, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for host, want := range map[string]int{
+		hostname + ":3000":               200, // this machine's own name
+		hostname + ".attacker.example":   403,
 		"localhost":                      200,
 		"127.0.0.1:8969":                 200,
 		"[::1]:1234":                     200,
