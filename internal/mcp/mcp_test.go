@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -149,14 +150,54 @@ func TestInstanceRefAcceptsNumbersAndStrings(t *testing.T) {
 }
 
 func TestHugeTimeWindowMeansEverything(t *testing.T) {
-	h := &held{records: decode(&buffer.Entry{ID: "a", Data: []byte(`[{},[[{"type":"event"},{"message":"from 1990","timestamp":631152000}]]]`)})}
+	now := time.Now()
+	recs, received := (&decoded{}).records([]*buffer.Entry{{ID: "a", Received: now.Add(-2 * time.Hour),
+		Data: []byte(`[{},[[{"type":"event"},{"message":"old","timestamp":631152000}]]]`)}})
+	h := &held{records: recs, received: received}
 	for _, w := range []float64{0, 1e300} {
-		if got := h.match(format.KindError, searchArgs{TimeWindow: w}, time.Now()); len(got) != 1 {
+		if got := h.match(format.KindError, searchArgs{TimeWindow: w}, now); len(got) != 1 {
 			t.Errorf("timeWindow %v: %d errors, want 1", w, len(got))
 		}
 	}
-	if got := h.match(format.KindError, searchArgs{TimeWindow: 3600}, time.Now()); len(got) != 0 {
+	if got := h.match(format.KindError, searchArgs{TimeWindow: 3600}, now); len(got) != 0 {
 		t.Errorf("timeWindow 3600: %d errors, want 0", len(got))
+	}
+}
+
+// timeWindow counts back from when the envelope arrived, not from the
+// event's own timestamp (a skewed clock, an emulator, a replayed fixture).
+func TestTimeWindowCountsFromArrival(t *testing.T) {
+	now := time.Now()
+	entry := func(id, msg string, received time.Time, ts int64) *buffer.Entry {
+		return &buffer.Entry{ID: id, Received: received, Data: []byte(fmt.Sprintf(`[{},[[{"type":"event"},{"message":%q,"timestamp":%d}]]]`, msg, ts))}
+	}
+	recs, received := (&decoded{}).records([]*buffer.Entry{
+		entry("a", "replayed fixture from 1990", now.Add(-time.Minute), 631152000),
+		entry("b", "clock ahead", now.Add(-time.Minute), now.Add(24*time.Hour).Unix()),
+		entry("c", "received long ago, stamped now", now.Add(-2*time.Hour), now.Unix()),
+	})
+	h := &held{records: recs, received: received}
+	got := h.match(format.KindError, searchArgs{TimeWindow: 3600}, now)
+	var msgs []string
+	for _, r := range got {
+		msgs = append(msgs, r.Message())
+	}
+	slices.Sort(msgs)
+	if want := []string{"clock ahead", "replayed fixture from 1990"}; !slices.Equal(msgs, want) {
+		t.Fatalf("timeWindow 3600 matched %q, want %q", msgs, want)
+	}
+}
+
+// Upstream's argument shape, {"filters": {...}}, means the same as ours.
+func TestFiltersArgumentShape(t *testing.T) {
+	w, f, l, o := 0.0, "paging.ts", 5, 2
+	in := searchArgs{TimeWindow: 60, Limit: 20, Filters: &filters{TimeWindow: &w, Filename: &f, Limit: &l, Offset: &o}}.merged()
+	if in.TimeWindow != 0 || in.Filename != "paging.ts" || in.Limit != 5 || in.Offset != 2 || in.Filters != nil {
+		t.Fatalf("merged = %+v", in)
+	}
+	only := searchArgs{TimeWindow: 60, Limit: 20, Filename: "a.go", Filters: &filters{Limit: &l}}.merged()
+	if only.TimeWindow != 60 || only.Filename != "a.go" || only.Limit != 5 {
+		t.Fatalf("a partial filters object replaced other arguments: %+v", only)
 	}
 }
 

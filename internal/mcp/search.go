@@ -38,8 +38,23 @@ func searchKinds() []searchKind {
 
 // held is what a Source holds, decoded.
 type held struct {
-	src     Source
-	records []format.Record // oldest envelope first
+	src      Source
+	records  []format.Record // oldest envelope first
+	received []time.Time     // received[i]: when records[i]'s envelope arrived
+}
+
+// since returns the records whose envelope arrived at or after from.
+// timeWindow counts from arrival, as upstream does, not from the event's own
+// timestamp: events from a skewed clock, an emulator or a replayed fixture
+// would otherwise vanish.
+func (h *held) since(from time.Time) []format.Record {
+	var out []format.Record
+	for i := range h.records {
+		if !h.received[i].Before(from) {
+			out = append(out, h.records[i])
+		}
+	}
+	return out
 }
 
 // load reads and decodes everything the source that ref names holds.
@@ -56,7 +71,8 @@ func (s *tools) load(ctx context.Context, ref instanceRef) (*held, error) {
 	if src == s.opts.Source {
 		cache = &s.decoded
 	}
-	return &held{src: src, records: cache.records(entries)}, nil
+	records, received := cache.records(entries)
+	return &held{src: src, records: records, received: received}, nil
 }
 
 // decoded keeps the records of the envelopes one source held at the last
@@ -68,12 +84,11 @@ type decoded struct {
 }
 
 // records decodes entries (reusing what the last call decoded) and forgets
-// the envelopes no longer held.
-func (d *decoded) records(entries []*buffer.Entry) []format.Record {
+// the envelopes no longer held. received holds each record's arrival time.
+func (d *decoded) records(entries []*buffer.Entry) (out []format.Record, received []time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	next := make(map[string][]format.Record, len(entries))
-	var out []format.Record
 	for _, e := range entries {
 		recs, ok := d.byID[e.ID]
 		if !ok || e.ID == "" {
@@ -81,9 +96,12 @@ func (d *decoded) records(entries []*buffer.Entry) []format.Record {
 		}
 		next[e.ID] = recs
 		out = append(out, recs...)
+		for range recs {
+			received = append(received, e.Received)
+		}
 	}
 	d.byID = next
-	return out
+	return out, received
 }
 
 // decode turns one entry into records: its Envelope, or else its stream
@@ -113,6 +131,7 @@ const instanceTag = "spotlight.instance"
 
 // search runs one of the search tools.
 func (s *tools) search(ctx context.Context, k searchKind, in searchArgs) (string, error) {
+	in = in.merged()
 	if err := in.validate(); err != nil {
 		return "", err
 	}
@@ -140,11 +159,12 @@ func (in *searchArgs) validate() error {
 
 // match returns the records of kind that pass the filters, newest first.
 func (h *held) match(kind format.Kind, in searchArgs, now time.Time) []format.Record {
-	recs := format.OfKind(h.records, kind)
+	recs := h.records
 	// A window beyond what a Duration holds (~292 years) is everything.
 	if in.TimeWindow > 0 && in.TimeWindow < math.MaxInt64/float64(time.Second) {
-		recs = format.Between(recs, now.Add(-time.Duration(in.TimeWindow*float64(time.Second))), time.Time{})
+		recs = h.since(now.Add(-time.Duration(in.TimeWindow * float64(time.Second))))
 	}
+	recs = format.OfKind(recs, kind)
 	if in.Filename != "" {
 		switch kind {
 		case format.KindError:
@@ -222,7 +242,7 @@ func (k searchKind) count(n int) string {
 func describeScope(k searchKind, in searchArgs) string {
 	s := "from any time"
 	if in.TimeWindow > 0 {
-		s = fmt.Sprintf("from the last %v seconds", in.TimeWindow)
+		s = fmt.Sprintf("received in the last %v seconds", in.TimeWindow)
 	}
 	if in.Filename != "" {
 		switch k.kind {

@@ -17,12 +17,48 @@ const (
 
 // searchArgs are the arguments of search_errors, search_logs and
 // search_traces. Defaults come from the schema (the SDK applies them).
+//
+// Upstream's tools take the same filters nested, {"filters": {"timeWindow":
+// ..., "filename": ..., "limit": ..., "offset": ...}}; both shapes are
+// accepted, and a value given in filters wins (see merged).
 type searchArgs struct {
 	TimeWindow float64     `json:"timeWindow"`
 	Filename   string      `json:"filename"`
 	Limit      int         `json:"limit"`
 	Offset     int         `json:"offset"`
 	Instance   instanceRef `json:"instance"`
+	Filters    *filters    `json:"filters"`
+}
+
+// filters is upstream's nested form of the search arguments; nil fields
+// were not given.
+type filters struct {
+	TimeWindow *float64 `json:"timeWindow"`
+	Filename   *string  `json:"filename"`
+	Limit      *int     `json:"limit"`
+	Offset     *int     `json:"offset"`
+}
+
+// merged returns the arguments with the filters given in Filters applied.
+func (in searchArgs) merged() searchArgs {
+	f := in.Filters
+	if f == nil {
+		return in
+	}
+	if f.TimeWindow != nil {
+		in.TimeWindow = *f.TimeWindow
+	}
+	if f.Filename != nil {
+		in.Filename = *f.Filename
+	}
+	if f.Limit != nil {
+		in.Limit = *f.Limit
+	}
+	if f.Offset != nil {
+		in.Offset = *f.Offset
+	}
+	in.Filters = nil
+	return in
 }
 
 type getTracesArgs struct {
@@ -115,7 +151,20 @@ func searchSchema(k searchKind) *jsonschema.Schema {
 			Description: "How many of the newest matching " + k.plural + " to skip, to page through more (default 0).",
 		},
 		"instance": instanceSchema(),
+		"filters":  filtersSchema(),
 	})
+}
+
+// filtersSchema is the nested form of the search arguments.
+func filtersSchema() *jsonschema.Schema {
+	f := object(map[string]*jsonschema.Schema{
+		"timeWindow": {Type: "number"},
+		"filename":   {Type: "string"},
+		"limit":      {Type: "integer"},
+		"offset":     {Type: "integer"},
+	})
+	f.Description = "The same timeWindow, filename, limit and offset nested, as upstream Spotlight's tools take them; a value given here wins."
+	return f
 }
 
 func instanceSchema() *jsonschema.Schema {

@@ -213,17 +213,22 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		text := ok(t, cs, "search_errors", map[string]any{"filename": "cart.ts", "timeWindow": 0})
 		contains(t, "filename cart.ts", text, "cart is undefined", "ancient failure", "src/checkout/cart.ts")
 		lacks(t, "filename cart.ts", text, "payment declined")
+		// The window counts from arrival: an event stamped two hours ago
+		// that arrived just now is in the default 60 s (upstream's rule).
 		text = ok(t, cs, "search_errors", map[string]any{"filename": "checkout/cart.ts"})
-		contains(t, "filename checkout/cart.ts, default window", text, "cart is undefined")
-		lacks(t, "filename checkout/cart.ts, default window", text, "ancient failure", "payment declined")
+		contains(t, "filename checkout/cart.ts, default window", text, "cart is undefined", "ancient failure")
+		lacks(t, "filename checkout/cart.ts, default window", text, "payment declined")
+		// Upstream's argument shape.
+		text = ok(t, cs, "search_errors", map[string]any{"filters": map[string]any{"filename": "stripe.ts", "timeWindow": 3600, "limit": 5}})
+		contains(t, "filters.filename stripe.ts", text, "payment declined")
+		lacks(t, "filters.filename stripe.ts", text, "cart is undefined")
 		text = ok(t, cs, "search_errors", map[string]any{"filename": "nowhere.go", "timeWindow": 0})
 		contains(t, "filename nowhere.go", text, "No errors", "without filename")
 	})
 
 	t.Run("logs by time window", func(t *testing.T) {
 		text := ok(t, cs, "search_logs", map[string]any{"timeWindow": 3600})
-		contains(t, "logs of the last hour", text, "checkout started", "rendering the home page")
-		lacks(t, "logs of the last hour", text, "stale log line")
+		contains(t, "logs received in the last hour", text, "checkout started", "rendering the home page", "stale log line")
 		text = ok(t, cs, "search_logs", map[string]any{"timeWindow": 0})
 		contains(t, "all logs", text, "checkout started", "stale log line")
 		text = ok(t, cs, "search_logs", map[string]any{"timeWindow": 0, "filename": "home.py"})
@@ -277,6 +282,8 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		lacks(t, "page 3", text, "paged error #2", "offset=")
 		text = ok(t, cs, "search_errors", args(6))
 		contains(t, "past the end", text, "No errors at offset 6", "5 errors")
+		text = ok(t, cs, "search_errors", map[string]any{"filters": map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 2, "offset": 2}})
+		contains(t, "page 2 through filters", text, "paged error #3", "paged error #2", "offset=4")
 	})
 
 	t.Run("bad arguments", func(t *testing.T) {
@@ -288,6 +295,8 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		toolError(t, cs, "search_traces", map[string]any{"offset": -5}, "offset")
 		toolError(t, cs, "search_errors", map[string]any{"timeWindow": -60}, "timeWindow")
 		toolError(t, cs, "search_errors", map[string]any{"limit": "ten"}, "limit")
+		toolError(t, cs, "search_errors", map[string]any{"filters": map[string]any{"limit": 1000}}, "limit")
+		toolError(t, cs, "search_errors", map[string]any{"filters": map[string]any{"nope": 1}}, "nope")
 		toolError(t, cs, "search_errors", map[string]any{"instance": 70000}, "70000")
 		toolError(t, cs, "search_errors", map[string]any{"instance": "no-such-app"}, "no-such-app")
 		// The server survived all of it.
