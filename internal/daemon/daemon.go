@@ -11,6 +11,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
 	"github.com/spotlight-dev/spotlight/internal/mcp"
 	"github.com/spotlight-dev/spotlight/internal/registry"
@@ -25,8 +26,12 @@ type Options struct {
 	AllowedOrigins []string
 	Logger         *slog.Logger
 	Getenv         func(string) string // finds the registry directory
-	Buffer         *buffer.Buffer      // nil: a new buffer with the default bounds
-	Version        string              // reported to MCP clients
+	// Buffer and Events are the envelope buffer and the event model decoded
+	// from it (Events must be Buffer's Model). Both nil: new ones with the
+	// default bounds; Buffer alone: served without the event API.
+	Buffer  *buffer.Buffer
+	Events  *event.Store
+	Version string // reported to MCP clients
 
 	// InstanceID and Self describe the `spotlight run` instance this sidecar
 	// belongs to (empty and nil for a plain sidecar).
@@ -46,6 +51,7 @@ type Options struct {
 // Daemon is an assembled sidecar, not yet listening.
 type Daemon struct {
 	Buffer *buffer.Buffer
+	Events *event.Store // nil when built over a buffer without it
 	Server *sidecar.Server
 	// Registry is nil when the registry directory is unusable; RegistryErr
 	// then says why.
@@ -70,7 +76,8 @@ func New(o Options) (*Daemon, error) {
 		o.Getenv = os.Getenv
 	}
 	if o.Buffer == nil {
-		o.Buffer = buffer.New(buffer.Options{})
+		o.Events = event.NewStore(nil)
+		o.Buffer = buffer.New(buffer.Options{Model: o.Events})
 	}
 	if o.Self == nil {
 		o.Self = func() *registry.Metadata { return nil }
@@ -79,7 +86,7 @@ func New(o Options) (*Daemon, error) {
 		o.Dir, _ = os.Getwd() // no directory: no project files are opened
 	}
 	dir := registry.DirFromEnv(o.Getenv)
-	d := &Daemon{Buffer: o.Buffer, logger: o.Logger, watch: o.WatchRegistry}
+	d := &Daemon{Buffer: o.Buffer, Events: o.Events, logger: o.Logger, watch: o.WatchRegistry}
 	d.Registry, d.RegistryErr = registry.Open(dir, registry.WithLogger(o.Logger))
 	var all sidecar.AllInstances
 	if o.WatchRegistry {
@@ -113,6 +120,7 @@ func New(o Options) (*Daemon, error) {
 		AllowedOrigins: o.AllowedOrigins,
 		Logger:         o.Logger,
 		Buffer:         o.Buffer,
+		Events:         o.Events,
 		InstanceID:     o.InstanceID,
 		Instances:      controlcenter.NewHandler(d.cc),
 		MCP:            mcp.NewHandler(d.tools),

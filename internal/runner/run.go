@@ -25,6 +25,7 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/daemon"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 	"github.com/spotlight-dev/spotlight/internal/proc"
 	"github.com/spotlight-dev/spotlight/internal/registry"
@@ -105,7 +106,8 @@ func Run(ctx context.Context, o Options) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	r := &run{o: o, cmd: cmd, id: id.String(), buf: buffer.New(buffer.Options{})}
+	events := event.NewStore(nil)
+	r := &run{o: o, cmd: cmd, id: id.String(), events: events, buf: buffer.New(buffer.Options{Model: events})}
 	if err := r.startSidecar(); err != nil {
 		return 1, err
 	}
@@ -124,10 +126,11 @@ func startFailure(err error) (int, error) {
 
 // run is one `spotlight run`.
 type run struct {
-	o   Options
-	cmd Command
-	id  string
-	buf *buffer.Buffer
+	o      Options
+	cmd    Command
+	id     string
+	buf    *buffer.Buffer
+	events *event.Store // buf's Model
 
 	srv      *sidecar.Server
 	srvStop  context.CancelFunc
@@ -145,6 +148,7 @@ func (r *run) startSidecar() error {
 		Logger:     r.o.Logger,
 		Getenv:     r.o.Getenv,
 		Buffer:     r.buf,
+		Events:     r.events,
 		Version:    r.o.Version,
 		InstanceID: r.id,
 		Self:       r.self.Load,

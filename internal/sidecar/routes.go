@@ -40,6 +40,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("DELETE /clear", s.sameOrigin(http.HandlerFunc(s.handleClear)))
 	mux.HandleFunc("GET /health", s.handleHealth)
 	mux.Handle("POST /open", s.sameOrigin(http.HandlerFunc(s.handleOpen)))
+	if s.cfg.Events != nil {
+		s.apiRoutes(api)
+	}
 	if h := s.cfg.Instances; h != nil {
 		mux.Handle("/api/instances", s.sameOrigin(h))
 		mux.Handle("/api/instances/", s.sameOrigin(h))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/editor"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
 )
 
@@ -49,7 +50,10 @@ type Config struct {
 	AllowedOrigins []string // -A values: full origins or plain domains (commas allowed)
 	Logger         *slog.Logger
 	Buffer         *buffer.Buffer // required
-	MaxBodyBytes   int64          // decompressed envelope limit, default 20 MiB
+	// Events serves the event API (/api/errors, /api/feed, ...) over the
+	// decoded model; optional (it must be Buffer's Model).
+	Events       *event.Store
+	MaxBodyBytes int64 // decompressed envelope limit, default 20 MiB
 	// MaxReceivingBytes bounds the body bytes held by all requests being
 	// received at once (default DefaultMaxReceivingBytes, at least
 	// MaxBodyBytes+1 so one body at the limit always fits); past it, 503.

@@ -1,0 +1,484 @@
+package event
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/envelope"
+)
+
+// Store indexes the decoded envelopes a buffer holds: records by kind in
+// arrival order, and traces by trace id built from the spans of every
+// envelope. It is the buffer's Model (buffer.Options.Model): envelopes are
+// decoded once as the buffer stores them, cached with their entry, counted
+// in its byte bound and forgotten when the buffer evicts them. It also
+// keeps the feed of changes the API streams.
+//
+// A Store can also be filled without a buffer (Append), e.g. by the MCP
+// tools over another sidecar's envelopes.
+type Store struct {
+	dec *Decoder
+
+	mu      sync.Mutex
+	held    []*heldEnvelope // buffer order
+	byEnv   map[string]*heldEnvelope
+	records map[Kind][]*Record // arrival order
+	traces  map[string]*traceState
+	feed    feed
+}
+
+type heldEnvelope struct {
+	entry *buffer.Entry // nil when appended without one
+	d     *Decoded
+}
+
+// traceState is what the store knows of one trace id.
+type traceState struct {
+	spans  []*Span // arrival order
+	errors int     // error events (with a real exception) of this trace id
+	logs   int
+	built  *Record // BuildTrace's answer, until the trace changes
+}
+
+// NewStore returns an empty store decoding with dec (nil: NewDecoder()).
+func NewStore(dec *Decoder) *Store {
+	if dec == nil {
+		dec = NewDecoder()
+	}
+	return &Store{
+		dec:     dec,
+		byEnv:   map[string]*heldEnvelope{},
+		records: map[Kind][]*Record{},
+		traces:  map[string]*traceState{},
+		feed:    newFeed(),
+	}
+}
+
+// Decoder is the store's decoder.
+func (s *Store) Decoder() *Decoder { return s.dec }
+
+// Decode implements buffer.Model: it decodes an envelope entry (before the
+// buffer has assigned its id; Added fills the ids in).
+func (s *Store) Decode(e *buffer.Entry) (any, int64) {
+	env := e.Envelope
+	if env == nil {
+		var err error
+		if env, err = envelope.UnmarshalStream(e.Data); err != nil {
+			return nil, 0
+		}
+	}
+	d := s.dec.Decode(env, Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	return d, d.Bytes
+}
+
+// Added implements buffer.Model.
+func (s *Store) Added(e *buffer.Entry) {
+	d, ok := e.Model.(*Decoded)
+	if !ok {
+		return
+	}
+	if d.EnvelopeID != e.ID {
+		d.setEnvelope(e.ID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.add(&heldEnvelope{entry: e, d: d})
+}
+
+// Append adds an envelope decoded elsewhere (with its id set), as the newest.
+func (s *Store) Append(d *Decoded) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.add(&heldEnvelope{d: d})
+}
+
+// Removed implements buffer.Model.
+func (s *Store) Removed(es []*buffer.Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(es) >= len(s.held) {
+		s.clear()
+		return
+	}
+	for _, e := range es {
+		s.remove(e.ID)
+	}
+}
+
+// DropOldest forgets the n oldest envelopes (for stores filled by Append).
+func (s *Store) DropOldest(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ; n > 0 && len(s.held) > 0; n-- {
+		s.remove(s.held[0].d.EnvelopeID)
+	}
+}
+
+func (s *Store) add(h *heldEnvelope) {
+	d := h.d
+	s.held = append(s.held, h)
+	s.byEnv[d.EnvelopeID] = h
+	touched := map[string]bool{}
+	for i := range d.Records {
+		r := &d.Records[i]
+		s.records[r.Kind] = append(s.records[r.Kind], r)
+		s.feed.add(opAdd, r.Kind, r.ID)
+	}
+	var fresh []string
+	for i := range d.Spans {
+		sp := &d.Spans[i]
+		t := s.traces[sp.TraceID]
+		if t == nil {
+			t = &traceState{}
+			s.traces[sp.TraceID] = t
+			fresh = append(fresh, sp.TraceID)
+			s.countTrace(sp.TraceID, t)
+		}
+		t.spans = append(t.spans, sp)
+		t.built = nil
+		touched[sp.TraceID] = true
+	}
+	// New traces counted this envelope's records already (countTrace).
+	for i := range d.Records {
+		r := &d.Records[i]
+		if t := s.traces[r.TraceID]; t != nil && countsInTrace(r) && !slices.Contains(fresh, r.TraceID) {
+			t.bump(r, 1)
+			touched[r.TraceID] = true
+		}
+	}
+	for _, id := range fresh {
+		s.feed.add(opAdd, KindTrace, id)
+		delete(touched, id)
+	}
+	for _, id := range sortedKeys(touched) {
+		s.feed.add(opUpdate, KindTrace, id)
+	}
+}
+
+// countsInTrace: errors (real exceptions, not messages) and logs are
+// counted on their trace.
+func countsInTrace(r *Record) bool {
+	return r.Kind == KindLog || (r.Kind == KindError && r.Error.ExceptionCount > 0)
+}
+
+func (t *traceState) bump(r *Record, n int) {
+	switch {
+	case r.Kind == KindLog:
+		t.logs += n
+	case r.Kind == KindError && r.Error.ExceptionCount > 0:
+		t.errors += n
+	default:
+		return
+	}
+	t.built = nil
+}
+
+// countTrace counts the errors and logs already held of a new trace.
+func (s *Store) countTrace(id string, t *traceState) {
+	for _, k := range []Kind{KindError, KindLog} {
+		for _, r := range s.records[k] {
+			if r.TraceID == id {
+				t.bump(r, 1)
+			}
+		}
+	}
+}
+
+func (s *Store) remove(envID string) {
+	h := s.byEnv[envID]
+	if h == nil {
+		return
+	}
+	delete(s.byEnv, envID)
+	if len(s.held) > 0 && s.held[0] == h {
+		s.held[0] = nil
+		s.held = s.held[1:]
+	} else {
+		s.held = slices.DeleteFunc(s.held, func(x *heldEnvelope) bool { return x == h })
+	}
+	d := h.d
+	touched := map[string]bool{}
+	for i := range d.Records {
+		r := &d.Records[i]
+		list := s.records[r.Kind]
+		if len(list) > 0 && list[0] == r {
+			list[0] = nil
+			s.records[r.Kind] = list[1:]
+		} else {
+			s.records[r.Kind] = slices.DeleteFunc(list, func(x *Record) bool { return x == r })
+		}
+		s.feed.add(opRemove, r.Kind, r.ID)
+		if t := s.traces[r.TraceID]; t != nil && countsInTrace(r) {
+			t.bump(r, -1)
+			touched[r.TraceID] = true
+		}
+	}
+	for i := range d.Spans {
+		sp := &d.Spans[i]
+		t := s.traces[sp.TraceID]
+		if t == nil {
+			continue
+		}
+		t.spans = slices.DeleteFunc(t.spans, func(x *Span) bool { return x == sp })
+		t.built = nil
+		touched[sp.TraceID] = true
+	}
+	for _, id := range sortedKeys(touched) {
+		if t := s.traces[id]; len(t.spans) == 0 {
+			delete(s.traces, id)
+			s.feed.add(opRemove, KindTrace, id)
+		} else {
+			s.feed.add(opUpdate, KindTrace, id)
+		}
+	}
+}
+
+func (s *Store) clear() {
+	s.held = nil
+	s.byEnv = map[string]*heldEnvelope{}
+	s.records = map[Kind][]*Record{}
+	s.traces = map[string]*traceState{}
+	s.feed.add(opClear, "", "")
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// trace returns the built record of a trace. Caller holds s.mu.
+func (s *Store) trace(id string) (*Record, bool) {
+	t := s.traces[id]
+	if t == nil {
+		return nil, false
+	}
+	if t.built == nil {
+		r := BuildTrace(id, t.spans, t.errors, t.logs)
+		t.built = &r
+	}
+	return t.built, true
+}
+
+// Query selects and pages records. The zero Query selects everything.
+type Query struct {
+	Text        string   // case-insensitive substring (see Matches)
+	Levels      []string // lower case
+	Sources     []Source
+	Environment string
+	Release     string
+	TraceID     string
+	Since       time.Time // inclusive
+	Until       time.Time // exclusive
+	Offset      int
+	Limit       int // 0: all
+}
+
+// List returns one page of the records of kind that q selects, in the
+// order every view shows them (see Order), the number selected, and the
+// feed cursor at this moment.
+func (s *Store) List(kind Kind, q Query) (page []Record, total int, cursor string) {
+	s.mu.Lock()
+	var recs []*Record
+	if kind == KindTrace {
+		recs = make([]*Record, 0, len(s.traces))
+		for id := range s.traces {
+			r, _ := s.trace(id)
+			recs = append(recs, r)
+		}
+		// arrival order for ties: the envelope that created the trace
+		slices.SortFunc(recs, func(a, b *Record) int {
+			return cmp.Compare(firstEnvelope(a.Trace), firstEnvelope(b.Trace))
+		})
+	} else {
+		recs = slices.Clone(s.records[kind])
+	}
+	cursor = s.feed.cursor()
+	s.mu.Unlock()
+
+	match := q.matcher()
+	recs = slices.DeleteFunc(recs, func(r *Record) bool { return !match(r) })
+	Order(kind, recs)
+	total = len(recs)
+	recs = recs[min(q.Offset, len(recs)):]
+	if q.Limit > 0 && len(recs) > q.Limit {
+		recs = recs[:q.Limit]
+	}
+	page = make([]Record, len(recs))
+	for i, r := range recs {
+		page[i] = *r
+	}
+	return page, total, cursor
+}
+
+func firstEnvelope(t *Trace) string {
+	if len(t.EnvelopeIDs) == 0 {
+		return ""
+	}
+	return t.EnvelopeIDs[0]
+}
+
+// Order sorts records given in arrival order the way every view shows
+// them: logs by timestamp then arrival (oldest first); everything else
+// newest first, the later arrival first among equal timestamps.
+func Order(kind Kind, recs []*Record) {
+	if kind == KindLog {
+		slices.SortStableFunc(recs, func(a, b *Record) int { return a.Timestamp.Compare(b.Timestamp) })
+		return
+	}
+	slices.Reverse(recs)
+	slices.SortStableFunc(recs, func(a, b *Record) int { return b.Timestamp.Compare(a.Timestamp) })
+}
+
+// Get returns the record of kind with that id (a trace id for traces).
+func (s *Store) Get(kind Kind, id string) (Record, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.get(kind, id)
+	if !ok {
+		return Record{}, false
+	}
+	return *r, true
+}
+
+func (s *Store) get(kind Kind, id string) (*Record, bool) {
+	if kind == KindTrace {
+		return s.trace(normalizeID(id))
+	}
+	envID, n, ok := splitID(id)
+	if !ok {
+		return nil, false
+	}
+	h := s.byEnv[envID]
+	if h == nil || n >= len(h.d.Records) || h.d.Records[n].Kind != kind {
+		return nil, false
+	}
+	return &h.d.Records[n], true
+}
+
+// splitID reads "<envelope id>.<n>".
+func splitID(id string) (string, int, bool) {
+	i := strings.LastIndexByte(id, '.')
+	if i < 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	return id[:i], n, err == nil && n >= 0
+}
+
+// AttachmentContent returns an attachment's bytes and content type.
+func (s *Store) AttachmentContent(id string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.get(KindAttachment, id)
+	if !ok {
+		return nil, false
+	}
+	envID, _, _ := splitID(id)
+	h := s.byEnv[envID]
+	if h.entry == nil || h.entry.Envelope == nil || r.Attachment.ItemIndex >= len(h.entry.Envelope.Items) {
+		return nil, false
+	}
+	return h.entry.Envelope.Items[r.Attachment.ItemIndex].Payload, true
+}
+
+// TraceOf returns the errors and logs with a trace id, errors oldest first
+// and logs in time order.
+func (s *Store) TraceOf(traceID string) (errors, logs []Record) {
+	q := Query{TraceID: normalizeID(traceID)}
+	errors, _, _ = s.List(KindError, q)
+	slices.Reverse(errors)
+	logs, _, _ = s.List(KindLog, q)
+	return errors, logs
+}
+
+// Counts is how many records of each kind (and traces) are held.
+func (s *Store) Counts() (map[Kind]int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[Kind]int{KindTrace: len(s.traces)}
+	for _, k := range []Kind{KindError, KindLog, KindAttachment, KindItem} {
+		out[k] = len(s.records[k])
+	}
+	return out, s.feed.cursor()
+}
+
+// matcher returns q's filter (Offset and Limit aside).
+func (q *Query) matcher() func(*Record) bool {
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	return func(r *Record) bool {
+		switch {
+		case len(q.Levels) > 0 && !slices.Contains(q.Levels, r.Level):
+			return false
+		case len(q.Sources) > 0 && !slices.Contains(q.Sources, r.Source):
+			return false
+		case q.Environment != "" && r.Environment != q.Environment:
+			return false
+		case q.Release != "" && r.Release != q.Release:
+			return false
+		case q.TraceID != "" && r.TraceID != q.TraceID:
+			return false
+		case !q.Since.IsZero() && r.Timestamp.Before(q.Since):
+			return false
+		case !q.Until.IsZero() && !r.Timestamp.Before(q.Until):
+			return false
+		}
+		return text == "" || Matches(r, text)
+	}
+}
+
+// Matches reports whether the record's searchable text holds text (lower
+// case): errors their title, message, culprit, transaction and frames;
+// traces their name, id and any span's op or name; logs their body and
+// attribute values; attachments their file name and type; items their
+// type and reason.
+func Matches(r *Record, text string) bool {
+	has := func(ss ...string) bool {
+		for _, s := range ss {
+			if s != "" && strings.Contains(strings.ToLower(s), text) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case r.Error != nil:
+		e := r.Error
+		if has(e.Title, e.Message, e.Culprit, e.Transaction, e.Logger, r.EventID) {
+			return true
+		}
+		frameHas := func(fs []Frame) bool {
+			return slices.ContainsFunc(fs, func(f Frame) bool { return has(f.Filename, f.AbsPath, f.Function, f.Module) })
+		}
+		for i := range e.Exceptions {
+			if has(e.Exceptions[i].Type, e.Exceptions[i].Value) || frameHas(e.Exceptions[i].Frames) {
+				return true
+			}
+		}
+		return frameHas(e.Frames)
+	case r.Trace != nil:
+		t := r.Trace
+		if has(t.Name, t.Op, r.TraceID) {
+			return true
+		}
+		return slices.ContainsFunc(t.Spans, func(s Span) bool { return has(s.Op, s.Description) })
+	case r.Log != nil:
+		if has(r.Log.Body) {
+			return true
+		}
+		return slices.ContainsFunc(r.Log.Attributes, func(a Attribute) bool { return has(a.Text()) })
+	case r.Attachment != nil:
+		return has(r.Attachment.Filename, r.Attachment.ContentType)
+	case r.Item != nil:
+		return has(r.Item.ItemType, r.Item.Reason)
+	}
+	return false
+}

@@ -1,0 +1,326 @@
+package sidecar
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/event"
+)
+
+// The event API: lists, details and a live feed of the decoded model
+// (event.Store), for the web UI. Routes and shapes: docs/ARCHITECTURE.md.
+
+// Paging bounds of the list routes.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+	// feedBatch bounds the changes written (and flushed) at once.
+	feedBatch = 256
+)
+
+// listKinds maps the list routes to kinds.
+var listRoutes = []struct {
+	path string
+	kind event.Kind
+}{
+	{"errors", event.KindError},
+	{"traces", event.KindTrace},
+	{"logs", event.KindLog},
+	{"attachments", event.KindAttachment},
+	{"items", event.KindItem},
+}
+
+// apiRoutes registers the event API on mux.
+func (s *Server) apiRoutes(mux *http.ServeMux) {
+	for _, r := range listRoutes {
+		mux.Handle("GET /api/"+r.path, s.readers(s.listHandler(r.kind)))
+		mux.Handle("GET /api/"+r.path+"/{id}", s.readers(s.detailHandler(r.kind)))
+	}
+	mux.Handle("GET /api/attachments/{id}/content", s.readers(http.HandlerFunc(s.handleAttachmentContent)))
+	mux.Handle("GET /api/counts", s.readers(http.HandlerFunc(s.handleCounts)))
+	mux.Handle("GET /api/feed", s.readers(withoutDeadlines(http.HandlerFunc(s.handleFeed))))
+}
+
+// readers refuses a browser page of a foreign origin outright, reads
+// included: the events are the developer's (the Host check of guard applies
+// as everywhere). Requests without Origin (same-origin GETs, CLI tools) pass.
+func (s *Server) readers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if origin := r.Header.Get("Origin"); origin != "" && !s.origins.originAllowed(origin) {
+			http.Error(w, fmt.Sprintf("reading events from origin %q is not allowed: start spotlight with -A %s to allow it", origin, origin), http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// listAnswer is the shape of every list route.
+type listAnswer struct {
+	Items  []event.Record `json:"items"`
+	Total  int            `json:"total"`
+	Offset int            `json:"offset"`
+	Limit  int            `json:"limit"`
+	Cursor string         `json:"cursor"`
+}
+
+func (s *Server) listHandler(kind event.Kind) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q, err := parseQuery(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		page, total, cursor := s.cfg.Events.List(kind, q)
+		for i := range page {
+			page[i] = page[i].Summary()
+		}
+		writeJSON(w, listAnswer{Items: page, Total: total, Offset: q.Offset, Limit: q.Limit, Cursor: cursor})
+	})
+}
+
+// traceDetail is GET /api/traces/{id}: the trace with its spans, errors and logs.
+type traceDetail struct {
+	event.Record
+	Errors []event.Record `json:"errors"`
+	Logs   []event.Record `json:"logs"`
+}
+
+func (t traceDetail) MarshalJSON() ([]byte, error) {
+	head, err := t.Record.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	tail, err := json.Marshal(struct {
+		Errors []event.Record `json:"errors"`
+		Logs   []event.Record `json:"logs"`
+	}{t.Errors, t.Logs})
+	if err != nil {
+		return nil, err
+	}
+	return append(append(head[:len(head)-1], ','), tail[1:]...), nil
+}
+
+func (s *Server) detailHandler(kind event.Kind) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		rec, ok := s.cfg.Events.Get(kind, id)
+		if !ok {
+			http.Error(w, fmt.Sprintf("no %s %q is held (never received, evicted or cleared); list them with GET /api/%ss", kind, id, kindPath(kind)), http.StatusNotFound)
+			return
+		}
+		if kind != event.KindTrace {
+			writeJSON(w, rec)
+			return
+		}
+		errs, logs := s.cfg.Events.TraceOf(rec.TraceID)
+		for i := range errs {
+			errs[i] = errs[i].Summary()
+		}
+		writeJSON(w, traceDetail{Record: rec, Errors: nonNil(errs), Logs: nonNil(logs)})
+	})
+}
+
+func nonNil(rs []event.Record) []event.Record {
+	if rs == nil {
+		return []event.Record{}
+	}
+	return rs
+}
+
+func kindPath(k event.Kind) string {
+	for _, r := range listRoutes {
+		if r.kind == k {
+			return r.path[:len(r.path)-1]
+		}
+	}
+	return string(k)
+}
+
+func (s *Server) handleAttachmentContent(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rec, ok := s.cfg.Events.Get(event.KindAttachment, id)
+	body, held := s.cfg.Events.AttachmentContent(id)
+	if !ok || !held {
+		http.Error(w, fmt.Sprintf("no attachment %q is held (never received, evicted or cleared)", id), http.StatusNotFound)
+		return
+	}
+	ct := rec.Attachment.ContentType
+	if _, _, err := mime.ParseMediaType(ct); err != nil {
+		ct = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	// The bytes are the user's file: never let the browser run them here.
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": rec.Attachment.Filename}))
+	_, _ = w.Write(body)
+}
+
+func (s *Server) handleCounts(w http.ResponseWriter, r *http.Request) {
+	counts, cursor := s.cfg.Events.Counts()
+	writeJSON(w, map[string]any{
+		"errors": counts[event.KindError], "traces": counts[event.KindTrace], "logs": counts[event.KindLog],
+		"attachments": counts[event.KindAttachment], "items": counts[event.KindItem], "cursor": cursor,
+	})
+}
+
+// feedChange is one event of GET /api/feed.
+type feedChange struct {
+	Op   event.Op      `json:"op"`
+	Kind event.Kind    `json:"kind,omitempty"`
+	ID   string        `json:"id,omitempty"`
+	Item *event.Record `json:"item,omitempty"`
+}
+
+// handleFeed is GET /api/feed: Server-Sent Events, one per change of the
+// model (id: the cursor after it), from the cursor given as Last-Event-ID
+// or ?cursor=, or from now.
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	cursor := r.Header.Get("Last-Event-ID")
+	if cursor == "" {
+		cursor = r.URL.Query().Get("cursor")
+	}
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+
+	keepAlive := time.NewTicker(s.cfg.KeepAlive)
+	defer keepAlive.Stop()
+	bw := bufio.NewWriterSize(w, sseBufferSize)
+	ok := func(err error) bool { return err == nil && bw.Flush() == nil && rc.Flush() == nil }
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
+	deadline()
+	if _, err := bw.WriteString("retry: 1000\n\n"); !ok(err) {
+		return
+	}
+	store := s.cfg.Events
+	for {
+		changes, next, wait := store.Changes(cursor, feedBatch)
+		if cursor == "" {
+			cursor = next
+		}
+		if len(changes) > 0 {
+			deadline()
+			for _, c := range changes {
+				at := store.CursorAt(c)
+				if c.Op == event.OpReset {
+					at = next
+				}
+				fc := feedChange{Op: c.Op, Kind: c.Kind, ID: c.ID}
+				if c.Op == "add" || c.Op == "update" {
+					item, held := store.Lookup(c)
+					if !held {
+						continue // removed since: its remove change follows
+					}
+					fc.Item = &item
+				}
+				data, err := json.Marshal(fc)
+				if err != nil {
+					s.log.Debug("feed change not encodable", "err", err)
+					continue
+				}
+				bw.WriteString("id: " + at + "\ndata: ")
+				bw.Write(data)
+				bw.WriteString("\n\n")
+			}
+			if !ok(nil) {
+				return
+			}
+			cursor = next
+			continue
+		}
+		select {
+		case <-wait:
+		case <-keepAlive.C:
+			deadline()
+			if _, err := bw.WriteString(": keep-alive\n\n"); !ok(err) {
+				return
+			}
+		case <-r.Context().Done():
+			return
+		case <-s.closing:
+			return
+		}
+	}
+}
+
+// parseQuery reads the list parameters (docs/ARCHITECTURE.md).
+func parseQuery(r *http.Request) (event.Query, error) {
+	v := r.URL.Query()
+	q := event.Query{
+		Text:        v.Get("q"),
+		Environment: v.Get("environment"),
+		Release:     v.Get("release"),
+		TraceID:     strings.ToLower(strings.ReplaceAll(v.Get("traceId"), "-", "")),
+		Limit:       defaultPageSize,
+	}
+	for _, l := range splitList(v.Get("level")) {
+		q.Levels = append(q.Levels, strings.ToLower(l))
+	}
+	for _, src := range splitList(v.Get("source")) {
+		q.Sources = append(q.Sources, event.Source(strings.ToLower(src)))
+	}
+	var err error
+	if q.Since, err = parseTimeParam("since", v.Get("since")); err != nil {
+		return q, err
+	}
+	if q.Until, err = parseTimeParam("until", v.Get("until")); err != nil {
+		return q, err
+	}
+	if s := v.Get("offset"); s != "" {
+		if q.Offset, err = strconv.Atoi(s); err != nil || q.Offset < 0 {
+			return q, fmt.Errorf("offset %q is not a count: use 0 or more", s)
+		}
+	}
+	if s := v.Get("limit"); s != "" {
+		if q.Limit, err = strconv.Atoi(s); err != nil || q.Limit < 1 || q.Limit > maxPageSize {
+			return q, fmt.Errorf("limit %q is out of range: use 1 to %d (default %d)", s, maxPageSize, defaultPageSize)
+		}
+	}
+	return q, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// parseTimeParam accepts RFC 3339 or Unix seconds.
+func parseTimeParam(name, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		sec := int64(f)
+		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("%s %q is not a time: use RFC 3339 (2026-01-02T15:04:05Z) or Unix seconds", name, s)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "encoding the answer: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(b)
+}
