@@ -126,7 +126,7 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 			continue
 		}
 		nr, ns := len(d.Records), len(d.Spans)
-		if err := fn(c, it); err != nil {
+		if err := safely(fn, c, it); err != nil {
 			clear(d.Records[nr:])
 			d.Records, d.Spans = d.Records[:nr], d.Spans[:ns]
 			c.AddRecord(undecodable(c.base, it.Type, it.ContentType, it.Header, it.Payload, err))
@@ -154,6 +154,18 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 	d.setEnvelope(meta.ID)
 	d.Bytes = sizeOf(d)
 	return d
+}
+
+// safely runs an item decoder, turning a panic (a decoder bug on input
+// nobody foresaw) into the item's error: the sidecar keeps running and the
+// item is shown as undecodable.
+func safely(fn ItemDecoder, c *ItemContext, it *envelope.Item) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the decoder failed on this item: %v", p)
+		}
+	}()
+	return fn(c, it)
 }
 
 // eventTime is the time of the envelope's error event or transaction.

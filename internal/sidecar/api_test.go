@@ -38,9 +38,9 @@ func getJSON(t *testing.T, ts *testServer, target string, v any) {
 }
 
 type listOf struct {
-	Items []map[string]any `json:"items"`
-	Total int              `json:"total"`
-	Cursor string          `json:"cursor"`
+	Items  []map[string]any `json:"items"`
+	Total  int              `json:"total"`
+	Cursor string           `json:"cursor"`
 }
 
 func TestEventAPI(t *testing.T) {
