@@ -28,11 +28,12 @@ run: build
 	./$(BIN) $(ARGS)
 
 # Tools and packages the tests need (Node SDK, Debian's Python SDK, Chromium
-# for the e2e tests).
+# for the e2e tests, docker-compose to check the compose override).
 test-deps: ui/node_modules
 	cd test/node && npm ci --no-audit --no-fund
 	./scripts/ensure-chromium.sh
 	./scripts/ensure-python-sdk.sh
+	./scripts/ensure-docker-compose.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

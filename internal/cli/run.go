@@ -36,9 +36,18 @@ in Spotlight (until the app's own SDK sends the same lines as logs). What the
 app's SDK sends is printed to stderr as it arrives, in the format of -f.
 
 Without a command, the first of the package.json scripts dev, develop, serve
-and start is run. Everything after the command's name belongs to it.`,
+and start is run, or, in a folder with a compose.yml (or COMPOSE_FILE set),
+docker compose up; with both, you are asked which. Everything after the
+command's name belongs to it.
+
+Docker Compose (docker compose up, docker-compose up) gets one extra
+temporary compose file giving every service SENTRY_SPOTLIGHT=
+http://host.docker.internal:<port>/stream; on Linux the sidecar also takes
+envelopes on the docker bridge address (docker0, or SPOTLIGHT_DOCKER_HOST_IP).
+Each "web-1  | line" becomes a log naming its service and container.`,
 		Example: `  spotlight run npm run dev
   spotlight run -p 3001 node server.js --inspect
+  spotlight run docker compose -f compose.yml -f compose.dev.yml up --build
   spotlight run`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -43,6 +43,10 @@ type Options struct {
 	// UI may open in an editor or read source lines from.
 	Dir string
 
+	// IngestHosts are more addresses to listen on (same port) that accept
+	// envelopes only (the docker bridge address under `spotlight run`).
+	IngestHosts []string
+
 	// WatchRegistry announces instances that appear or vanish on the stream
 	// (what the Control Center on port 8969 does).
 	WatchRegistry bool
@@ -122,6 +126,7 @@ func New(o Options) (*Daemon, error) {
 		Buffer:         o.Buffer,
 		Events:         o.Events,
 		InstanceID:     o.InstanceID,
+		IngestHosts:    o.IngestHosts,
 		Instances:      controlcenter.NewHandler(d.cc),
 		MCP:            mcp.NewHandler(d.tools),
 		UI:             webui.Handler(),

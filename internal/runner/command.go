@@ -33,12 +33,14 @@ type Command struct {
 	// CmdArgs are the arguments the user gave (registry "cmdArgs"); for a
 	// package.json script, the script name and its text.
 	CmdArgs []string
-	// DetectedType is DetectedCommand or DetectedPackageJSON.
+	// DetectedType is DetectedCommand, DetectedPackageJSON or DetectedCompose.
 	DetectedType string
 	// ProjectName is package.json's name, else the basename of the directory.
 	ProjectName string
 	// BinDir, when set, goes first on the child's PATH (./node_modules/.bin).
 	BinDir string
+	// compose is set for a Docker Compose `up`, which run wires differently.
+	compose *composeRun
 }
 
 // ErrNoCommand means no command was given and none could be detected.

@@ -10,7 +10,11 @@ import (
 // needs to find the sidecar on port added (replacing earlier values), and
 // binDir first on PATH when set.
 func ChildEnv(base []string, port int, binDir string) []string {
-	stream := "http://localhost:" + strconv.Itoa(port) + "/stream"
+	return childEnv(base, "http://localhost:"+strconv.Itoa(port)+"/stream", binDir)
+}
+
+// childEnv is ChildEnv with the sidecar's stream URL given.
+func childEnv(base []string, stream, binDir string) []string {
 	set := map[string]string{
 		"SENTRY_SPOTLIGHT":             stream,
 		"NEXT_PUBLIC_SENTRY_SPOTLIGHT": stream,

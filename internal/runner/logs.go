@@ -68,20 +68,28 @@ func logPayload(lines []logLine, opts RelayOptions) []byte {
 		_ = enc.Encode(s) // a string always encodes
 		buf.Truncate(buf.Len() - 1)
 	}
-	attrs := map[string][]byte{} // per stream name
+	attrs := map[string][]byte{} // per stream name and extra attributes
 	buf.WriteString(`{"items":[`)
 	for i, l := range lines {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		a, ok := attrs[l.stream.Name]
+		key := l.stream.Name
+		for _, x := range l.attrs {
+			key += "\x00" + x.Key + "\x00" + x.Value
+		}
+		a, ok := attrs[key]
 		if !ok {
-			a, _ = json.Marshal(map[string]logAttr{
+			m := map[string]logAttr{
 				"sentry.sdk.name":    {Value: StdioSDKName, Type: "string"},
 				"sentry.sdk.version": {Value: opts.Version, Type: "string"},
 				"sentry.origin":      {Value: "auto.log.stdio." + l.stream.Name, Type: "string"},
-			})
-			attrs[l.stream.Name] = a
+			}
+			for _, x := range l.attrs {
+				m[x.Key] = logAttr{Value: x.Value, Type: "string"}
+			}
+			a, _ = json.Marshal(m)
+			attrs[key] = a
 		}
 		buf.WriteString(`{"timestamp":`)
 		buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), float64(l.at.UnixMicro())/1e6, 'f', -1, 64))

@@ -50,7 +50,13 @@ type RelayOptions struct {
 	Version string // the SDK version reported for stdio logs
 	// TraceID groups this run's stdio logs (32 hex digits).
 	TraceID string
+	// Label, when set, makes a line's log body and extra attributes of it
+	// (compose's `web-1  | ` prefix names a service).
+	Label func(line []byte) (body []byte, attrs []Attr)
 }
+
+// Attr is a string attribute of a relayed log.
+type Attr struct{ Key, Value string }
 
 // Relay copies the child's output to the terminal unchanged and turns each
 // non-empty line into a Sentry log in the buffer, until the app's own SDK
@@ -67,6 +73,7 @@ type logLine struct {
 	at     time.Time
 	body   string
 	stream Stream
+	attrs  []Attr
 }
 
 // NewRelay starts the batcher; Close stops it.
@@ -179,6 +186,10 @@ func cut(data []byte) int {
 
 // emit relays one log line unless it is blank or relaying has stopped.
 func (r *Relay) emit(line []byte, s Stream) {
+	var attrs []Attr
+	if r.opts.Label != nil {
+		line, attrs = r.opts.Label(line)
+	}
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
@@ -186,7 +197,7 @@ func (r *Relay) emit(line []byte, s Stream) {
 	if !r.dedup.relay(body) {
 		return
 	}
-	r.lines <- logLine{at: r.opts.Now(), body: body, stream: s}
+	r.lines <- logLine{at: r.opts.Now(), body: body, stream: s, attrs: attrs}
 }
 
 // NoteSDKLog tells the relay about a log body the app's own SDK sent.

@@ -94,7 +94,7 @@ func (o *Options) defaults() {
 // when it could not be started. err, when set, is for the user to read.
 func Run(ctx context.Context, o Options) (int, error) {
 	o.defaults()
-	cmd, err := Resolve(o.Args, o.Dir)
+	cmd, err := resolve(&o)
 	if err != nil {
 		return 1, err
 	}
@@ -106,12 +106,23 @@ func Run(ctx context.Context, o Options) (int, error) {
 	if err != nil {
 		return 1, err
 	}
+	if c := cmd.compose; c != nil {
+		if err := c.prepare(o.Getenv); err != nil {
+			return 1, err
+		}
+	}
 	events := event.NewStore(nil)
 	r := &run{o: o, cmd: cmd, id: id.String(), events: events, buf: buffer.New(buffer.Options{Model: events})}
 	if err := r.startSidecar(); err != nil {
 		return 1, err
 	}
 	defer r.stopSidecar()
+	if c := cmd.compose; c != nil {
+		defer c.remove(o.Stderr)
+		if err := c.wire(&r.cmd, r.srv.Port()); err != nil {
+			return 1, err
+		}
+	}
 	return r.supervise(ctx)
 }
 
@@ -153,6 +164,8 @@ func (r *run) startSidecar() error {
 		InstanceID: r.id,
 		Self:       r.self.Load,
 		Dir:        r.o.Dir,
+		// Containers on Linux reach the host at the docker bridge address.
+		IngestHosts: r.cmd.compose.ingestHosts(),
 	})
 	if err != nil {
 		return err
@@ -209,8 +222,20 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	if o.Open {
 		openBrowser(url, o.Logger)
 	}
+	relayOpts := RelayOptions{Buffer: r.buf, Now: o.Now, Logger: o.Logger, Version: o.Version, TraceID: strings.ReplaceAll(uuid.NewString(), "-", "")}
+	env := ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir)
+	stderr := Stderr()
+	if c := r.cmd.compose; c != nil {
+		c.announce(o.Stderr, r.srv.Port())
+		relayOpts.Label = c.label
+		// What compose itself runs with: a service that passes
+		// SENTRY_SPOTLIGHT through from the host gets the same URL.
+		env = childEnv(o.Environ, streamURL(r.srv.Port()), "")
+		// Compose reports progress on stderr: not errors.
+		stderr.Level, stderr.Severity = Stdout().Level, Stdout().Severity
+	}
 
-	relay := NewRelay(RelayOptions{Buffer: r.buf, Now: o.Now, Logger: o.Logger, Version: o.Version, TraceID: strings.ReplaceAll(uuid.NewString(), "-", "")})
+	relay := NewRelay(relayOpts)
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	w := &watcher{sub: r.buf.Subscribe(""), out: o.Stderr, relay: relay, logger: o.Logger,
 		format: o.Format, formatOpts: format.Options{Color: o.Color, Location: time.Local}}
@@ -242,7 +267,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 		return 1, fmt.Errorf("stopped (%v) before the command started; nothing was run", context.Cause(caller))
 	}
 
-	c, err := startChild(r.cmd.Argv, ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir), o.Dir, o.Stdin)
+	c, err := startChild(r.cmd.Argv, env, o.Dir, o.Stdin)
 	if err != nil {
 		relay.Close()
 		return startFailure(err)
@@ -257,7 +282,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	}
 	pumps.Add(2)
 	go pump(c.stdout, o.Stdout, Stdout())
-	go pump(c.stderr, o.Stderr, Stderr())
+	go pump(c.stderr, o.Stderr, stderr)
 
 	r.register(ctx, c)
 	defer r.unregister()
@@ -281,6 +306,9 @@ func (r *run) wait(c *child, sigs <-chan os.Signal) (code int, sidecarErr error)
 	var deadline time.Time
 	var kill <-chan time.Time
 	stop := func(sig syscall.Signal) {
+		if c := r.cmd.compose; c != nil {
+			sig = c.stopSignal()
+		}
 		if err := proc.SignalGroup(c.pgid, sig); err != nil {
 			r.o.Logger.Debug("cannot signal the child's group", "signal", sig, "err", err)
 		}

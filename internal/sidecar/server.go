@@ -61,6 +61,9 @@ type Config struct {
 	// KeepAlive is the interval of the SSE comment that keeps proxies from
 	// closing an idle stream (default 15 s).
 	KeepAlive time.Duration
+	// IngestHosts are more addresses to listen on, on the same port, that
+	// accept envelopes only (see ingestOnly).
+	IngestHosts []string
 	// InstanceID, when set (under `spotlight run`), is sent as the
 	// X-Spotlight-Instance-Id header of GET /health.
 	InstanceID string
@@ -99,6 +102,7 @@ type Server struct {
 	closing     chan struct{}
 	closeOnce   sync.Once
 	listeners   []net.Listener
+	ingest      []ingestListener
 	port        int
 	serveCalled bool
 
@@ -155,6 +159,13 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// ingestListener is an IngestHosts address with its own server: its
+// handler serves nothing but ingestion.
+type ingestListener struct {
+	l    net.Listener
+	http *http.Server
+}
+
 func (s *Server) startClosing() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 // Listen binds the port(s). A port in use returns an error wrapping
@@ -167,8 +178,26 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return err
 	}
-	s.listeners = ls
-	s.port = ls[0].Addr().(*net.TCPAddr).Port
+	port := ls[0].Addr().(*net.TCPAddr).Port
+	extra, err := listenIngest(s.cfg.IngestHosts, port)
+	if err != nil {
+		for _, l := range ls {
+			l.Close()
+		}
+		return err
+	}
+	s.listeners, s.port = ls, port
+	for i, l := range extra {
+		srv := &http.Server{
+			Handler:           s.ingestOnly(s.cfg.IngestHosts[i]),
+			ReadHeaderTimeout: s.http.ReadHeaderTimeout,
+			ReadTimeout:       s.http.ReadTimeout,
+			WriteTimeout:      s.http.WriteTimeout,
+			IdleTimeout:       s.http.IdleTimeout,
+			ErrorLog:          s.http.ErrorLog,
+		}
+		s.ingest = append(s.ingest, ingestListener{l: l, http: srv})
+	}
 	return nil
 }
 
@@ -201,9 +230,12 @@ func (s *Server) Serve(ctx context.Context) error {
 	if err := s.Listen(); err != nil {
 		return err
 	}
-	errc := make(chan error, len(s.listeners))
+	errc := make(chan error, len(s.listeners)+len(s.ingest))
 	for _, l := range s.listeners {
 		go func() { errc <- s.http.Serve(l) }()
+	}
+	for _, in := range s.ingest {
+		go func() { errc <- in.http.Serve(in.l) }()
 	}
 	var serveErr error
 	select {
@@ -213,14 +245,24 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.startClosing()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := s.http.Shutdown(sctx); err != nil {
-		s.log.Warn("requests still running at shutdown were cut off", "err", err)
-		_ = s.http.Close()
+	for _, srv := range append([]*http.Server{s.http}, s.ingestServers()...) {
+		if err := srv.Shutdown(sctx); err != nil {
+			s.log.Warn("requests still running at shutdown were cut off", "err", err)
+			_ = srv.Close()
+		}
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", serveErr)
 	}
 	return nil
+}
+
+func (s *Server) ingestServers() []*http.Server {
+	out := make([]*http.Server, len(s.ingest))
+	for i, in := range s.ingest {
+		out[i] = in.http
+	}
+	return out
 }
 
 // Probe reports whether a Spotlight sidecar answers GET /health on

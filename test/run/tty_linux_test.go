@@ -50,10 +50,18 @@ func ioctl(f *os.File, req uint, arg unsafe.Pointer) error {
 // group in its foreground. It returns what the terminal shows.
 func startOnTerminal(t *testing.T, args ...string) (*exec.Cmd, *testutil.SafeBuffer, *os.File, chan int) {
 	t.Helper()
-	master, slave := openPTY(t)
 	env, _ := runEnv(t)
+	return startOnTerminalIn(t, "", env, args...)
+}
+
+// startOnTerminalIn is startOnTerminal in directory dir ("" = this one)
+// with env added.
+func startOnTerminalIn(t *testing.T, dir string, env []string, args ...string) (*exec.Cmd, *testutil.SafeBuffer, *os.File, chan int) {
+	t.Helper()
+	master, slave := openPTY(t)
 	cmd := exec.Command(bins.spotlight, append([]string{"run"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,6 +22,11 @@ import (
 )
 
 func main() {
+	switch filepath.Base(os.Args[0]) {
+	case "docker", "docker-compose":
+		composeStandIn()
+		return
+	}
 	if len(os.Args) < 2 {
 		fail(errors.New("usage: child stdio|wait|sleep|sentry|sdklogs|env|args ..."))
 	}
