@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: ensure-deb.sh PACKAGE CHECK-COMMAND...
 # Installs Debian's PACKAGE with apt-get when CHECK-COMMAND fails (as root;
-# otherwise says what to install), then runs the check again.
+# otherwise says what to install), then runs the check again. Recommended
+# packages are left out: docker-compose would bring the docker daemon.
 set -euo pipefail
 pkg=$1
 shift
@@ -14,5 +15,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq "$pkg" >/dev/null
+apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
 "$@"
