@@ -225,6 +225,19 @@ func TestComposeProjectInTheWorkingDirectory(t *testing.T) {
 		}
 	}
 
+	// `spotlight tail` shows the same attribution.
+	tail := testutil.Start(t, bins.spotlight, env, "tail", "logs", "-f", "json", "-p", strconv.Itoa(port))
+	testutil.Eventually(t, wait, func() bool {
+		for _, line := range strings.Split(tail.Stdout.String(), "\n") {
+			var rec map[string]any
+			if json.Unmarshal([]byte(line), &rec) == nil && rec["message"] == "hello from web" {
+				return rec["attributes.service.name"] == "web" && rec["attributes.container.name"] == "shop-web-1"
+			}
+		}
+		return false
+	}, "spotlight tail logs -f json did not show hello from web with service.name=web, container.name=shop-web-1:\n%s", tail.Stdout)
+	tail.Stop(t)
+
 	// The registry and `spotlight list` say what ran.
 	m, _ := registered(t, regDir, p)
 	if m.DetectedType != "docker-compose" || m.ProjectName != "shop" || m.CWD != dir ||

@@ -110,6 +110,12 @@ function InstanceCard(p: { view: InstanceView; now: number; current: boolean; on
         <dd>
           <code>{i.command}</code>
         </dd>
+        {i.detectedType && (
+          <>
+            <dt>Type</dt>
+            <dd data-testid="detected-type">{i.detectedType}</dd>
+          </>
+        )}
         <dt>Directory</dt>
         <dd className="break">{i.cwd}</dd>
         <dt>Uptime</dt>
