@@ -42,6 +42,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /open", s.sameOrigin(http.HandlerFunc(s.handleOpen)))
 	if s.cfg.Events != nil {
 		s.apiRoutes(api)
+		s.sourceRoutes(api)
 	}
 	if h := s.cfg.Instances; h != nil {
 		mux.Handle("/api/instances", s.sameOrigin(h))

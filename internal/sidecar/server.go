@@ -18,6 +18,7 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/editor"
 	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
+	"github.com/spotlight-dev/spotlight/internal/sourcecontext"
 )
 
 // DefaultPort is where SDKs and the Control Center expect the sidecar.
@@ -93,6 +94,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	origins *originPolicy
+	sources *sourcecontext.Resolver
 	handler http.Handler
 	// receiving bounds the bytes of bodies being received at once.
 	receiving *receiving
@@ -144,6 +146,7 @@ func New(cfg Config) (*Server, error) {
 	origins.local = systemLocalNames()
 	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port,
 		receiving: &receiving{max: cfg.MaxReceivingBytes}}
+	s.sources = sourcecontext.New(s.project)
 	s.handler = s.guard(s.routes())
 	s.http = &http.Server{
 		Handler:           s.handler,

@@ -26,13 +26,13 @@ type Frame struct {
 	Function string `json:"function,omitempty"`
 }
 
-// Lines are the source around a line, as Sentry's pre_context,
+// Lines are the source around a line, as the model's preContext,
 // context_line and post_context.
 type Lines struct {
 	LineNo int      `json:"lineno"`
-	Pre    []string `json:"pre_context"`
-	Line   string   `json:"context_line"`
-	Post   []string `json:"post_context"`
+	Pre    []string `json:"preContext"`
+	Line   string   `json:"contextLine"`
+	Post   []string `json:"postContext"`
 }
 
 // Location is a position in a file; Line and Column are 1-based.
@@ -47,7 +47,7 @@ type Mapped struct {
 	// File is the original file as the project knows it (src/main.ts),
 	// AbsPath its path on disk when it is a project file (for the editor).
 	File     string `json:"file"`
-	AbsPath  string `json:"abs_path,omitempty"`
+	AbsPath  string `json:"absPath,omitempty"`
 	Line     int    `json:"line"`
 	Column   int    `json:"column,omitempty"`
 	Function string `json:"function,omitempty"`
@@ -62,7 +62,7 @@ type Result struct {
 	Mapped  *Mapped `json:"mapped,omitempty"`
 	Context *Lines  `json:"context,omitempty"`
 	// AbsPath is the frame's file on disk when it is a project file.
-	AbsPath string `json:"abs_path,omitempty"`
+	AbsPath string `json:"absPath,omitempty"`
 	Error   string `json:"error,omitempty"`
 }
 
