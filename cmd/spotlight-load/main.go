@@ -28,6 +28,9 @@ type options struct {
 	duration    time.Duration
 	rate        float64
 	subscribers int
+	pid         int           // process whose RSS is reported (-spawn sets it)
+	settle      time.Duration // wait after the load before reading RSS
+	args        []string      // extra arguments for the -spawn binary
 }
 
 func main() {
@@ -40,7 +43,14 @@ func main() {
 	flag.DurationVar(&o.duration, "d", 10*time.Second, "how long to send")
 	flag.Float64Var(&o.rate, "rate", 0, "total requests per second across clients (0 = as fast as possible)")
 	flag.IntVar(&o.subscribers, "subscribers", 0, "SSE subscribers measuring POST-to-delivery latency (0 = none)")
+	flag.IntVar(&o.pid, "pid", 0, "report the RSS of this process (the sidecar behind -url) before and after the load")
+	flag.DurationVar(&o.settle, "settle", 2*time.Second, "wait this long after the load before reading the RSS")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: spotlight-load [flags] [-- args for the -spawn binary, e.g. --buffer-bytes 64MiB]")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+	o.args = flag.Args()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o, os.Stdout); err != nil {
@@ -62,11 +72,18 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	var sc *spawned
 	if o.spawn != "" {
-		if sc, err = spawn(ctx, o.spawn); err != nil {
+		if sc, err = spawn(ctx, o.spawn, o.args); err != nil {
 			return err
 		}
 		defer sc.stop()
 		o.url = sc.url
+		o.pid = sc.cmd.Process.Pid
+	}
+	var idle memory
+	if o.pid != 0 {
+		if idle, err = readMemory(o.pid); err != nil {
+			return err
+		}
 	}
 	subCtx, stopSubs := context.WithCancel(ctx)
 	defer stopSubs()
@@ -85,6 +102,18 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		deliveries(subs, res.sent).report(out, len(subs))
 	}
 	stopSubs()
+	if o.pid != 0 {
+		select {
+		case <-time.After(o.settle):
+		case <-ctx.Done():
+		}
+		after, err := readMemory(o.pid)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "sidecar RSS: idle %s, after %s, peak %s\n", mib(idle.rss), mib(after.rss), mib(after.peak))
+		reportStats(ctx, out, o.url)
+	}
 	if sc != nil {
 		cpu := sc.stop()
 		fmt.Fprintf(out, "sidecar CPU: %.2f s (%.1f µs per envelope)\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(max(res.ok, 1)))

@@ -19,7 +19,7 @@ type spawned struct {
 	dir string
 }
 
-func spawn(ctx context.Context, bin string) (*spawned, error) {
+func spawn(ctx context.Context, bin string, args []string) (*spawned, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -30,7 +30,7 @@ func spawn(ctx context.Context, bin string) (*spawned, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port))
+	cmd := exec.Command(bin, append([]string{"--port", fmt.Sprint(port)}, args...)...)
 	cmd.Env = append(os.Environ(), "SPOTLIGHT_REGISTRY_DIR="+filepath.Join(dir, "instances"), "SPOTLIGHT_CONTROL_CENTER_URL=http://127.0.0.1:1")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {

@@ -3,6 +3,7 @@ package buffer
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,10 +12,11 @@ import (
 // BenchmarkAdd measures storing (and evicting) without subscribers.
 func BenchmarkAdd(b *testing.B) {
 	buf := New(Options{})
-	body := make([]byte, 3500)
+	body := benchBody()
 	b.ReportAllocs()
 	for b.Loop() {
-		buf.Add(&Entry{Body: body, Data: body})
+		e, _ := NewEnvelope(body, "")
+		buf.Add(e)
 	}
 }
 
@@ -24,7 +26,7 @@ func BenchmarkFanout(b *testing.B) {
 	for _, k := range []int{1, 10, 100} {
 		b.Run(fmt.Sprintf("subscribers=%d", k), func(b *testing.B) {
 			buf := New(Options{MaxEntries: 100000})
-			body := make([]byte, 3500)
+			body := benchBody()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var wg sync.WaitGroup
@@ -49,12 +51,19 @@ func BenchmarkFanout(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N-1; i++ {
-				buf.Add(&Entry{Body: body, Data: body})
+				e, _ := NewEnvelope(body, "")
+				buf.Add(e)
 			}
-			e := &Entry{Body: body, Data: body}
+			e, _ := NewEnvelope(body, "")
 			last.Store(e)
 			buf.Add(e)
 			<-done
 		})
 	}
+}
+
+// benchBody is a 3.5 KB event envelope.
+func benchBody() []byte {
+	return []byte(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}` + "\n" + `{"type":"event"}` + "\n" +
+		`{"message":"` + strings.Repeat("x", 3400) + `"}` + "\n")
 }

@@ -19,8 +19,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // Event names used on the stream.
@@ -50,39 +48,6 @@ const maxBatchBytes = 1 << 20
 // ErrClosed is returned by Next after Close.
 var ErrClosed = errors.New("subscription closed")
 
-// Entry is one buffered envelope, or an ephemeral broadcast (Event set to
-// something other than EventEnvelope and ID empty, e.g. an instance ping).
-// An Entry must not be modified after it is passed to Add or Broadcast:
-// subscribers share it.
-type Entry struct {
-	ID        string    // UUIDv7 assigned by Add; increases over time
-	Event     string    // SSE event name; EventEnvelope for envelopes
-	Received  time.Time // when the sidecar accepted it
-	Body      []byte    // raw decompressed envelope body (GET /envelope/{id})
-	Envelope  *envelope.Envelope
-	Data      []byte // SSE data line(s): Envelope.MarshalStream() for envelopes
-	UserAgent string // the sender's User-Agent, for source inference
-
-	// Model is what Options.Model derived from the entry (the decoded
-	// event model), cached with it and evicted with it; ModelBytes is its
-	// cost, counted against MaxBytes like Body and Data.
-	Model      any
-	ModelBytes int64
-	// Origin is the instance an envelope was followed from, in the Control
-	// Center's merged copy of every instance's events (nil elsewhere).
-	Origin *Origin
-}
-
-// Origin names the instance an envelope of the merged copy came from. All
-// entries of one instance share one Origin; it never changes.
-type Origin struct {
-	InstanceID string // registry instance id; "home" for the Control Center's own envelopes
-	Project    string // project name ("" for the Control Center's own)
-	Port       int
-}
-
-func (e *Entry) size() int64 { return int64(len(e.Body)+len(e.Data)) + e.ModelBytes }
-
 // Model derives a parsed form from each entry and keeps an index of what
 // the buffer holds. The buffer calls it at fixed points so the derived form
 // lives and dies with its entry and is counted in the byte bound.
@@ -100,9 +65,18 @@ type Model interface {
 
 // Options bounds the buffer.
 type Options struct {
-	MaxEntries int   // default 1000
-	MaxBytes   int64 // default 256 MiB (sum of len(Body)+len(Data)+ModelBytes)
-	Model      Model // optional
+	MaxEntries int // default 1000
+	// MaxBytes bounds every byte the held entries cost in memory (default
+	// 256 MiB): bodies as held (raw, or packed), parsed envelopes, stream
+	// plans, strings and models (Entry.ModelBytes).
+	MaxBytes int64
+	Model    Model // optional
+	// PackAfter is how long an envelope is held raw before it is compressed
+	// (default 2 s; negative: never). See pack.go.
+	PackAfter time.Duration
+	// Packed, if set, is called after a packing pass saved bytes (outside
+	// the lock), e.g. to hand the freed memory back to the OS.
+	Packed func(saved int64)
 }
 
 // Buffer is safe for concurrent use.
@@ -113,11 +87,25 @@ type Options struct {
 type Buffer struct {
 	opts Options
 
+	codec codec
+
 	mu      sync.Mutex
 	entries []*Entry
 	first   uint64 // sequence of entries[0]
 	bytes   int64
 	subs    map[*Subscription]struct{}
+	evicted evictions
+	// packedTo is the sequence of the first entry the packer has not
+	// looked at; packing says a pass is scheduled or running.
+	packedTo uint64
+	packing  bool
+}
+
+// evictions counts what the bounds pushed out (not what Clear removed).
+type evictions struct {
+	entries uint64
+	bytes   int64
+	last    time.Time
 }
 
 // New returns an empty buffer.
@@ -127,6 +115,9 @@ func New(opts Options) *Buffer {
 	}
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
+	}
+	if opts.PackAfter == 0 {
+		opts.PackAfter = DefaultPackAfter
 	}
 	return &Buffer{opts: opts, subs: make(map[*Subscription]struct{})}
 }
@@ -153,23 +144,32 @@ func (b *Buffer) Add(e *Entry) *Entry {
 	// order equal insertion order (and later than any earlier run's ids,
 	// clock permitting).
 	e.ID = uuid.Must(uuid.NewV7()).String()
+	e.seq = b.next()
+	e.added = time.Now()
+	e.charged = e.cost()
 	b.entries = append(b.entries, e)
-	b.bytes += e.size()
+	b.bytes += e.charged
 	if m := b.opts.Model; m != nil {
 		m.Added(e)
 	}
 	evict := 0
 	for len(b.entries)-evict > 1 && (len(b.entries)-evict > b.opts.MaxEntries || b.bytes > b.opts.MaxBytes) {
-		b.bytes -= b.entries[evict].size()
+		b.bytes -= b.entries[evict].charged
+		b.evicted.bytes += b.entries[evict].charged
 		evict++
 	}
 	if evict > 0 {
+		b.evicted.entries += uint64(evict)
+		b.evicted.last = e.added
 		if m := b.opts.Model; m != nil {
 			m.Removed(b.entries[:evict])
 		}
 		clear(b.entries[:evict]) // let the evicted entries be collected
 		b.entries = b.entries[evict:]
 		b.first += uint64(evict)
+	}
+	if e.IsEnvelope() {
+		b.schedulePack(b.opts.PackAfter)
 	}
 	for s := range b.subs {
 		if s.heldFrom < s.heldTo && s.heldFrom < b.first {
@@ -216,6 +216,45 @@ func (b *Buffer) Snapshot() []*Entry {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]*Entry(nil), b.entries...)
+}
+
+// Stats is what the buffer holds and has evicted (GET /api/stats).
+type Stats struct {
+	Entries    int   `json:"entries"`    // envelopes held
+	Bytes      int64 `json:"bytes"`      // what they cost in memory, as counted against MaxBytes
+	Packed     int   `json:"packed"`     // how many of them are held compressed
+	MaxEntries int   `json:"maxEntries"` // the bounds
+	MaxBytes   int64 `json:"maxBytes"`
+	// Evicted and EvictedBytes count the envelopes the bounds pushed out
+	// since start (DELETE /clear is not eviction); LastEvictedAt is when the
+	// last one went, OldestID the oldest envelope still held.
+	Evicted       uint64     `json:"evicted"`
+	EvictedBytes  int64      `json:"evictedBytes"`
+	LastEvictedAt *time.Time `json:"lastEvictedAt,omitempty"`
+	OldestID      string     `json:"oldestId,omitempty"`
+}
+
+// Stats returns what the buffer holds now and has evicted.
+func (b *Buffer) Stats() Stats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := Stats{
+		Entries: len(b.entries), Bytes: b.bytes, MaxEntries: b.opts.MaxEntries, MaxBytes: b.opts.MaxBytes,
+		Evicted: b.evicted.entries, EvictedBytes: b.evicted.bytes,
+	}
+	if !b.evicted.last.IsZero() {
+		t := b.evicted.last.UTC()
+		s.LastEvictedAt = &t
+	}
+	if len(b.entries) > 0 {
+		s.OldestID = b.entries[0].ID
+	}
+	for _, e := range b.entries {
+		if e.packed() {
+			s.Packed++
+		}
+	}
+	return s
 }
 
 // Len returns the number of buffered entries and their size in bytes.
@@ -331,7 +370,7 @@ func (s *Subscription) take() []*Entry {
 func batchLen(entries []*Entry) int {
 	var bytes int64
 	for i, e := range entries {
-		bytes += e.size()
+		bytes += e.charged
 		if i == maxBatch || (i > 0 && bytes > maxBatchBytes) {
 			return i
 		}

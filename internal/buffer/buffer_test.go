@@ -2,8 +2,10 @@ package buffer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,8 +13,24 @@ import (
 	"github.com/google/uuid"
 )
 
-func add(b *Buffer, body string) *Entry {
-	return b.Add(&Entry{Body: []byte(body), Data: []byte(`"` + body + `"`)})
+// entry makes an envelope entry labelled l: a header-only envelope {"l":"<l>"}.
+func entry(l string) *Entry {
+	e, err := NewEnvelope([]byte(`{"l":"`+l+`"}`+"\n"), "")
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+func add(b *Buffer, l string) *Entry { return b.Add(entry(l)) }
+
+// label is the l of an entry made by entry.
+func label(e *Entry) string {
+	var h struct{ L string }
+	if err := json.Unmarshal(e.Envelope().Header, &h); err != nil {
+		panic(err)
+	}
+	return h.L
 }
 
 func ids(es []*Entry) []string {
@@ -26,7 +44,7 @@ func ids(es []*Entry) []string {
 func bodies(es []*Entry) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
-		out[i] = string(e.Body)
+		out[i] = label(e)
 	}
 	return out
 }
@@ -82,29 +100,37 @@ func TestBoundByCount(t *testing.T) {
 	if got := bodies(b.Snapshot()); !equal(got, []string{"c", "d", "e"}) {
 		t.Fatalf("Snapshot = %v", got)
 	}
-	if n, size := b.Len(); n != 3 || size != 3*4 {
-		t.Fatalf("Len = %d, %d; want 3, 12", n, size)
+	if n, size := b.Len(); n != 3 || size != 3*entry("c").cost() {
+		t.Fatalf("Len = %d, %d; want 3, %d", n, size, 3*entry("c").cost())
 	}
 }
 
 func TestBoundByBytes(t *testing.T) {
-	b := New(Options{MaxEntries: 100, MaxBytes: 100})
+	one := entry("aaaaaaaaaaaaaaaaaaaa").cost()
+	b := New(Options{MaxEntries: 100, MaxBytes: 2*one + one/2})
 	for _, s := range []string{"aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccc"} {
-		add(b, s) // 20 + 22 bytes each
+		add(b, s)
 	}
 	if got := bodies(b.Snapshot()); len(got) != 2 || got[0][0] != 'b' || got[1][0] != 'c' {
 		t.Fatalf("Snapshot = %v; want the last two", got)
 	}
 	// An entry larger than MaxBytes on its own is kept (alone) so it still
 	// reaches subscribers.
-	big := string(make([]byte, 500))
-	add(b, big)
-	if n, size := b.Len(); n != 1 || size != 1002 {
+	big := add(b, strings.Repeat("x", 5000))
+	if n, size := b.Len(); n != 1 || size != big.cost() {
 		t.Fatalf("Len after oversized entry = %d, %d", n, size)
 	}
 	add(b, "z")
 	if got := bodies(b.Snapshot()); !equal(got, []string{"z"}) {
 		t.Fatalf("oversized entry not evicted by the next one: %d entries", len(got))
+	}
+	st := b.Stats()
+	if st.Evicted != 4 || st.EvictedBytes != 3*one+big.cost() || st.LastEvictedAt == nil || st.Entries != 1 {
+		t.Fatalf("Stats = %+v; want a, b, c and the big one evicted (%d bytes)", st, 3*one+big.cost())
+	}
+	b.Clear()
+	if st := b.Stats(); st.Evicted != 4 || st.Entries != 0 || st.Bytes != 0 {
+		t.Fatalf("Clear counted as eviction: %+v", st)
 	}
 }
 
@@ -120,7 +146,7 @@ func TestGet(t *testing.T) {
 	a := add(b, "a")
 	add(b, "b")
 	c := add(b, "c")
-	if e, ok := b.Get(c.ID); !ok || string(e.Body) != "c" {
+	if e, ok := b.Get(c.ID); !ok || label(e) != "c" {
 		t.Fatalf("Get(c) = %v, %v", e, ok)
 	}
 	if _, ok := b.Get(a.ID); ok {
@@ -298,8 +324,8 @@ func TestSlowSubscriber(t *testing.T) {
 		t.Fatalf("buffer holds %d entries", n)
 	}
 	got := next(t, slow)
-	if len(got) != 100 || got[0].Body[0] != '9' || got[99] != last {
-		t.Fatalf("slow subscriber resumed with %d entries starting %s", len(got), got[0].Body)
+	if len(got) != 100 || label(got[0]) != "900" || got[99] != last {
+		t.Fatalf("slow subscriber resumed with %d entries starting %s", len(got), label(got[0]))
 	}
 	if slow.Skipped() != 900 || fast.Skipped() != 0 {
 		t.Fatalf("Skipped = %d (slow), %d (fast)", slow.Skipped(), fast.Skipped())
@@ -393,7 +419,7 @@ func TestBatchBoundedInBytes(t *testing.T) {
 		}
 		var n int64
 		for _, e := range batch {
-			n += e.size()
+			n += e.cost()
 		}
 		if n > maxBatchBytes && len(batch) > 1 {
 			t.Fatalf("batch of %d entries holds %d bytes; want at most %d", len(batch), n, maxBatchBytes)

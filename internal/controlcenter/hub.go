@@ -110,8 +110,8 @@ func (h *Hub) Run(ctx context.Context) {
 			return
 		}
 		for _, e := range entries {
-			if e.Event == buffer.EventEnvelope && e.Envelope != nil {
-				h.add(e.Envelope, origin, label, e.Received, e.UserAgent)
+			if env := e.Envelope(); e.Event == buffer.EventEnvelope && env != nil {
+				h.add(env, origin, label, e.Received, e.UserAgent)
 			}
 		}
 	}
@@ -124,16 +124,13 @@ func originLabel(o *buffer.Origin) json.RawMessage {
 
 // add copies env into the merged copy, its header naming its instance.
 func (h *Hub) add(env *envelope.Envelope, origin *buffer.Origin, label json.RawMessage, received time.Time, userAgent string) {
-	labelled := env.WithHeaderMember(OriginHeader, label)
-	data, err := labelled.MarshalStream()
+	e, err := buffer.NewEnvelope(env.WithHeaderMember(OriginHeader, label).Encode(), userAgent)
 	if err != nil {
 		h.o.Logger.Debug("merged copy: cannot encode an envelope", "instanceId", origin.InstanceID, "error", err)
 		return
 	}
-	h.buf.Add(&buffer.Entry{
-		Event: buffer.EventEnvelope, Received: received, Body: labelled.Encode(),
-		Envelope: labelled, Data: data, UserAgent: userAgent, Origin: origin,
-	})
+	e.Received, e.Origin = received, origin
+	h.buf.Add(e)
 }
 
 // Observe is told what Watch found of an instance: a running one (healthy

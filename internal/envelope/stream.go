@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -42,121 +43,217 @@ func (e *Envelope) MarshalStream() ([]byte, error) {
 // AppendStream appends the stream form of the envelope to dst, so callers can
 // reuse buffers.
 func (e *Envelope) AppendStream(dst []byte) ([]byte, error) {
+	plan, err := e.PlanStream()
+	if err != nil {
+		return nil, err
+	}
 	size := len(e.Header) + 8
 	for _, it := range e.Items {
 		size += len(it.Header) + len(it.Payload)*4/3 + 48
 	}
 	buf := bytes.NewBuffer(dst)
 	buf.Grow(size)
-	buf.WriteByte('[')
-	if err := compactObject(buf, e.Header); err != nil {
-		return nil, fmt.Errorf("envelope header: %w", err)
+	if err := e.WriteStream(buf, plan); err != nil {
+		return nil, err
 	}
-	buf.WriteString(",[")
-	for i, it := range e.Items {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteByte('[')
-		if err := compactObject(buf, it.header()); err != nil {
-			return nil, fmt.Errorf("item %d header: %w", i+1, err)
-		}
-		buf.WriteByte(',')
-		appendStreamPayload(buf, it)
-		buf.WriteByte(']')
-	}
-	buf.WriteString("]]")
 	return buf.Bytes(), nil
 }
 
-// compactObject writes a JSON object header compacted; an empty one as {}.
-func compactObject(buf *bytes.Buffer, obj []byte) error {
+// StreamPlan records how each part of an envelope's stream form is written:
+// byte 0 for the envelope header, then two per item (header, payload).
+// Planning validates every JSON payload, which is what the stream form
+// costs; writing with a plan only copies (and compacts, escapes or base64-
+// encodes the rare parts that need it), so a stored envelope can be streamed
+// from its body without keeping a second, stream-form copy.
+type StreamPlan []byte
+
+// Ways a part is written.
+const (
+	partVerbatim      byte = iota // JSON already compact (most SDKs): copied
+	partCompact                   // JSON with whitespace: compacted
+	partEmptyObject               // an empty header: {}
+	partText                      // {"data":"<text>"}
+	partBase64                    // {"data":"<base64>","encoding":"base64"}
+	partInvalidText               // {"data":"<text>","invalid_json":true}
+	partInvalidBase64             // {"data":"<base64>","encoding":"base64","invalid_json":true}
+)
+
+// PlanStream validates the envelope for the stream form and says how to
+// write it (see StreamPlan). It fails, naming the part, when a header is not
+// a JSON object.
+func (e *Envelope) PlanStream() (StreamPlan, error) {
+	plan := make(StreamPlan, 1, 1+2*len(e.Items))
+	var err error
+	if plan[0], err = planObject(e.Header); err != nil {
+		return nil, fmt.Errorf("envelope header: %w", err)
+	}
+	for i, it := range e.Items {
+		h, err := planObject(it.header())
+		if err != nil {
+			return nil, fmt.Errorf("item %d header: %w", i+1, err)
+		}
+		plan = append(plan, h, planPayload(it))
+	}
+	return plan, nil
+}
+
+func planObject(obj []byte) (byte, error) {
 	obj = trimJSONSpace(obj)
 	if len(obj) == 0 {
-		buf.WriteString("{}")
-		return nil
+		return partEmptyObject, nil
 	}
-	if obj[0] != '{' || !appendCompactJSON(buf, obj) {
-		return fmt.Errorf("not a JSON object: %s", excerpt(obj))
-	}
-	return nil
-}
-
-// appendCompactJSON writes b compacted if it is valid JSON; it writes nothing
-// and returns false otherwise. Payloads that SDKs already sent compact (most)
-// are copied without going through json.Compact.
-func appendCompactJSON(buf *bytes.Buffer, b []byte) bool {
-	valid, hasSpace := scanJSON(b)
+	valid, hasSpace := scanJSON(obj)
 	switch {
-	case !valid:
-		return false
+	case obj[0] != '{' || !valid:
+		return 0, fmt.Errorf("not a JSON object: %s", excerpt(obj))
 	case hasSpace:
-		return json.Compact(buf, b) == nil
+		return partCompact, nil
 	}
-	buf.Write(b)
-	return true
+	return partVerbatim, nil
 }
 
-func appendStreamPayload(buf *bytes.Buffer, it Item) {
+func planPayload(it Item) byte {
 	isJSON := it.IsJSON()
 	validUTF8 := utf8.Valid(it.Payload)
-	if it.Truncated == nil && isJSON && validUTF8 && appendCompactJSON(buf, it.Payload) {
-		return
+	if isJSON && validUTF8 && it.Truncated == nil {
+		if valid, hasSpace := scanJSON(it.Payload); valid && hasSpace {
+			return partCompact
+		} else if valid {
+			return partVerbatim
+		}
 	}
 	text := len(it.Payload) == 0 || validUTF8 && (isJSON || IsTextual(it.ContentType) || isTextType(it.Type))
-	b := buf.AvailableBuffer()
-	b = append(b, `{"data":`...)
-	if text {
-		b = appendJSONString(b, it.Payload)
-	} else {
-		b = append(b, '"')
-		b = base64.StdEncoding.AppendEncode(b, it.Payload)
-		b = append(b, `","encoding":"base64"`...)
+	switch {
+	case isJSON && text:
+		return partInvalidText
+	case isJSON:
+		return partInvalidBase64
+	case text:
+		return partText
 	}
-	if isJSON {
-		b = append(b, `,"invalid_json":true`...)
+	return partBase64
+}
+
+// WriteStream writes the stream form of the envelope as plan (from
+// PlanStream on this envelope) says.
+func (e *Envelope) WriteStream(w io.Writer, plan StreamPlan) error {
+	if len(plan) != 1+2*len(e.Items) {
+		return fmt.Errorf("stream plan for %d items used for an envelope of %d", (len(plan)-1)/2, len(e.Items))
 	}
-	if t := it.Truncated; t != nil {
-		b = append(b, `,"truncated":{"length":`...)
-		b = strconv.AppendInt(b, t.Declared, 10)
-		b = append(b, `,"received":`...)
-		b = strconv.AppendInt(b, t.Received, 10)
-		b = append(b, '}')
+	sw := streamWriter{w: w}
+	sw.str("[")
+	sw.part(plan[0], trimJSONSpace(e.Header), nil)
+	sw.str(",[")
+	for i, it := range e.Items {
+		if i > 0 {
+			sw.str(",")
+		}
+		sw.str("[")
+		sw.part(plan[1+2*i], trimJSONSpace(it.header()), nil)
+		sw.str(",")
+		sw.part(plan[2+2*i], it.Payload, it.Truncated)
+		sw.str("]")
 	}
-	b = append(b, '}')
-	buf.Write(b)
+	sw.str("]]")
+	return sw.err
+}
+
+// streamWriter writes the parts of a stream form, keeping the first error.
+type streamWriter struct {
+	w       io.Writer
+	err     error
+	scratch [64]byte
+}
+
+func (sw *streamWriter) write(b []byte) {
+	if sw.err == nil && len(b) > 0 {
+		_, sw.err = sw.w.Write(b)
+	}
+}
+
+func (sw *streamWriter) str(s string) {
+	if sw.err == nil {
+		_, sw.err = io.WriteString(sw.w, s)
+	}
+}
+
+// part writes b as how says; t marks a wrapped payload truncated.
+func (sw *streamWriter) part(how byte, b []byte, t *Truncation) {
+	switch how {
+	case partVerbatim:
+		sw.write(b)
+	case partCompact:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil && sw.err == nil {
+			sw.err = err // planned as valid: only a changed body gets here
+		}
+		sw.write(buf.Bytes())
+	case partEmptyObject:
+		sw.str("{}")
+	case partText, partInvalidText:
+		sw.str(`{"data":`)
+		sw.jsonString(b)
+	case partBase64, partInvalidBase64:
+		sw.str(`{"data":"`)
+		if sw.err == nil {
+			enc := base64.NewEncoder(base64.StdEncoding, sw.w)
+			_, sw.err = enc.Write(b)
+			if err := enc.Close(); sw.err == nil {
+				sw.err = err
+			}
+		}
+		sw.str(`","encoding":"base64"`)
+	}
+	switch how {
+	case partInvalidText, partInvalidBase64:
+		sw.str(`,"invalid_json":true`)
+	}
+	switch how {
+	case partText, partBase64, partInvalidText, partInvalidBase64:
+		if t != nil {
+			b := append(sw.scratch[:0], `,"truncated":{"length":`...)
+			b = strconv.AppendInt(b, t.Declared, 10)
+			b = append(b, `,"received":`...)
+			b = strconv.AppendInt(b, t.Received, 10)
+			sw.write(append(b, '}'))
+		}
+		sw.str("}")
+	}
 }
 
 // isTextType reports whether items of type t are text whatever their content
 // type says (statsd lines are sent without one).
 func isTextType(t string) bool { return t == "statsd" }
 
-// appendJSONString appends s, which must be valid UTF-8, as a JSON string.
-func appendJSONString(dst, s []byte) []byte {
+// jsonString writes s, which must be valid UTF-8, as a JSON string: runs
+// that need no escaping are written as they are.
+func (sw *streamWriter) jsonString(s []byte) {
 	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
+	sw.str(`"`)
 	start := 0
 	for i, c := range s {
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue
 		}
-		dst = append(dst, s[start:i]...)
+		sw.write(s[start:i])
+		esc := sw.scratch[:0]
 		switch c {
 		case '"', '\\':
-			dst = append(dst, '\\', c)
+			esc = append(esc, '\\', c)
 		case '\n':
-			dst = append(dst, '\\', 'n')
+			esc = append(esc, '\\', 'n')
 		case '\r':
-			dst = append(dst, '\\', 'r')
+			esc = append(esc, '\\', 'r')
 		case '\t':
-			dst = append(dst, '\\', 't')
+			esc = append(esc, '\\', 't')
 		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			esc = append(esc, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 		}
+		sw.write(esc)
 		start = i + 1
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	sw.write(s[start:])
+	sw.str(`"`)
 }
 
 // wrapped is a payload wrapped as {"data": ...} in the stream form.

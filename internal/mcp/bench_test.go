@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
 )
 
@@ -43,15 +42,11 @@ func fullBuffer(b *testing.B) *buffer.Buffer {
 			item = fmt.Sprintf(`{"type":"transaction"}`+"\n"+`{"event_id":"%032x","type":"transaction","transaction":"GET /r/%d","start_timestamp":%f,"timestamp":%f,"contexts":{"trace":{"trace_id":"%s","span_id":"%016x","op":"http.server"}},"spans":[%s]}`,
 				i, i, ts, ts+0.1, trace, i, strings.Join(spans, ","))
 		}
-		env, err := envelope.Parse([]byte("{}\n" + item + "\n"))
+		e, err := buffer.NewEnvelope([]byte("{}\n"+item+"\n"), "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		data, err := env.MarshalStream()
-		if err != nil {
-			b.Fatal(err)
-		}
-		buf.Add(&buffer.Entry{Envelope: env, Data: data})
+		buf.Add(e)
 	}
 	return buf
 }
@@ -126,10 +121,9 @@ func BenchmarkRemoteSearch(b *testing.B) {
 		if _, err := s.search(context.Background(), searchKinds()[0], args); err != nil {
 			b.Fatal(err)
 		}
-		one, _ := envelope.Parse([]byte("{}\n{\"type\":\"event\"}\n{\"message\":\"new\"}\n"))
-		data, _ := one.MarshalStream()
 		for b.Loop() {
-			buf.Add(&buffer.Entry{Envelope: one, Data: data})
+			one, _ := buffer.NewEnvelope([]byte("{}\n{\"type\":\"event\"}\n{\"message\":\"new\"}\n"), "")
+			buf.Add(one)
 			if _, err := s.search(context.Background(), searchKinds()[0], args); err != nil {
 				b.Fatal(err)
 			}

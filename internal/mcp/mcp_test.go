@@ -151,8 +151,9 @@ func TestInstanceRefAcceptsNumbersAndStrings(t *testing.T) {
 
 func TestHugeTimeWindowMeansEverything(t *testing.T) {
 	now := time.Now()
-	recs, received := (&decoded{}).records([]*buffer.Entry{{ID: "a", Received: now.Add(-2 * time.Hour),
-		Data: []byte(`[{},[[{"type":"event"},{"message":"old","timestamp":631152000}]]]`)}})
+	e := remoteEnvelope([]byte(`[{},[[{"type":"event"},{"message":"old","timestamp":631152000}]]]`), "")
+	e.ID, e.Received = "a", now.Add(-2*time.Hour)
+	recs, received := (&decoded{}).records([]*buffer.Entry{e})
 	h := &held{records: recs, received: received}
 	for _, w := range []float64{0, 1e300} {
 		if got := h.match(format.KindError, searchArgs{TimeWindow: w}, now); len(got) != 1 {
@@ -205,9 +206,9 @@ func TestFiltersArgumentShape(t *testing.T) {
 // not envelopes or text blocks.
 func TestPaginationCountsEvents(t *testing.T) {
 	buf := buffer.New(buffer.Options{})
-	buf.Add(&buffer.Entry{Data: []byte(`[{},[[{"type":"log","item_count":3,"content_type":"application/vnd.sentry.items.log+json"},` +
-		`{"items":[{"timestamp":1700000001,"level":"info","body":"log one"},{"timestamp":1700000002,"level":"info","body":"log two"},` +
-		`{"timestamp":1700000003,"level":"info","body":"log three"}]}]]]`)})
+	buf.Add(remoteEnvelope([]byte(`[{},[[{"type":"log","item_count":3,"content_type":"application/vnd.sentry.items.log+json"},`+
+		`{"items":[{"timestamp":1700000001,"level":"info","body":"log one"},{"timestamp":1700000002,"level":"info","body":"log two"},`+
+		`{"timestamp":1700000003,"level":"info","body":"log three"}]}]]]`), ""))
 	s := &tools{opts: Options{Source: &Local{Buffer: buf, Port: func() int { return 8969 }}, Now: time.Now}}
 	logs := searchKinds()[1]
 	for _, tc := range []struct {

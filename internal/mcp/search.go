@@ -11,7 +11,6 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
@@ -104,16 +103,12 @@ func (d *decoded) records(entries []*buffer.Entry) (out []format.Record, receive
 	return out, received
 }
 
-// decode turns one entry into records: its Envelope, or else its stream
-// form (Remote). An envelope or item that does not decode is left out; the
-// others still count.
+// decode turns one entry into records. An envelope or item that does not
+// decode is left out; the others still count.
 func decode(e *buffer.Entry) []format.Record {
-	env := e.Envelope
+	env := e.Envelope()
 	if env == nil {
-		var err error
-		if env, err = envelope.UnmarshalStream(e.Data); err != nil {
-			return nil
-		}
+		return nil
 	}
 	recs, _ := format.Decode(env, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
 	if label := controlcenter.Label(env); label != "" {

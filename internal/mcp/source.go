@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // Source is where the tools read envelopes from: the buffer of this process,
@@ -96,8 +97,8 @@ type remoteEntry struct {
 }
 
 // Entries returns the sidecar's buffered envelopes, fetching the new ones.
-// They come with Data (the stream form) set and Envelope nil: decoding is
-// left to the caller, which skips the envelopes it decoded before.
+// Decoding them into records is left to the caller, which skips the
+// envelopes it decoded before.
 func (r *Remote) Entries(ctx context.Context) ([]*buffer.Entry, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -188,8 +189,9 @@ func (p progressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// decodeEntries decodes the JSON array of GET /api/envelopes, keeping each
-// envelope in its stream form (Entry.Data).
+// decodeEntries decodes the JSON array of GET /api/envelopes. An envelope
+// whose stream form does not read back is kept as an entry without an
+// envelope (Data only), which decodes to no records.
 func decodeEntries(r io.Reader) ([]*buffer.Entry, error) {
 	dec := json.NewDecoder(r)
 	if tok, err := dec.Token(); err != nil {
@@ -203,16 +205,22 @@ func decodeEntries(r io.Reader) ([]*buffer.Entry, error) {
 		if err := dec.Decode(&re); err != nil {
 			return nil, fmt.Errorf("reading envelope %d of the list: %w", len(out)+1, err)
 		}
-		out = append(out, &buffer.Entry{
-			ID:        re.ID,
-			Event:     buffer.EventEnvelope,
-			Received:  re.ReceivedAt,
-			Data:      re.Envelope,
-			UserAgent: re.UserAgent,
-		})
+		e := remoteEnvelope(re.Envelope, re.UserAgent)
+		e.ID, e.Received = re.ID, re.ReceivedAt
+		out = append(out, e)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, fmt.Errorf("reading the end of the envelope list: %w", err)
 	}
 	return out, nil
+}
+
+// remoteEnvelope turns a stream form back into an entry (see decodeEntries).
+func remoteEnvelope(data []byte, userAgent string) *buffer.Entry {
+	if env, err := envelope.UnmarshalStream(data); err == nil {
+		if e, err := buffer.NewEnvelope(env.Encode(), userAgent); err == nil {
+			return e
+		}
+	}
+	return &buffer.Entry{Event: buffer.EventEnvelope, Data: data, UserAgent: userAgent}
 }

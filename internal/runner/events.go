@@ -39,10 +39,11 @@ func (w *watcher) run(ctx context.Context) {
 }
 
 func (w *watcher) handle(e *buffer.Entry) {
-	if e.Event != buffer.EventEnvelope || e.Envelope == nil || fromStdio(e.Envelope) {
+	env := e.Envelope()
+	if e.Event != buffer.EventEnvelope || env == nil || fromStdio(env) {
 		return
 	}
-	records, err := format.Decode(e.Envelope, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	records, err := format.Decode(env, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
 	if err != nil {
 		w.logger.Debug("some items of an envelope could not be read", "id", e.ID, "err", err)
 	}

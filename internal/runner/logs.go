@@ -41,15 +41,12 @@ func stdioEntry(lines []logLine, opts RelayOptions) *buffer.Entry {
 			Payload:     payload,
 		}},
 	}
-	data, _ := env.MarshalStream() // a JSON log item always marshals
-	return &buffer.Entry{
-		Event:     buffer.EventEnvelope,
-		Received:  now,
-		Body:      env.Encode(),
-		Envelope:  env,
-		Data:      data,
-		UserAgent: StdioSDKName + "/" + opts.Version,
+	e, err := buffer.NewEnvelope(env.Encode(), StdioSDKName+"/"+opts.Version)
+	if err != nil {
+		panic("runner: the stdio log envelope does not parse: " + err.Error()) // built above: a bug
 	}
+	e.Received = now
+	return e
 }
 
 // logPayload encodes {"items":[...]} by hand: this is the relay's hot path,

@@ -45,16 +45,16 @@ func logsOf(t *testing.T, b *buffer.Buffer) (logs []relayedLog, entries int) {
 		if e.Event != buffer.EventEnvelope || e.ID == "" {
 			t.Fatalf("entry event %q id %q", e.Event, e.ID)
 		}
-		env, err := envelope.Parse(e.Body)
+		env, err := envelope.Parse(e.Body())
 		if err != nil {
-			t.Fatalf("relayed body does not parse: %v\n%s", err, e.Body)
+			t.Fatalf("relayed body does not parse: %v\n%s", err, e.Body())
 		}
-		if !fromStdio(env) || !fromStdio(e.Envelope) {
+		if !fromStdio(env) || !fromStdio(e.Envelope()) {
 			t.Fatalf("header %s does not name %s", env.Header, StdioSDKName)
 		}
-		streamed, err := envelope.UnmarshalStream(e.Data)
+		streamed, err := envelope.UnmarshalStream(e.AppendStream(nil))
 		if err != nil || len(streamed.Items) != 1 || !bytes.Equal(streamed.Items[0].Payload, env.Items[0].Payload) {
-			t.Fatalf("stream data does not match the body: %v\n%s", err, e.Data)
+			t.Fatalf("stream data does not match the body: %v\n%s", err, e.AppendStream(nil))
 		}
 		if len(env.Items) != 1 || env.Items[0].Type != "log" || env.Items[0].ContentType != logContentType {
 			t.Fatalf("items: %+v", env.Items)

@@ -92,12 +92,12 @@ func FuzzIngest(f *testing.F) {
 		}
 		e := after[len(after)-1]
 		if compress || encoding == "" || encoding == "identity" {
-			if !bytes.Equal(e.Body, body) {
-				t.Fatalf("stored body differs from the one sent: %q vs %q", e.Body, body)
+			if !bytes.Equal(e.Body(), body) {
+				t.Fatalf("stored body differs from the one sent: %q vs %q", e.Body(), body)
 			}
 		}
-		if !json.Valid(e.Data) {
-			t.Fatalf("stream form is not JSON: %q", e.Data)
+		if data := e.AppendStream(nil); !json.Valid(data) {
+			t.Fatalf("stream form is not JSON: %q", data)
 		}
 	})
 }

@@ -23,11 +23,11 @@ func TestIngestRoutes(t *testing.T) {
 		}
 		id := r.header.Get("X-Spotlight-Envelope-Id")
 		e, ok := ts.buf.Get(id)
-		if !ok || string(e.Body) != testEnvelope || len(e.Envelope.Items) != 1 || e.Envelope.Items[0].Type != "event" {
+		if !ok || string(e.Body()) != testEnvelope || len(e.Envelope().Items) != 1 || e.Envelope().Items[0].Type != "event" {
 			t.Fatalf("POST %s: envelope %q not buffered as sent", path, id)
 		}
-		if !strings.HasPrefix(string(e.Data), `[{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"`) {
-			t.Fatalf("stream data = %s", e.Data)
+		if data := e.AppendStream(nil); !strings.HasPrefix(string(data), `[{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"`) {
+			t.Fatalf("stream data = %s", data)
 		}
 	}
 	for _, path := range []string{"/api/0/envelope/extra", "/api/envelope"} {
@@ -230,7 +230,7 @@ func TestListEnvelopes(t *testing.T) {
 		t.Fatalf("list = %+v", list)
 	}
 	e, _ := ts.buf.Get(ids[0])
-	if string(list[0].Envelope) != string(e.Data) {
+	if string(list[0].Envelope) != string(e.AppendStream(nil)) {
 		t.Fatalf("envelope is not the stream form: %s", list[0].Envelope)
 	}
 }
@@ -293,11 +293,11 @@ func TestIngestKeepsTruncatedItem(t *testing.T) {
 		t.Errorf("body %q; want a JSON warning %q", r.body, want)
 	}
 	e, ok := ts.buf.Get(r.header.Get("X-Spotlight-Envelope-Id"))
-	if !ok || string(e.Body) != body {
+	if !ok || string(e.Body()) != body {
 		t.Fatal("the envelope was not buffered as sent")
 	}
-	if !strings.Contains(string(e.Data), `{"data":"abc","truncated":{"length":500,"received":3}}`) {
-		t.Fatalf("stream data does not mark the item truncated: %s", e.Data)
+	if data := e.AppendStream(nil); !strings.Contains(string(data), `{"data":"abc","truncated":{"length":500,"received":3}}`) {
+		t.Fatalf("stream data does not mark the item truncated: %s", data)
 	}
 }
 
@@ -323,11 +323,11 @@ func TestStoreEndpoint(t *testing.T) {
 			t.Fatalf("POST %s = %d %q; want 200 with the event id", tc.path, r.status, r.body)
 		}
 		e, ok := ts.buf.Get(r.header.Get("X-Spotlight-Envelope-Id"))
-		if !ok || len(e.Envelope.Items) != 1 || e.Envelope.Items[0].Type != "event" || string(e.Envelope.Items[0].Payload) != event {
+		if !ok || len(e.Envelope().Items) != 1 || e.Envelope().Items[0].Type != "event" || string(e.Envelope().Items[0].Payload) != event {
 			t.Fatalf("POST %s: not buffered as an envelope with the event", tc.path)
 		}
-		if e.Envelope.EventID() != "9ec79c33ec9942ab8353589fcb2e04dc" || !bytes.HasPrefix(e.Body, []byte(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","sdk":{"name":"sentry.python"`)) {
-			t.Fatalf("POST %s: envelope body %q", tc.path, e.Body)
+		if e.Envelope().EventID() != "9ec79c33ec9942ab8353589fcb2e04dc" || !bytes.HasPrefix(e.Body(), []byte(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","sdk":{"name":"sentry.python"`)) {
+			t.Fatalf("POST %s: envelope body %q", tc.path, e.Body())
 		}
 	}
 	if r := do(t, ts, http.MethodPost, "/api/0/store/", []byte("not json"), "Content-Type", "application/json"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "not a JSON event object") {

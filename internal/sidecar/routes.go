@@ -123,7 +123,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	env, err := envelope.Parse(body)
+	e, err := buffer.NewEnvelope(body, r.UserAgent())
 	if errors.Is(err, envelope.ErrTooManyItems) {
 		http.Error(w, "envelope refused: "+err.Error(), http.StatusRequestEntityTooLarge)
 		return
@@ -133,7 +133,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	s.accept(w, r, body, env, nil)
+	s.accept(w, r, e, nil)
 }
 
 // handleStore is the deprecated store endpoint older SDKs post bare events
@@ -152,13 +152,17 @@ func (s *Server) handleStore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	env, wire, err := envelope.FromEvent(body)
+	var e *buffer.Entry
+	if err == nil {
+		e, err = buffer.NewEnvelope(wire, r.UserAgent())
+	}
 	if err != nil {
 		s.log.Debug("malformed store event", "err", err, "user_agent", r.UserAgent())
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	answer, _ := json.Marshal(map[string]string{"id": env.EventID()})
-	s.accept(w, r, wire, env, answer)
+	s.accept(w, r, e, answer)
 }
 
 // readRequest reads the decompressed body (see readBody), answering the
@@ -178,20 +182,14 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64
 	return body, true
 }
 
-// accept buffers a parsed envelope and answers 200 with answer ({} when nil).
+// accept buffers an envelope and answers 200 with answer ({} when nil).
 // An envelope with a truncated item is kept, and the answer says so, in a
 // "warning" member of the body and an X-Spotlight-Warning header.
-func (s *Server) accept(w http.ResponseWriter, r *http.Request, body []byte, env *envelope.Envelope, answer []byte) {
-	data, err := env.MarshalStream()
-	if err != nil {
-		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	e := s.cfg.Buffer.Add(&buffer.Entry{
-		Event: buffer.EventEnvelope, Body: body, Envelope: env, Data: data, UserAgent: r.UserAgent(),
-	})
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, e *buffer.Entry, answer []byte) {
+	env := e.Envelope() // read before Add: once held, the entry may be packed
+	s.cfg.Buffer.Add(e)
 	if s.log.Enabled(r.Context(), slog.LevelDebug) { // skip building attrs otherwise
-		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(body), "user_agent", r.UserAgent())
+		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(e.Body()), "user_agent", r.UserAgent())
 	}
 	if answer == nil {
 		answer = []byte("{}")
@@ -276,7 +274,7 @@ func (s *Server) handleGetEnvelope(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", envelopeContentType)
-	_, _ = w.Write(e.Body)
+	_, _ = w.Write(e.Body())
 }
 
 // handleListEnvelopes is GET /api/envelopes: every buffered envelope, oldest
@@ -335,7 +333,7 @@ func (s *Server) handleListEnvelopes(w http.ResponseWriter, r *http.Request) {
 		if _, err := w.Write(scratch); err != nil {
 			return
 		}
-		if _, err := w.Write(e.Data); err != nil {
+		if err := e.WriteStream(w); err != nil {
 			return
 		}
 		if _, err := w.Write([]byte{'}'}); err != nil {

@@ -143,10 +143,10 @@ func watchLost(sub *buffer.Subscription, rc *http.ResponseController) (stop func
 	return func() { close(done); wg.Wait() }
 }
 
-// writeEvent writes one SSE event, using scratch for the small parts (the
-// data itself, up to MaxBodyBytes, is written as it is, not copied). Data is
-// split on newlines into several data: lines: envelope data has none, other
-// broadcasts might.
+// writeEvent writes one SSE event, using scratch for the small parts (an
+// envelope's stream form is written from its body, not built first). A
+// broadcast's data is split on newlines into several data: lines; the stream
+// form of an envelope has none.
 func writeEvent(w io.Writer, scratch []byte, e *buffer.Entry, withUserAgent bool) ([]byte, error) {
 	scratch = append(scratch, "event: "...)
 	scratch = append(scratch, e.Event...)
@@ -160,6 +160,17 @@ func writeEvent(w io.Writer, scratch []byte, e *buffer.Entry, withUserAgent bool
 		scratch = append(scratch, "user-agent: "...)
 		scratch = append(scratch, e.UserAgent...)
 		scratch = append(scratch, '\n')
+	}
+	if e.IsEnvelope() {
+		scratch = append(scratch, "data: "...)
+		if _, err := w.Write(scratch); err != nil {
+			return scratch, err
+		}
+		if err := e.WriteStream(w); err != nil {
+			return scratch, err
+		}
+		_, err := w.Write([]byte("\n\n"))
+		return scratch, err
 	}
 	data := e.Data
 	for {

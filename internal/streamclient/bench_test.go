@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
@@ -15,17 +14,16 @@ import (
 // log envelopes (about 0.2 KB of stream JSON each) read by one Client.
 // Results: docs/BENCHMARKS.md.
 func BenchmarkStream(b *testing.B) {
-	env, err := envelope.Parse(fmt.Appendf(nil, logEnvelope, 1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, err := env.MarshalStream()
-	if err != nil {
-		b.Fatal(err)
-	}
+	body := fmt.Appendf(nil, logEnvelope, 1)
 	buf := buffer.New(buffer.Options{MaxEntries: b.N + 1})
+	var data []byte
 	for range b.N {
-		buf.Add(&buffer.Entry{Event: buffer.EventEnvelope, Envelope: env, Data: data})
+		e, err := buffer.NewEnvelope(body, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		buf.Add(e)
+		data = e.AppendStream(data[:0])
 	}
 	port := testutil.FreePort(b)
 	startSidecar(b, buf, port)
@@ -33,7 +31,7 @@ func BenchmarkStream(b *testing.B) {
 	n := 0
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
-	err = (&Client{URL: fmt.Sprintf("http://localhost:%d/stream", port)}).Run(context.Background(), func(ev Event) error {
+	err := (&Client{URL: fmt.Sprintf("http://localhost:%d/stream", port)}).Run(context.Background(), func(ev Event) error {
 		if n++; n == b.N {
 			return done
 		}
