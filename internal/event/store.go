@@ -65,7 +65,7 @@ func (s *Store) Decoder() *Decoder { return s.dec }
 // Decode implements buffer.Model: it decodes an envelope entry (before the
 // buffer has assigned its id; Added fills the ids in).
 func (s *Store) Decode(e *buffer.Entry) (any, int64) {
-	env := e.Envelope
+	env := e.Envelope()
 	if env == nil {
 		var err error
 		if env, err = envelope.UnmarshalStream(e.Data); err != nil {
@@ -384,10 +384,15 @@ func (s *Store) AttachmentContent(id string) ([]byte, bool) {
 	}
 	envID, _, _ := splitID(id)
 	h := s.byEnv[envID]
-	if h.entry == nil || h.entry.Envelope == nil || r.Attachment.ItemIndex >= len(h.entry.Envelope.Items) {
+	if h.entry == nil {
 		return nil, false
 	}
-	return h.entry.Envelope.Items[r.Attachment.ItemIndex].Payload, true
+	// A packed entry decompresses its body here: read it once.
+	env := h.entry.Envelope()
+	if env == nil || r.Attachment.ItemIndex >= len(env.Items) {
+		return nil, false
+	}
+	return env.Items[r.Attachment.ItemIndex].Payload, true
 }
 
 // TraceOf returns the errors and logs with a trace id, errors oldest first

@@ -170,7 +170,9 @@ func TestHugeTimeWindowMeansEverything(t *testing.T) {
 func TestTimeWindowCountsFromArrival(t *testing.T) {
 	now := time.Now()
 	entry := func(id, msg string, received time.Time, ts int64) *buffer.Entry {
-		return &buffer.Entry{ID: id, Received: received, Data: []byte(fmt.Sprintf(`[{},[[{"type":"event"},{"message":%q,"timestamp":%d}]]]`, msg, ts))}
+		e := remoteEnvelope(fmt.Appendf(nil, `[{},[[{"type":"event"},{"message":%q,"timestamp":%d}]]]`, msg, ts), "")
+		e.ID, e.Received = id, received
+		return e
 	}
 	recs, received := (&decoded{}).records([]*buffer.Entry{
 		entry("a", "replayed fixture from 1990", now.Add(-time.Minute), 631152000),
