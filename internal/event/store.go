@@ -276,6 +276,7 @@ type Query struct {
 	Environment string
 	Release     string
 	TraceID     string
+	Types       []string  // errors: the primary exception's type, exact
 	Since       time.Time // inclusive
 	Until       time.Time // exclusive
 	Offset      int
@@ -416,6 +417,34 @@ func (s *Store) Counts() (map[Kind]int, string) {
 	return out, s.feed.cursor()
 }
 
+// TypeCount is how many held errors have one primary exception type.
+type TypeCount struct {
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+}
+
+// ErrorTypes lists the primary exception types of the held errors, the
+// most frequent first (then by name); messages without exception are not
+// counted.
+func (s *Store) ErrorTypes() []TypeCount {
+	s.mu.Lock()
+	counts := map[string]int{}
+	for _, r := range s.records[KindError] {
+		if r.Error != nil && r.Error.Type != "" {
+			counts[r.Error.Type]++
+		}
+	}
+	s.mu.Unlock()
+	out := make([]TypeCount, 0, len(counts))
+	for t, n := range counts {
+		out = append(out, TypeCount{t, n})
+	}
+	slices.SortFunc(out, func(a, b TypeCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Type, b.Type))
+	})
+	return out
+}
+
 // matcher returns q's filter (Offset and Limit aside).
 func (q *Query) matcher() func(*Record) bool {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
@@ -430,6 +459,8 @@ func (q *Query) matcher() func(*Record) bool {
 		case q.Release != "" && r.Release != q.Release:
 			return false
 		case q.TraceID != "" && r.TraceID != q.TraceID:
+			return false
+		case len(q.Types) > 0 && (r.Error == nil || !slices.Contains(q.Types, r.Error.Type)):
 			return false
 		case !q.Since.IsZero() && r.Timestamp.Before(q.Since):
 			return false

@@ -44,6 +44,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /api/attachments/{id}/content", s.readers(http.HandlerFunc(s.handleAttachmentContent)))
 	mux.Handle("GET /api/counts", s.readers(http.HandlerFunc(s.handleCounts)))
+	mux.Handle("GET /api/error-types", s.readers(http.HandlerFunc(s.handleErrorTypes)))
 	mux.Handle("GET /api/feed", s.readers(withoutDeadlines(http.HandlerFunc(s.handleFeed))))
 }
 
@@ -171,6 +172,12 @@ func (s *Server) handleCounts(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// handleErrorTypes lists the held errors' exception types with their counts
+// (the choices of the UI's type filter, ?type= of GET /api/errors).
+func (s *Server) handleErrorTypes(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, s.cfg.Events.ErrorTypes())
+}
+
 // feedChange is one event of GET /api/feed.
 type feedChange struct {
 	Op   event.Op      `json:"op"`
@@ -267,6 +274,7 @@ func parseQuery(r *http.Request) (event.Query, error) {
 	for _, l := range splitList(v.Get("level")) {
 		q.Levels = append(q.Levels, strings.ToLower(l))
 	}
+	q.Types = splitList(v.Get("type"))
 	for _, src := range splitList(v.Get("source")) {
 		q.Sources = append(q.Sources, event.Source(strings.ToLower(src)))
 	}
