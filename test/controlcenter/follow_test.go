@@ -27,11 +27,15 @@ type origin struct {
 	Port       int    `json:"port"`
 }
 
-// held lists the envelopes at url and, for each, its origin and raw JSON.
-func held(t *testing.T, url string) []struct {
+// heldCopy is one envelope of a list: its id, origin and items' JSON.
+type heldCopy struct {
+	id     string
 	origin origin
 	raw    string
-} {
+}
+
+// held lists the envelopes at url and, for each, its origin and raw JSON.
+func held(t *testing.T, url string) []heldCopy {
 	t.Helper()
 	code, body := request(t, http.MethodGet, url, "", "", "")
 	if code != http.StatusOK {
@@ -41,10 +45,7 @@ func held(t *testing.T, url string) []struct {
 	if err := json.Unmarshal([]byte(body), &list); err != nil {
 		t.Fatalf("GET %s: %v\n%s", url, err, body)
 	}
-	out := make([]struct {
-		origin origin
-		raw    string
-	}, len(list))
+	out := make([]heldCopy, len(list))
 	for i, e := range list {
 		var h struct {
 			Origin origin `json:"spotlight_instance"`
@@ -52,7 +53,7 @@ func held(t *testing.T, url string) []struct {
 		if len(e.Envelope) == 2 {
 			_ = json.Unmarshal(e.Envelope[0], &h)
 		}
-		out[i].origin, out[i].raw = h.Origin, string(e.Envelope[1])
+		out[i] = heldCopy{e.ID, h.Origin, string(e.Envelope[1])}
 	}
 	return out
 }
@@ -150,6 +151,19 @@ func TestFollowsInstances(t *testing.T) {
 	}, "tail --all-instances did not print the three errors with their instances; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
 	tail.Stop(t)
 
+	// Each one's envelope, with its label, downloads from the copy.
+	for _, e := range held(t, cc.URL+"/api/envelopes?instance=all") {
+		code, body := request(t, http.MethodGet, cc.URL+"/envelope/"+e.id+"?instance=all", "", "", "")
+		msg := ""
+		for m := range want {
+			if strings.Contains(e.raw, m) {
+				msg = m
+			}
+		}
+		if code != http.StatusOK || !strings.Contains(body, `"spotlight_instance":{"instanceId":"`+e.origin.InstanceID) || msg == "" || !strings.Contains(body, msg) {
+			t.Errorf("GET /envelope/%s?instance=all: %d %s", e.id, code, body)
+		}
+	}
 	// The instance's own sidecar is unchanged, and holds no one else's.
 	if own := held(t, a.URL+"/api/envelopes"); len(own) != 1 || !strings.Contains(own[0].raw, "error of a") || own[0].origin != (origin{}) {
 		t.Errorf("instance a's own buffer: %+v", own)
@@ -220,4 +234,35 @@ func TestShortRunKeepsItsEvents(t *testing.T) {
 	}
 	testutil.Eventually(t, wait, func() bool { return listAll(t, cc.URL)[id].Status == "ended" },
 		"the exited run is not listed as ended: %+v", listAll(t, cc.URL))
+}
+
+// GET /stream?instances=1 is the light connection of a page viewing
+// another instance: instance announcements only, never an envelope.
+func TestInstanceEventsOnly(t *testing.T) {
+	w := newWorld(t)
+	cc := w.controlCenter()
+	post := func(msg string) {
+		if code, body := testutil.PostEnvelope(t, cc.URL+"/stream", errorEnvelope(msg)); code != http.StatusOK {
+			t.Fatalf("POST: %d %s", code, body)
+		}
+	}
+	post("held before")
+	light := testutil.OpenSSE(t, cc.URL+"/stream?instances=1", "")
+	in := w.start("announced")
+	post("sent after")
+	in.Stop(t)
+	// Every event until the instance is announced dead is an announcement.
+	for {
+		ev := light.Next(t, wait)
+		if ev.Name != "spotlight/instance-ping" {
+			t.Fatalf("the instances-only stream carried a %s event: %.200s", ev.Name, ev.Data)
+		}
+		var got listed
+		if err := json.Unmarshal([]byte(ev.Data), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.InstanceID == in.meta.InstanceID && got.Status == "dead" {
+			return
+		}
+	}
 }
