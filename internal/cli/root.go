@@ -84,6 +84,7 @@ func NewRootCmd(env *Env, version string) *cobra.Command {
 		},
 	}
 	root.PersistentFlags().BoolVarP(&debug, "debug", "d", false, "log debug diagnostics to stderr (also SPOTLIGHT_DEBUG=1)")
+	root.SuggestionsMinimumDistance = 2 // "did you mean" for lsit, rn, tial
 	root.SetOut(env.Out)
 	root.SetErr(env.Err)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -91,7 +92,19 @@ func NewRootCmd(env *Env, version string) *cobra.Command {
 	})
 
 	serverOpts := addServerCommand(root, env)
+	// Upstream's spelling of `spotlight mcp`, which agent configurations
+	// written for it use; the note goes to stderr, stdout being MCP's.
+	var stdioMCP bool
+	root.Flags().BoolVar(&stdioMCP, "stdio-mcp", false, "deprecated: use `spotlight mcp`")
+	_ = root.Flags().MarkHidden("stdio-mcp")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if stdioMCP {
+			if len(args) > 0 {
+				return fmt.Errorf("--stdio-mcp takes no arguments (got %q); use `spotlight mcp [-p port]`", args)
+			}
+			fmt.Fprintln(env.Err, "spotlight: --stdio-mcp is deprecated; use `spotlight mcp` (same tools, same -p)")
+			return runMCP(cmd.Context(), env, &mcpOptions{port: serverOpts.port}, cmd.Root().Version)
+		}
 		return runServerCmd(cmd, serverOpts, args)
 	}
 	root.Args = serverArgs

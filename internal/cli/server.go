@@ -91,15 +91,24 @@ func addServerCommand(root *cobra.Command, env *Env) *serverOptions {
 	return rootOpts
 }
 
-// serverArgs accepts at most one argument: a bare port.
+// serverArgs accepts at most one argument: a bare port. A first argument
+// that is no port is most likely a mistyped command (`spotlight lsit`,
+// `spotlight rn node app.js`), and is answered as one.
 func serverArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if _, err := parsePort(args[0]); err != nil {
+		if s := cmd.Root().SuggestionsFor(args[0]); len(s) > 0 {
+			return fmt.Errorf("unknown command %q: did you mean %s?", args[0], strings.Join(s, " / "))
+		}
+		if len(args) > 1 || strings.Trim(args[0], "0123456789") != "" {
+			return fmt.Errorf("unknown command %q; run '%s --help' for the commands", args[0], cmd.Root().CommandPath())
+		}
+		return fmt.Errorf("%w; run '%s --help' for the commands", err, cmd.CommandPath())
+	}
 	if len(args) > 1 {
 		return fmt.Errorf("unexpected arguments %q: %s takes at most one, a port", args[1:], cmd.CommandPath())
-	}
-	if len(args) == 1 {
-		if _, err := parsePort(args[0]); err != nil {
-			return fmt.Errorf("unknown command or %w; run '%s --help' for the commands", err, cmd.CommandPath())
-		}
 	}
 	return nil
 }
@@ -149,7 +158,7 @@ func runServer(ctx context.Context, opts *serverOptions, port int) error {
 		return fmt.Errorf("port %d is in use by another program: stop it, or choose another port with --port (e.g. --port %d)", port, alternativePort(port))
 	}
 	if opts.host != "" {
-		log.Warn("listening on " + opts.host + ": anyone who can reach this address can read your events")
+		fmt.Fprintf(env.Err, "Warning: Spotlight listens on %s: anyone who can reach this address can read your events (omit --host to stay on loopback)\n", opts.host)
 	}
 	fmt.Fprintf(env.Err, "Spotlight is running at %s\n", d.URL())
 	if opts.open {

@@ -34,7 +34,8 @@ func newTailCmd(env *Env) *cobra.Command {
 		Long: `Print the events the sidecar has received, then new ones as they arrive:
 errors (events with an exception or a message), logs (one line per log
 record), traces (transactions and standalone spans) and attachments. With no
-type, or all, everything, or *, all of them.
+type, or all, everything, or *, all of them. Types may also be given
+comma-separated (errors,logs).
 
 It connects to the sidecar on --port; when none runs there, it starts one and
 says so on stderr. When the sidecar goes away, tail waits for it to come back
@@ -48,6 +49,7 @@ Formats: human (one line each, coloured on a terminal unless NO_COLOR is
 set), json (one object per line), logfmt, md (Markdown).`,
 		Example: `  spotlight tail
   spotlight tail errors logs
+  spotlight tail errors,logs
   spotlight tail logs -f json | jq .message
   spotlight tail traces -f md -p 3001
   spotlight tail errors --all-instances`,

@@ -29,13 +29,45 @@ still running after the grace period gets SIGKILL. Only processes whose PID
 and start time match the registry, and that are yours, are ever signalled.`,
 		Example: `  spotlight terminate my-app
   spotlight terminate 54321`,
-		Args: cobra.ExactArgs(1),
+		Args: terminateArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return listTerminable(cmd.Context(), env)
+			}
 			return runTerminate(cmd.Context(), env, grace, args[0])
 		},
 	}
 	cmd.Flags().DurationVar(&grace, "grace", grace, "how long to wait after SIGTERM before SIGKILL")
 	return cmd
+}
+
+func terminateArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return fmt.Errorf("unexpected arguments %q: %s takes one instance (an instance id, a port or a project name)", args[1:], cmd.CommandPath())
+	}
+	return nil
+}
+
+// listTerminable answers `spotlight terminate` without an argument: what it
+// takes, and the instances it could stop.
+func listTerminable(ctx context.Context, env *Env) error {
+	const usage = "spotlight terminate takes the instance to stop: its instance id, its port or its project name"
+	reg, err := openRegistry(env)
+	if err != nil {
+		return fmt.Errorf("%s (%w)", usage, err)
+	}
+	list, err := reg.List(ctx, registry.ListOptions{All: true})
+	if err != nil {
+		return fmt.Errorf("%s (%w)", usage, err)
+	}
+	if len(list) == 0 {
+		return errors.New(usage + "; no instance is running")
+	}
+	fmt.Fprintf(env.Err, "%s. Running instances:\n\n", usage)
+	if err := format.WriteInstances(env.Err, format.Human, format.Options{}, list); err != nil {
+		return err
+	}
+	return &ExitError{Code: 1}
 }
 
 func runTerminate(ctx context.Context, env *Env, grace time.Duration, target string) error {

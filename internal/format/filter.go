@@ -34,7 +34,18 @@ func ParseTypes(names []string) ([]Kind, error) {
 		return Kinds(), nil
 	}
 	want := map[Kind]bool{}
-	for _, n := range names {
+	var split []string // "errors,logs" is "errors logs", as -A takes origins
+	for _, arg := range names {
+		for n := range strings.SplitSeq(arg, ",") {
+			if strings.TrimSpace(n) != "" {
+				split = append(split, n)
+			}
+		}
+	}
+	if len(split) == 0 {
+		return nil, fmt.Errorf("no type in %q: use one or more of %s", names, strings.Join(TypeNames(), ", "))
+	}
+	for _, n := range split {
 		switch n := strings.ToLower(strings.TrimSpace(n)); n {
 		case "all", "everything", "*":
 			return Kinds(), nil

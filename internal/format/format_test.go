@@ -256,11 +256,16 @@ func TestFilters(t *testing.T) {
 		{[]string{"errors", "*"}, "[error log trace attachment]"},
 		{[]string{"attachments"}, "[attachment]"},
 		{[]string{"attachment", "trace"}, "[trace attachment]"},
+		{[]string{"errors,logs"}, "[error log]"},
+		{[]string{"errors, traces,", "attachments"}, "[error trace attachment]"},
 	} {
 		got, err := ParseTypes(c.args)
 		if err != nil || fmt.Sprint(got) != c.want {
 			t.Errorf("ParseTypes(%v) = %v, %v; want %s", c.args, got, err, c.want)
 		}
+	}
+	if _, err := ParseTypes([]string{","}); err == nil || !strings.Contains(err.Error(), "no type") {
+		t.Errorf("ParseTypes(,): %v", err)
 	}
 	if _, err := ParseTypes([]string{"metrics"}); err == nil || !strings.Contains(err.Error(), "errors, logs, traces, attachments, all, everything, *") {
 		t.Errorf("ParseTypes(metrics): %v", err)

@@ -73,3 +73,22 @@ func TestTerminateByNameAndPort(t *testing.T) {
 		t.Errorf("unknown name: exit %d %q", code, errOut)
 	}
 }
+
+// `spotlight terminate` alone says what it takes and lists what it could
+// stop, touching nothing.
+func TestTerminateWithoutArgument(t *testing.T) {
+	w := newWorld(t)
+	out, errOut, code := w.spotlight("terminate")
+	if code != 1 || out != "" || !strings.Contains(errOut, "its instance id, its port or its project name; no instance is running") {
+		t.Errorf("with no instance: exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	in := w.start("listed-shop")
+	out, errOut, code = w.spotlight("terminate")
+	if code != 1 || out != "" || !strings.Contains(errOut, "its instance id, its port or its project name. Running instances:") ||
+		!strings.Contains(errOut, "listed-shop") || !strings.Contains(errOut, strconv.Itoa(in.Port)) {
+		t.Errorf("with one instance: exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	if !in.alive() || !in.childAlive() {
+		t.Fatal("terminate without an argument stopped something")
+	}
+}

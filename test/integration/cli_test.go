@@ -96,6 +96,24 @@ func TestInvalidArguments(t *testing.T) {
 	}
 }
 
+// A mistyped command gets a suggestion, not "invalid port" or "takes at
+// most one".
+func TestCommandTypos(t *testing.T) {
+	for args, want := range map[string]string{
+		"lsit":             `unknown command "lsit": did you mean list?`,
+		"rn node app.js":   `unknown command "rn": did you mean run?`,
+		"tial errors":      `unknown command "tial": did you mean tail?`,
+		"nonsense x y":     `unknown command "nonsense"; run 'spotlight --help'`,
+		"terminate a b":    "takes one instance (an instance id, a port or a project name)",
+		"--stdio-mcp 9000": "--stdio-mcp takes no arguments",
+	} {
+		p := testutil.Start(t, bin, isolated(t), strings.Fields(args)...)
+		if code := p.Wait(t, exitTimeout); code != 1 || !strings.Contains(p.Stderr.String(), want) {
+			t.Errorf("spotlight %s: exit %d, stderr %q; want 1 and %q", args, code, p.Stderr.String(), want)
+		}
+	}
+}
+
 // SIGINT (Ctrl-C) and SIGTERM end open SSE streams cleanly and exit 0.
 func TestSignalsShutDownGracefully(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
@@ -256,6 +274,10 @@ func TestHostFlag(t *testing.T) {
 	sc := testutil.StartSidecar(t, bin, nil, "--host", "127.0.0.1")
 	testutil.Eventually(t, exitTimeout, func() bool { return strings.Contains(sc.Stderr.String(), "can read your events") },
 		"no exposure warning: %q", sc.Stderr)
+	// A sentence like spotlight's other messages, not a log record.
+	if msg := sc.Stderr.String(); !strings.Contains(msg, "Warning: Spotlight listens on 127.0.0.1: anyone who can reach") || strings.Contains(msg, "level=") {
+		t.Errorf("exposure warning: %q", msg)
+	}
 	// Without --host the sidecar listens on [::1] too (where the machine has
 	// it); with it, not.
 	if c, err := net.Dial("tcp6", fmt.Sprintf("[::1]:%d", sc.Port)); err == nil {

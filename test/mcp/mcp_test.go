@@ -50,7 +50,13 @@ func newClient() *sdk.Client {
 // transport does for real agents, and returns the session and its stderr.
 func connectStdio(t *testing.T, env []string, args ...string) (*sdk.ClientSession, *testutil.SafeBuffer) {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"mcp"}, args...)...)
+	return connectCommand(t, env, append([]string{"mcp"}, args...)...)
+}
+
+// connectCommand is connectStdio for any spotlight command line.
+func connectCommand(t *testing.T, env []string, args ...string) (*sdk.ClientSession, *testutil.SafeBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	stderr := &testutil.SafeBuffer{}
 	cmd.Stderr = stderr
@@ -321,6 +327,21 @@ func TestStdioReadsRunningSidecar(t *testing.T) {
 	cs, stderr := connectStdio(t, processEnv(registryDir), "-p", fmt.Sprint(side.Port))
 	exercise(t, cs, side.URL)
 	contains(t, "stderr", stderr.String(), "already running")
+}
+
+// Upstream's `--stdio-mcp` still works, saying on stderr that it is
+// deprecated; stdout stays MCP's.
+func TestStdioMCPAlias(t *testing.T) {
+	registryDir := filepath.Join(t.TempDir(), "instances")
+	side := testutil.StartSidecar(t, bin, processEnv(registryDir))
+	cs, stderr := connectCommand(t, processEnv(registryDir), "--stdio-mcp", "-p", fmt.Sprint(side.Port))
+	checkToolList(t, cs)
+	post(t, side.URL, errorEnvelope(t, "through the alias", "src/alias.ts", time.Now(), ""))
+	testutil.Eventually(t, wait, func() bool {
+		text, _ := call(t, cs, "search_errors", map[string]any{"timeWindow": 0})
+		return strings.Contains(text, "through the alias")
+	}, "search_errors over --stdio-mcp never found the error")
+	contains(t, "stderr", stderr.String(), "--stdio-mcp is deprecated", "spotlight mcp")
 }
 
 func TestHTTPEndpoint(t *testing.T) {

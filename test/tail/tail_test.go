@@ -134,7 +134,8 @@ func TestTailJSONAcrossSidecarRestart(t *testing.T) {
 // only the requested types are printed.
 func TestTailStartsASidecar(t *testing.T) {
 	port := testutil.FreePort(t)
-	tail := testutil.Start(t, bin, testEnv(t), "tail", "errors", "traces", "-p", fmt.Sprint(port), "-f", "logfmt")
+	// Types comma-separated, as upstream spells them.
+	tail := testutil.Start(t, bin, testEnv(t), "tail", "errors,traces", "-p", fmt.Sprint(port), "-f", "logfmt")
 	testutil.Eventually(t, wait, func() bool { return strings.Contains(tail.Stderr.String(), "tail started one") }, "tail to start a sidecar; stderr:\n%s", tail.Stderr)
 	post(t, port, "log_envelope.txt")       // logs: not asked for
 	post(t, port, "envelope_php_error.txt") // 1 error
