@@ -78,6 +78,9 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 	toolOpts = d.MCPOptions()
 	toolOpts.Now = env.Now
 	env.Logger.Info("started a Spotlight sidecar for the MCP tools", "url", d.URL())
+	if n := d.CaptureNotice(); n != "" {
+		env.Logger.Info(n)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- d.Serve(ctx) }()

@@ -161,6 +161,9 @@ func runServer(ctx context.Context, opts *serverOptions, port int) error {
 		fmt.Fprintf(env.Err, "Warning: Spotlight listens on %s: anyone who can reach this address can read your events (omit --host to stay on loopback)\n", opts.host)
 	}
 	fmt.Fprintf(env.Err, "Spotlight is running at %s\n", d.URL())
+	if n := d.CaptureNotice(); n != "" {
+		fmt.Fprintf(env.Err, "Spotlight is %s\n", n)
+	}
 	if opts.open {
 		openBrowser(env, d.URL())
 	}

@@ -5,11 +5,13 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/capture"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
@@ -62,11 +64,12 @@ type Daemon struct {
 	Registry    *registry.Registry
 	RegistryErr error
 
-	cc     controlcenter.Options
-	tools  mcp.Options
-	logger *slog.Logger
-	watch  bool
-	hub    *controlcenter.Hub // with watch: the merged copy of every instance's events
+	cc      controlcenter.Options
+	tools   mcp.Options
+	logger  *slog.Logger
+	watch   bool
+	hub     *controlcenter.Hub // with watch: the merged copy of every instance's events
+	capture *capture.Dir       // nil: SPOTLIGHT_CAPTURE off
 }
 
 // New assembles a sidecar. An unusable registry directory is not an error:
@@ -91,6 +94,10 @@ func New(o Options) (*Daemon, error) {
 	}
 	dir := registry.DirFromEnv(o.Getenv)
 	d := &Daemon{Buffer: o.Buffer, Events: o.Events, logger: o.Logger, watch: o.WatchRegistry}
+	var err error
+	if d.capture, err = capture.FromEnv(o.Getenv, o.Dir); err != nil {
+		return nil, err
+	}
 	d.Registry, d.RegistryErr = registry.Open(dir, registry.WithLogger(o.Logger))
 	var all sidecar.AllInstances
 	if o.WatchRegistry {
@@ -132,12 +139,22 @@ func New(o Options) (*Daemon, error) {
 		UI:             webui.Handler(),
 		Project:        project(o.Self, o.Dir),
 		All:            all,
+		Capture:        d.capture,
 	})
 	if err != nil {
 		return nil, err
 	}
 	d.Server = srv
 	return d, nil
+}
+
+// CaptureNotice says where every envelope received is saved
+// (SPOTLIGHT_CAPTURE), for the command to print; "" when capturing is off.
+func (d *Daemon) CaptureNotice() string {
+	if d.capture == nil {
+		return ""
+	}
+	return fmt.Sprintf("saving every envelope received into %s (%s)", d.capture.Path(), capture.EnvVar)
 }
 
 // Listen binds the port; see sidecar.Server.Listen.

@@ -181,6 +181,9 @@ func (r *run) startSidecar() error {
 		return fmt.Errorf("cannot start the sidecar: %w", err)
 	}
 	r.srv = d.Server
+	if n := d.CaptureNotice(); n != "" {
+		fmt.Fprintf(r.o.Stderr, "spotlight: %s\n", n)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.srvStop, r.served = cancel, make(chan struct{})
 	go func() {

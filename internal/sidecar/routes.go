@@ -187,6 +187,15 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64
 // "warning" member of the body and an X-Spotlight-Warning header.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, e *buffer.Entry, answer []byte) {
 	env := e.Envelope() // read before Add: once held, the entry may be packed
+	if c := s.cfg.Capture; c != nil {
+		// Captured as an envelope whatever route or content type brought it
+		// (a store event is saved in its envelope form).
+		if path, err := c.Save(envelopeContentType, e.Body()); err != nil {
+			s.log.Warn("could not capture the envelope", "err", err)
+		} else {
+			s.log.Debug("envelope captured", "file", path)
+		}
+	}
 	s.cfg.Buffer.Add(e)
 	if s.log.Enabled(r.Context(), slog.LevelDebug) { // skip building attrs otherwise
 		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(e.Body()), "user_agent", r.UserAgent())

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/capture"
 	"github.com/spotlight-dev/spotlight/internal/editor"
 	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
@@ -76,6 +77,8 @@ type Config struct {
 	// to build the UI when nil).
 	UI http.Handler
 
+	// Capture, when set, saves every envelope received (SPOTLIGHT_CAPTURE).
+	Capture *capture.Dir
 	// Project names the directories whose files POST /open opens and source
 	// context reads (nil: none, every file is refused).
 	Project func() localfile.Roots

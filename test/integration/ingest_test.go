@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +151,33 @@ func get(t *testing.T, url, origin string) response {
 func post(t *testing.T, url string, body []byte, headers ...string) response {
 	t.Helper()
 	return request(t, http.MethodPost, url, body, headers...)
+}
+
+// SPOTLIGHT_CAPTURE=<folder> saves every envelope received, decompressed,
+// under upstream's file names; a store event is saved as its envelope.
+func TestCaptureEnvelopes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "captured")
+	sc := testutil.StartSidecar(t, bin, []string{"SPOTLIGHT_CAPTURE=" + dir})
+	testutil.Eventually(t, eventTimeout, func() bool { return strings.Contains(sc.Stderr.String(), "saving every envelope received into "+dir) },
+		"no capture notice on stderr: %q", sc.Stderr)
+	if status, body := testutil.PostEnvelope(t, sc.URL+"/stream", testutil.Compress(t, "gzip", []byte(smallEnvelope)), "Content-Encoding", "gzip"); status != 200 {
+		t.Fatalf("POST: %d %s", status, body)
+	}
+	event := `{"event_id":"0123456789abcdef0123456789abcdef","message":"stored"}`
+	if r := post(t, sc.URL+"/api/0/store/", []byte(event), "Content-Type", "application/json"); r.status != 200 {
+		t.Fatalf("POST store: %d %s", r.status, r.body)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "application_x_sentry_envelope-*.txt"))
+	if err != nil || len(files) != 2 {
+		t.Fatalf("captured files %q (%v), want 2", files, err)
+	}
+	sort.Strings(files) // names carry the time in ns
+	first, _ := os.ReadFile(files[0])
+	second, _ := os.ReadFile(files[1])
+	if string(first) != smallEnvelope {
+		t.Errorf("first capture %q, want the decompressed envelope %q", first, smallEnvelope)
+	}
+	if !strings.HasPrefix(string(second), `{"event_id":"0123456789abcdef0123456789abcdef"}`+"\n") || !strings.HasSuffix(string(second), event+"\n") {
+		t.Errorf("store capture %q, want the envelope form of the event", second)
+	}
 }
