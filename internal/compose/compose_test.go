@@ -67,7 +67,7 @@ func TestSplitLine(t *testing.T) {
 		{"", "", "", false},
 	} {
 		label, body, ok := SplitLine([]byte(tc.line))
-		if label != tc.label || string(body) != tc.body || ok != tc.ok {
+		if string(label) != tc.label || string(body) != tc.body || ok != tc.ok {
 			t.Errorf("SplitLine(%q) = %q, %q, %v; want %q, %q, %v", tc.line, label, body, ok, tc.label, tc.body, tc.ok)
 		}
 	}

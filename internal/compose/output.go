@@ -4,7 +4,7 @@ package compose
 // container's label ("web-1") and its line ("hello"). Colour escapes
 // around the prefix (--ansi always) are skipped. ok is false for compose's
 // own lines ("Attaching to web-1", "web-1 exited with code 0").
-func SplitLine(line []byte) (label string, body []byte, ok bool) {
+func SplitLine(line []byte) (label, body []byte, ok bool) {
 	i := skipEscapes(line, 0)
 	start := i
 	for i < len(line) && isLabelByte(line[i], i == start) {
@@ -12,20 +12,20 @@ func SplitLine(line []byte) (label string, body []byte, ok bool) {
 	}
 	end := i
 	if end == start {
-		return "", nil, false
+		return nil, nil, false
 	}
 	i = skipEscapes(line, i)
 	for i < len(line) && line[i] == ' ' {
 		i++
 	}
 	if i >= len(line) || line[i] != '|' || i == end {
-		return "", nil, false
+		return nil, nil, false
 	}
 	i = skipEscapes(line, i+1)
 	if i < len(line) && line[i] == ' ' {
 		i++
 	}
-	return string(line[start:end]), line[i:], true
+	return line[start:end], line[i:], true
 }
 
 // isLabelByte: container names are [a-zA-Z0-9][a-zA-Z0-9_.-]*.

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -31,6 +32,10 @@ type composeRun struct {
 	project  compose.Project
 	host     compose.HostAddress // where containers reach the host; IP "" = none known
 	override *compose.OverrideFile
+
+	own     *Source // compose's own lines
+	mu      sync.Mutex
+	sources map[string]*Source // by container label
 }
 
 // resolve works out the command: a compose `up` (given, or detected in the
@@ -98,7 +103,8 @@ func composeCommand(inv compose.Invocation, o *Options) (Command, error) {
 		CmdArgs:      inv.Argv,
 		DetectedType: DetectedCompose,
 		ProjectName:  p.Name,
-		compose:      &composeRun{inv: inv, project: p},
+		compose: &composeRun{inv: inv, project: p, sources: map[string]*Source{},
+			own: &Source{Attrs: []Attr{{"compose.project", p.Name}}}},
 	}, nil
 }
 
@@ -228,17 +234,30 @@ func (c *composeRun) announce(w io.Writer, port int) {
 // compose answers by stopping the containers (a second one forces them).
 func (c *composeRun) stopSignal() syscall.Signal { return syscall.SIGINT }
 
+// maxLabels bounds the containers whose sources are kept; lines of further
+// ones get a source each time (still correct, only not shared).
+const maxLabels = 256
+
 // label turns a compose output line into a log: a container's line loses
 // its `web-1  | ` prefix and names its service and container; compose's own
-// lines name the project.
-func (c *composeRun) label(line []byte) ([]byte, []Attr) {
-	if label, body, ok := compose.SplitLine(line); ok {
-		service, container := c.project.Attribute(label)
-		attrs := []Attr{{"container.name", container}}
-		if service != "" {
-			attrs = append(attrs, Attr{"service.name", service})
-		}
-		return body, attrs
+// lines name the project. Called from both output pumps.
+func (c *composeRun) label(line []byte) ([]byte, *Source) {
+	label, body, ok := compose.SplitLine(line)
+	if !ok {
+		return line, c.own
 	}
-	return line, []Attr{{"compose.project", c.project.Name}}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if src := c.sources[string(label)]; src != nil {
+		return body, src
+	}
+	service, container := c.project.Attribute(string(label))
+	src := &Source{Attrs: []Attr{{"container.name", container}}}
+	if service != "" {
+		src.Attrs = append(src.Attrs, Attr{"service.name", service})
+	}
+	if len(c.sources) < maxLabels {
+		c.sources[string(label)] = src
+	}
+	return body, src
 }

@@ -65,16 +65,17 @@ func logPayload(lines []logLine, opts RelayOptions) []byte {
 		_ = enc.Encode(s) // a string always encodes
 		buf.Truncate(buf.Len() - 1)
 	}
-	attrs := map[string][]byte{} // per stream name and extra attributes
+	type attrKey struct {
+		stream string
+		src    *Source
+	}
+	attrs := map[attrKey][]byte{}
 	buf.WriteString(`{"items":[`)
 	for i, l := range lines {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		key := l.stream.Name
-		for _, x := range l.attrs {
-			key += "\x00" + x.Key + "\x00" + x.Value
-		}
+		key := attrKey{l.stream.Name, l.src}
 		a, ok := attrs[key]
 		if !ok {
 			m := map[string]logAttr{
@@ -82,8 +83,10 @@ func logPayload(lines []logLine, opts RelayOptions) []byte {
 				"sentry.sdk.version": {Value: opts.Version, Type: "string"},
 				"sentry.origin":      {Value: "auto.log.stdio." + l.stream.Name, Type: "string"},
 			}
-			for _, x := range l.attrs {
-				m[x.Key] = logAttr{Value: x.Value, Type: "string"}
+			if l.src != nil {
+				for _, x := range l.src.Attrs {
+					m[x.Key] = logAttr{Value: x.Value, Type: "string"}
+				}
 			}
 			a, _ = json.Marshal(m)
 			attrs[key] = a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -50,10 +51,21 @@ type RelayOptions struct {
 	Version string // the SDK version reported for stdio logs
 	// TraceID groups this run's stdio logs (32 hex digits).
 	TraceID string
-	// Label, when set, makes a line's log body and extra attributes of it
-	// (compose's `web-1  | ` prefix names a service).
-	Label func(line []byte) (body []byte, attrs []Attr)
+	// Label, when set, tells a line's log body and its source (compose's
+	// `web-1  | ` prefix names a container). Lines of different sources come
+	// from different programs, so each source stops being relayed on its
+	// own once the SDK turns out to send its lines.
+	Label func(line []byte) (body []byte, src *Source)
 }
+
+// Source is where relayed lines come from: the attributes their logs get.
+// Label returns the same *Source for every line of one source; the relay
+// keys its state by it. nil is the child itself.
+type Source struct{ Attrs []Attr }
+
+// maxSources bounds the sources whose doubled logs are told apart; lines
+// of further sources share the first source's state.
+const maxSources = 32
 
 // Attr is a string attribute of a relayed log.
 type Attr struct{ Key, Value string }
@@ -65,15 +77,17 @@ type Relay struct {
 	opts  RelayOptions
 	lines chan logLine
 	done  chan struct{}
-	dedup *dedup
-	close sync.Once
+	// dedups notice doubled logs, per source (nil: the child itself).
+	dedupMu sync.Mutex
+	dedups  map[*Source]*dedup
+	close   sync.Once
 }
 
 type logLine struct {
 	at     time.Time
 	body   string
 	stream Stream
-	attrs  []Attr
+	src    *Source
 }
 
 // NewRelay starts the batcher; Close stops it.
@@ -85,10 +99,10 @@ func NewRelay(opts RelayOptions) *Relay {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Relay{
-		opts:  opts,
-		lines: make(chan logLine, queueLen),
-		done:  make(chan struct{}),
-		dedup: newDedup(opts.Logger),
+		opts:   opts,
+		lines:  make(chan logLine, queueLen),
+		done:   make(chan struct{}),
+		dedups: map[*Source]*dedup{nil: newDedup(opts.Logger)},
 	}
 	go r.batch()
 	return r
@@ -186,25 +200,66 @@ func cut(data []byte) int {
 
 // emit relays one log line unless it is blank or relaying has stopped.
 func (r *Relay) emit(line []byte, s Stream) {
-	var attrs []Attr
+	var src *Source
 	if r.opts.Label != nil {
-		line, attrs = r.opts.Label(line)
+		line, src = r.opts.Label(line)
 	}
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
 	body := string(line)
-	if !r.dedup.relay(body) {
+	if !r.dedupOf(src).relay(body) {
 		return
 	}
-	r.lines <- logLine{at: r.opts.Now(), body: body, stream: s, attrs: attrs}
+	r.lines <- logLine{at: r.opts.Now(), body: body, stream: s, src: src}
 }
 
 // NoteSDKLog tells the relay about a log body the app's own SDK sent.
-func (r *Relay) NoteSDKLog(body string) { r.dedup.sdkSent(body) }
+func (r *Relay) NoteSDKLog(body string) {
+	for _, d := range r.allDedups() {
+		d.sdkSent(body)
+	}
+}
 
-// Relaying reports whether stdio lines are still relayed as logs.
-func (r *Relay) Relaying() bool { return !r.dedup.isOff() }
+// dedupOf returns the doubled-log state of src.
+func (r *Relay) dedupOf(src *Source) *dedup {
+	r.dedupMu.Lock()
+	defer r.dedupMu.Unlock()
+	d := r.dedups[src]
+	if d == nil {
+		if len(r.dedups) >= maxSources {
+			return r.dedups[nil]
+		}
+		var names []string
+		for _, a := range src.Attrs {
+			names = append(names, a.Key+"="+a.Value)
+		}
+		d = newDedup(r.opts.Logger.With("source", strings.Join(names, " ")))
+		r.dedups[src] = d
+	}
+	return d
+}
+
+func (r *Relay) allDedups() []*dedup {
+	r.dedupMu.Lock()
+	defer r.dedupMu.Unlock()
+	out := make([]*dedup, 0, len(r.dedups))
+	for _, d := range r.dedups {
+		out = append(out, d)
+	}
+	return out
+}
+
+// Relaying reports whether the lines of some source are still relayed as
+// logs.
+func (r *Relay) Relaying() bool {
+	for _, d := range r.allDedups() {
+		if !d.isOff() {
+			return true
+		}
+	}
+	return false
+}
 
 // Close flushes pending lines into the buffer and stops the batcher. Call it
 // after every Pump has returned.

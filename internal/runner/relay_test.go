@@ -297,3 +297,34 @@ func TestRelayCarriageReturnsOverwrite(t *testing.T) {
 		t.Errorf("relayed %q", got)
 	}
 }
+
+// Compose interleaves several programs' output: the one whose SDK sends its
+// lines as logs stops being relayed, the others go on.
+func TestRelayDoubledLogsStopPerSource(t *testing.T) {
+	sources := map[string]*Source{"web": {Attrs: []Attr{{"service.name", "web"}}}, "db": {Attrs: []Attr{{"service.name", "db"}}}}
+	b := buffer.New(buffer.Options{})
+	r := NewRelay(RelayOptions{Buffer: b, Version: "1", TraceID: "0123456789abcdef0123456789abcdef",
+		Label: func(line []byte) ([]byte, *Source) {
+			name, body, _ := bytes.Cut(line, []byte(": "))
+			return body, sources[string(name)]
+		}})
+	if err := r.Pump(strings.NewReader("web: listening\ndb: ready\n"), io.Discard, Stdout()); err != nil {
+		t.Fatal(err)
+	}
+	r.NoteSDKLog("listening")
+	if err := r.Pump(strings.NewReader("web: GET /\ndb: checkpoint\n"), io.Discard, Stdout()); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	logs, _ := logsOf(t, b)
+	var got []string
+	for _, l := range logs {
+		got = append(got, l.Attributes["service.name"].Value+": "+l.Body)
+	}
+	if want := "web: listening|db: ready|db: checkpoint"; strings.Join(got, "|") != want {
+		t.Errorf("relayed %q, want %q", got, want)
+	}
+	if !r.Relaying() {
+		t.Error("Relaying() = false while db's lines are still relayed")
+	}
+}
