@@ -50,7 +50,7 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 	serveRemote := func() error {
 		url := "http://localhost:" + strconv.Itoa(wanted)
 		env.Logger.Info("MCP tools read the Spotlight sidecar already running", "url", url)
-		toolOpts.Source = &mcp.Remote{BaseURL: url}
+		toolOpts.Source = &mcp.Remote{BaseURL: url, Secret: registry.ReadSecret(regDir)}
 		return mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
 	}
 	if wanted != 0 && sidecar.Probe(ctx, wanted) {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spotlight-dev/spotlight/internal/daemon"
+	"github.com/spotlight-dev/spotlight/internal/peer"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
 )
 
@@ -158,20 +159,39 @@ func runServer(ctx context.Context, opts *serverOptions, port int) error {
 		return fmt.Errorf("port %d is in use by another program: stop it, or choose another port with --port (e.g. --port %d)", port, alternativePort(port))
 	}
 	if opts.host != "" {
-		fmt.Fprintf(env.Err, "Warning: Spotlight listens on %s: anyone who can reach this address can read your events (omit --host to stay on loopback)\n", opts.host)
+		fmt.Fprintf(env.Err, "Warning: Spotlight listens on %s: anyone who can reach this address can send it envelopes, and reading them needs your secret link (omit --host to stay on loopback)\n", opts.host)
 	}
 	fmt.Fprintf(env.Err, "Spotlight is running at %s\n", d.URL())
 	if n := d.CaptureNotice(); n != "" {
 		fmt.Fprintf(env.Err, "Spotlight is %s\n", n)
 	}
+	uiURL := d.URL()
+	if u, ok := secretLink(d, opts.host); ok {
+		uiURL = u
+		fmt.Fprintf(env.Err, "Your web UI (the link carries your secret; do not share it): %s\n", uiURL)
+	}
 	if opts.open {
-		openBrowser(env, d.URL())
+		openBrowser(env, uiURL)
 	}
 	err = d.Serve(ctx)
 	if err == nil {
 		log.Debug("stopped")
 	}
 	return err
+}
+
+// secretLink is the UI's URL with the per-user secret, for where the
+// sidecar cannot tell the user of a connection: another machine (--host) or
+// an OS without peer lookup.
+func secretLink(d *daemon.Daemon, host string) (string, bool) {
+	if (host == "" && peer.Supported) || d.Registry == nil {
+		return "", false
+	}
+	secret, err := d.Registry.Secret()
+	if err != nil {
+		return "", false
+	}
+	return d.URL() + "/?spotlight_secret=" + secret, true
 }
 
 func alternativePort(port int) int {

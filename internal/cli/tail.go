@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spotlight-dev/spotlight/internal/registry"
 	"io"
 	"os"
 	"strings"
@@ -94,7 +95,8 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 	client := &streamclient.Client{
 		// userAgent=1: each event names its sender, which tells a browser
 		// SDK's events from a server's (source inference).
-		URL: fmt.Sprintf("http://localhost:%d/stream?userAgent=1", port) + map[bool]string{true: "&instance=all"}[opts.all],
+		URL:    fmt.Sprintf("http://localhost:%d/stream?userAgent=1", port) + map[bool]string{true: "&instance=all"}[opts.all],
+		Secret: registry.ReadSecret(registry.DirFromEnv(env.Getenv)),
 		OnConnect: func(reconnect bool) {
 			if reconnect {
 				fmt.Fprintf(env.Err, "spotlight: reconnected to the sidecar on port %d\n", port)

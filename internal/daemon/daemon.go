@@ -99,6 +99,14 @@ func New(o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.Registry, d.RegistryErr = registry.Open(dir, registry.WithLogger(o.Logger))
+	// The per-user secret lets the user's clients in where the OS cannot
+	// tell the user of a connection (see sidecar's sameUser).
+	var secret func() string
+	var secretPath string
+	if reg := d.Registry; reg != nil {
+		secret = func() string { s, _ := reg.ExistingSecret(); return s }
+		secretPath = reg.SecretPath()
+	}
 	var all sidecar.AllInstances
 	if o.WatchRegistry {
 		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Logger: o.Logger})
@@ -134,6 +142,8 @@ func New(o Options) (*Daemon, error) {
 		Events:         o.Events,
 		InstanceID:     o.InstanceID,
 		IngestHosts:    o.IngestHosts,
+		Secret:         secret,
+		SecretPath:     secretPath,
 		Instances:      controlcenter.NewHandler(d.cc),
 		MCP:            mcp.NewHandler(d.tools),
 		UI:             webui.Handler(),

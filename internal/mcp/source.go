@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/spotlight-dev/spotlight/internal/registry"
 	"io"
 	"net"
 	"net/http"
@@ -80,6 +81,7 @@ type Remote struct {
 	View         string        // "all": the Control Center's merged copy (?instance=all)
 	MaxBytes     int64         // 0: RemoteMaxBytes
 	StallTimeout time.Duration // 0: RemoteStallTimeout
+	Secret       string        // presented as registry.SecretHeader when set
 
 	mu   sync.Mutex // one fetch at a time, and guards kept
 	kept []*buffer.Entry
@@ -145,6 +147,9 @@ func (r *Remote) fetch(ctx context.Context, after string) (entries []*buffer.Ent
 		return nil, "", err
 	}
 	req.Header.Set("Accept", "application/json")
+	if r.Secret != "" {
+		req.Header.Set(registry.SecretHeader, r.Secret)
+	}
 	client := &http.Client{Transport: &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: RemoteConnectTimeout}).DialContext,
 		ResponseHeaderTimeout: RemoteConnectTimeout,

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -114,7 +113,15 @@ func newestFirst(a, b Instance) int {
 // ignored; invalid ones are skipped (logged at debug level) and removed once
 // older than InvalidMaxAge.
 func (r *Registry) Entries() ([]Metadata, error) {
-	des, err := os.ReadDir(r.dir)
+	if err := r.verify(); err != nil {
+		return nil, err
+	}
+	d, err := r.root.Open(".")
+	if err != nil {
+		return nil, fmt.Errorf("cannot read registry directory: %w", err)
+	}
+	des, err := d.ReadDir(-1)
+	d.Close()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read registry directory: %w", err)
 	}
@@ -157,7 +164,7 @@ func (r *Registry) Get(id string) (Metadata, error) {
 const maxFileSize = 1 << 20
 
 func (r *Registry) read(id string) (Metadata, error) {
-	f, err := os.Open(filepath.Join(r.dir, FileName(id)))
+	f, err := r.openFile(FileName(id), os.O_RDONLY, 0)
 	if err != nil {
 		return Metadata{}, err
 	}
@@ -183,11 +190,11 @@ func (r *Registry) read(id string) (Metadata, error) {
 }
 
 func (r *Registry) removeIfOld(name, what string) {
-	fi, err := os.Lstat(filepath.Join(r.dir, name))
+	fi, err := r.root.Lstat(name)
 	if err != nil || r.now().Sub(fi.ModTime()) < r.invalidMaxAge {
 		return
 	}
-	if err := os.Remove(filepath.Join(r.dir, name)); err == nil {
+	if err := r.root.Remove(name); err == nil {
 		r.logger.Debug("registry: removed "+what, "file", name, "age", r.now().Sub(fi.ModTime()).Round(time.Second))
 	}
 }

@@ -56,8 +56,14 @@ func userName(fromEnv string) string {
 }
 
 // Registry is the registry directory. Create it with Open.
+//
+// The directory is opened once (root) and every file operation goes through
+// that handle (openat and friends), so a path swapped after Open cannot
+// redirect them; and before every use the path is checked again (verify),
+// so a swap is refused rather than silently ignored.
 type Registry struct {
 	dir           string
+	root          *os.Root
 	client        *http.Client
 	now           func() time.Time
 	logger        *slog.Logger
@@ -110,8 +116,13 @@ func Open(dir string, opts ...Option) (*Registry, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open registry directory %s: %w", dir, err)
+	}
 	r := &Registry{
 		dir:           dir,
+		root:          root,
 		client:        &http.Client{},
 		now:           time.Now,
 		logger:        slog.New(slog.DiscardHandler),
@@ -122,7 +133,57 @@ func Open(dir string, opts ...Option) (*Registry, error) {
 	for _, o := range opts {
 		o(r)
 	}
+	// Callers that open a registry per request need not close it.
+	runtime.AddCleanup(r, func(root *os.Root) { _ = root.Close() }, root)
+	if err := r.verify(); err != nil { // swapped between the check and the open
+		return nil, err
+	}
 	return r, nil
+}
+
+// Close releases the directory handle (also done when r is collected).
+func (r *Registry) Close() error { return r.root.Close() }
+
+// verify checks, before each use, that the path still is a safe directory
+// and still the one whose handle r holds: another user who swapped it (or
+// an ancestor) after Open must not have their files read or their PIDs
+// signalled.
+func (r *Registry) verify() error {
+	if err := checkDir(r.dir); err != nil {
+		return err
+	}
+	onPath, err := os.Lstat(r.dir)
+	if err != nil {
+		return fmt.Errorf("cannot use registry directory %s: %w", r.dir, err)
+	}
+	held, err := r.root.Stat(".")
+	if err != nil {
+		return fmt.Errorf("cannot use registry directory %s: %w", r.dir, err)
+	}
+	if !os.SameFile(onPath, held) {
+		return fmt.Errorf("refusing registry directory %s: it was replaced by another directory since spotlight opened it; restart spotlight, and check who can write to its parent", r.dir)
+	}
+	return checkOwner(r.dir, held)
+}
+
+// path is the path of a file in the directory (for messages).
+func (r *Registry) path(name string) string { return filepath.Join(r.dir, name) }
+
+// openFile opens a file of the directory through its handle, after verify;
+// a file opened for reading must be a regular file of the user's own.
+func (r *Registry) openFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
+	if err := r.verify(); err != nil {
+		return nil, err
+	}
+	f, err := r.root.OpenFile(name, flag|syscallNoFollow, perm)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFile(r.path(name), f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // checkDir refuses anything but a real directory that only its owner, the
@@ -146,6 +207,15 @@ func checkDir(dir string) error {
 		return fmt.Errorf("refusing registry directory %s: it is writable by group or others (mode %04o); fix it with: chmod 700 %s", dir, fi.Mode().Perm(), dir)
 	}
 	return nil
+}
+
+// syncDir makes a rename durable; failure only weakens durability, never
+// atomicity, so it is ignored.
+func (r *Registry) syncDir() {
+	if d, err := r.root.Open("."); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }
 
 // Dir returns the directory path.
@@ -182,15 +252,15 @@ func (r *Registry) Register(m Metadata) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(r.dir, tempPrefix+"*.tmp") // created 0600
+	tmp := tempPrefix + uuid.NewString() + ".tmp"
+	f, err := r.openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("cannot register instance in %s: %w", r.dir, err)
 	}
-	tmp := f.Name()
 	ok := false
 	defer func() {
 		if !ok {
-			_ = os.Remove(tmp)
+			_ = r.root.Remove(tmp)
 		}
 	}()
 	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
@@ -199,20 +269,20 @@ func (r *Registry) Register(m Metadata) error {
 	}
 	if _, err := f.Write(append(data, '\n')); err != nil {
 		f.Close()
-		return fmt.Errorf("cannot write registry file %s: %w", tmp, err)
+		return fmt.Errorf("cannot write registry file %s: %w", r.path(tmp), err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("cannot sync registry file %s: %w", tmp, err)
+		return fmt.Errorf("cannot sync registry file %s: %w", r.path(tmp), err)
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, filepath.Join(r.dir, FileName(m.InstanceID))); err != nil {
+	if err := r.root.Rename(tmp, FileName(m.InstanceID)); err != nil {
 		return fmt.Errorf("cannot register instance in %s: %w", r.dir, err)
 	}
 	ok = true
-	syncDir(r.dir)
+	r.syncDir()
 	return nil
 }
 
@@ -221,7 +291,10 @@ func (r *Registry) Unregister(instanceID string) error {
 	if !ValidID(instanceID) {
 		return fmt.Errorf("invalid instance id %q: expected a UUID", instanceID)
 	}
-	err := os.Remove(filepath.Join(r.dir, FileName(instanceID)))
+	if err := r.verify(); err != nil {
+		return err
+	}
+	err := r.root.Remove(FileName(instanceID))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cannot unregister instance %s: %w", instanceID, err)
 	}

@@ -23,7 +23,7 @@ const (
 // missing Control Center is normal, so failures are debug-logged only. It
 // reports whether a Control Center accepted the ping (it then follows this
 // instance's events).
-func ping(ctx context.Context, base string, m registry.Metadata, logger *slog.Logger) (answered bool) {
+func ping(ctx context.Context, base, secret string, m registry.Metadata, logger *slog.Logger) (answered bool) {
 	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
 	body, err := json.Marshal(m)
@@ -37,6 +37,9 @@ func ping(ctx context.Context, base string, m registry.Metadata, logger *slog.Lo
 		return false
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set(registry.SecretHeader, secret)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		logger.Debug("Control Center not reached", "url", url, "err", err)

@@ -394,7 +394,8 @@ func (r *run) register(ctx context.Context, c *child) {
 		r.reg = nil
 		return
 	}
-	go func() { r.pinged.Store(ping(ctx, controlcenter.URLFromEnv(r.o.Getenv), m, r.o.Logger)) }()
+	secret, _ := r.reg.ExistingSecret()
+	go func() { r.pinged.Store(ping(ctx, controlcenter.URLFromEnv(r.o.Getenv), secret, m, r.o.Logger)) }()
 }
 
 func (r *run) unregister() {

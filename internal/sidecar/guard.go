@@ -9,7 +9,7 @@ import (
 )
 
 // Request headers a browser may send cross-origin (preflight answer).
-const allowedHeaders = "Content-Type, Content-Encoding, Sentry-Trace, Baggage, Last-Event-ID, Authorization, Mcp-Session-Id, Mcp-Protocol-Version"
+const allowedHeaders = "Content-Type, Content-Encoding, Sentry-Trace, Baggage, Last-Event-ID, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, X-Spotlight-Secret"
 
 const allowedMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 

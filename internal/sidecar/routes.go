@@ -19,30 +19,58 @@ import (
 
 const envelopeContentType = "application/x-sentry-envelope"
 
+// routes splits the sidecar in two: what anyone who can connect may do (send
+// envelopes, ask /health), and everything else, which only the user running
+// the sidecar may do (see sameUser). New routes belong in ownRoutes unless
+// other users must reach them.
 func (s *Server) routes() http.Handler {
-	// The envelope routes live on their own mux because "/api/{id}/envelope"
-	// and "/api/instances/" overlap (/api/instances/envelope) without either
-	// being more specific, which one ServeMux refuses.
+	own := s.sameUser(s.ownRoutes())
+	// The ingest routes under /api/ live on their own mux because
+	// "/api/{id}/envelope" and "/api/instances/" overlap
+	// (/api/instances/envelope) without either being more specific, which
+	// one ServeMux refuses.
 	api := http.NewServeMux()
-	ingest := http.HandlerFunc(s.handleIngest)
-	api.Handle("POST /api/{projectId}/envelope", ingest)
-	api.Handle("POST /api/{projectId}/envelope/{$}", ingest)
-	store := http.HandlerFunc(s.handleStore)
-	api.Handle("POST /api/{projectId}/store", store)
-	api.Handle("POST /api/{projectId}/store/{$}", store)
+	ingest := postOnly(http.HandlerFunc(s.handleIngest))
+	api.Handle("/api/{projectId}/envelope", ingest)
+	api.Handle("/api/{projectId}/envelope/{$}", ingest)
+	store := postOnly(http.HandlerFunc(s.handleStore))
+	api.Handle("/api/{projectId}/store", store)
+	api.Handle("/api/{projectId}/store/{$}", store)
+	api.Handle("/", own)
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /stream", ingest)
-	mux.HandleFunc("GET /stream", s.handleStream)
+	mux.HandleFunc("GET /health", s.handleHealth)
 	mux.Handle("/api/", api)
+	mux.Handle("/api/instances", own)
+	mux.Handle("/api/instances/", own)
+	mux.Handle("/", own)
+	return mux
+}
+
+// postOnly answers 405 to anything but POST.
+func postOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "send envelopes with POST", http.StatusMethodNotAllowed)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// ownRoutes are the routes that read events and instances or change state.
+func (s *Server) ownRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stream", s.handleStream)
 	mux.HandleFunc("GET /envelope/{id}", s.handleGetEnvelope)
 	mux.HandleFunc("GET /api/envelopes", s.handleListEnvelopes)
 	mux.Handle("DELETE /clear", s.sameOrigin(http.HandlerFunc(s.handleClear)))
-	mux.HandleFunc("GET /health", s.handleHealth)
 	mux.Handle("POST /open", s.sameOrigin(http.HandlerFunc(s.handleOpen)))
 	if s.cfg.Events != nil {
-		s.apiRoutes(api)
-		s.sourceRoutes(api)
+		s.apiRoutes(mux)
+		s.sourceRoutes(mux)
 	}
 	if h := s.cfg.Instances; h != nil {
 		mux.Handle("/api/instances", s.sameOrigin(h))

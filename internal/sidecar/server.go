@@ -66,6 +66,12 @@ type Config struct {
 	// IngestHosts are more addresses to listen on, on the same port, that
 	// accept envelopes only (see ingestOnly).
 	IngestHosts []string
+	// Secret returns the per-user secret (registry.Secret) that lets a
+	// client in where the OS cannot name the user of its connection ("" or
+	// nil: none). It is asked only for requests that present one.
+	// SecretPath is where it is kept, for messages.
+	Secret     func() string
+	SecretPath string
 	// InstanceID, when set (under `spotlight run`), is sent as the
 	// X-Spotlight-Instance-Id header of GET /health.
 	InstanceID string
@@ -160,6 +166,7 @@ func New(cfg Config) (*Server, error) {
 		WriteTimeout: 2 * time.Minute,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug),
+		ConnContext:  withConnOwner,
 	}
 	s.http.RegisterOnShutdown(s.startClosing)
 	return s, nil

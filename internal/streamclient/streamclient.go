@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spotlight-dev/spotlight/internal/registry"
 	"io"
 	"mime"
 	"net"
@@ -48,6 +49,9 @@ type Client struct {
 	URL string // e.g. http://localhost:8969/stream
 	// LastEventID resumes after that event (sent on the first connection).
 	LastEventID string
+	// Secret, when set, is presented as registry.SecretHeader (the sidecar
+	// then needs no way to tell the user of the connection).
+	Secret string
 	// HTTP makes the requests; nil means one with connect and response
 	// header time-outs (and no overall time-out: the stream is long-lived).
 	HTTP *http.Client
@@ -150,6 +154,9 @@ func (s *session) connect(ctx context.Context, reconnect bool) (up bool, err err
 		return false, fmt.Errorf("%w: %v", ErrNotAStream, err)
 	}
 	req.Header.Set("Accept", "text/event-stream")
+	if s.c.Secret != "" {
+		req.Header.Set(registry.SecretHeader, s.c.Secret)
+	}
 	if s.last != "" {
 		req.Header.Set("Last-Event-ID", s.last)
 	}

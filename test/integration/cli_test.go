@@ -272,7 +272,7 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 // --host listens on that address only, and says that it exposes the events.
 func TestHostFlag(t *testing.T) {
 	sc := testutil.StartSidecar(t, bin, nil, "--host", "127.0.0.1")
-	testutil.Eventually(t, exitTimeout, func() bool { return strings.Contains(sc.Stderr.String(), "can read your events") },
+	testutil.Eventually(t, exitTimeout, func() bool { return strings.Contains(sc.Stderr.String(), "can send it envelopes") },
 		"no exposure warning: %q", sc.Stderr)
 	// A sentence like spotlight's other messages, not a log record.
 	if msg := sc.Stderr.String(); !strings.Contains(msg, "Warning: Spotlight listens on 127.0.0.1: anyone who can reach") || strings.Contains(msg, "level=") {
