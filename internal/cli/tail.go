@@ -1,13 +1,15 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"io"
 	"os"
-	"strings"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
 	"github.com/spotlight-dev/spotlight/internal/streamclient"
@@ -54,7 +57,7 @@ set), json (one object per line), logfmt, md (Markdown).`,
   spotlight tail logs -f json | jq .message
   spotlight tail traces -f md -p 3001
   spotlight tail errors --all-instances`,
-		ValidArgs: format.TypeNames(),
+		ValidArgs: event.TypeNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTail(cmd.Context(), env, opts, args)
 		},
@@ -66,7 +69,7 @@ set), json (one object per line), logfmt, md (Markdown).`,
 }
 
 func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) error {
-	kinds, err := format.ParseTypes(args)
+	kinds, err := event.ParseTypes(args)
 	if err != nil {
 		return err
 	}
@@ -109,12 +112,36 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 			fmt.Fprintf(env.Err, "spotlight: envelope %s not shown: %v\n", id, err)
 		},
 	}
+	p := &tailPrinter{env: env, f: f, fopts: fopts, kinds: kinds, withInstance: opts.all,
+		dec: event.NewDecoder(), follow: map[string]*event.Follower{}}
+	ticks := time.NewTicker(event.DefaultSettle / 4)
+	defer ticks.Stop()
+	stopTicks := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() {
+		defer close(ticked)
+		for {
+			select {
+			case now := <-ticks.C:
+				if p.due(now) != nil {
+					return // the next write reports it
+				}
+			case <-stopTicks:
+				return
+			}
+		}
+	}()
 	err = client.Run(ctx, func(ev streamclient.Event) error {
 		if ev.Name != buffer.EventEnvelope {
 			return nil // instance pings and other broadcasts
 		}
-		return printEnvelope(env, f, fopts, kinds, ev, opts.all)
+		return p.envelope(ev)
 	})
+	close(stopTicks)
+	<-ticked
+	if ferr := p.flush(); err == nil || errors.Is(err, context.Canceled) {
+		err = cmp.Or(ferr, err)
+	}
 	if opts.all && errors.Is(err, streamclient.ErrNotAStream) {
 		return fmt.Errorf("port %d is not the Control Center, which alone holds every instance's events (%w); point --port at the `spotlight` sidecar (8969 by default)", port, err)
 	}
@@ -124,23 +151,91 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 	return err
 }
 
-// printEnvelope renders the records of one stream event. A malformed
+// tailPrinter prints the stream through event.Followers (one per instance
+// with --all-instances): a timeline, each trace printed once, whole, after
+// it settled (see event.Follower). Its methods are
+// called from the stream callback and the settle ticker.
+type tailPrinter struct {
+	mu           sync.Mutex
+	env          *Env
+	f            format.Format
+	fopts        format.Options
+	kinds        []event.Kind
+	withInstance bool
+	dec          *event.Decoder
+	follow       map[string]*event.Follower // by instance label
+}
+
+// envelope decodes one stream event and prints what is due. A malformed
 // envelope or item is reported on stderr and the rest still printed.
-func printEnvelope(env *Env, f format.Format, fopts format.Options, kinds []format.Kind, ev streamclient.Event, withInstance bool) error {
+func (p *tailPrinter) envelope(ev streamclient.Event) error {
 	e, err := envelope.UnmarshalStream(ev.Data)
 	if err != nil {
-		fmt.Fprintf(env.Err, "spotlight: envelope %s is not readable: %v\n", ev.ID, err)
+		fmt.Fprintf(p.env.Err, "spotlight: envelope %s is not readable: %v\n", ev.ID, err)
 		return nil
 	}
-	recs, err := format.Decode(e, format.Meta{ID: ev.ID, Received: idTime(ev.ID), UserAgent: ev.UserAgent})
-	if err != nil {
-		fmt.Fprintf(env.Err, "spotlight: envelope %s: %s\n", ev.ID, strings.ReplaceAll(err.Error(), "\n", "; "))
+	label := ""
+	if p.withInstance {
+		label = instanceLabel(e)
 	}
-	recs = format.OfKind(recs, kinds...)
-	if withInstance {
-		err = writeWithInstance(env.Out, f, fopts, instanceLabel(e), recs)
+	now := time.Now()
+	d := p.dec.Decode(e, event.Meta{ID: ev.ID, Received: idTime(ev.ID), UserAgent: ev.UserAgent})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fl := p.follow[label]
+	if fl == nil {
+		fl = event.NewFollower(0)
+		p.follow[label] = fl
+	}
+	fl.Add(d, now)
+	return p.write(label, fl.Due(now))
+}
+
+// due prints what has settled by now.
+func (p *tailPrinter) due(now time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for label, fl := range p.follow {
+		if err := p.write(label, fl.Due(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush prints everything still pending (the stream ended).
+func (p *tailPrinter) flush() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for label, fl := range p.follow {
+		if err := p.write(label, fl.Flush()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write renders the records of the selected kinds; unreadable items go to
+// stderr. Caller holds p.mu.
+func (p *tailPrinter) write(label string, recs []event.Record) error {
+	shown := recs[:0:0]
+	for _, r := range recs {
+		if r.Item != nil {
+			fmt.Fprintf(p.env.Err, "spotlight: envelope %s: %s item not readable: %s\n", r.EnvelopeID, r.Item.ItemType, r.Item.Reason)
+			continue
+		}
+		if slices.Contains(p.kinds, r.Kind) {
+			shown = append(shown, r)
+		}
+	}
+	if len(shown) == 0 {
+		return nil
+	}
+	var err error
+	if p.withInstance {
+		err = writeWithInstance(p.env.Out, p.f, p.fopts, label, shown)
 	} else {
-		err = format.Write(env.Out, f, fopts, recs...)
+		err = format.Write(p.env.Out, p.f, p.fopts, shown...)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the output: %w", err)

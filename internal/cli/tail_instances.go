@@ -10,6 +10,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
@@ -22,7 +23,7 @@ func instanceLabel(e *envelope.Envelope) string {
 // its own: the first column of a human or logfmt line, the first member of
 // a JSON object, a line above each Markdown section. Records are rendered
 // one at a time, and human, json and logfmt put one record on one line.
-func writeWithInstance(w io.Writer, f format.Format, opts format.Options, label string, recs []format.Record) error {
+func writeWithInstance(w io.Writer, f format.Format, opts format.Options, label string, recs []event.Record) error {
 	var prefix []byte
 	switch f {
 	case format.JSON:

@@ -25,6 +25,42 @@ type Decoded struct {
 	Bytes int64
 }
 
+// WithTraces is the envelope on its own: its records with a trace record
+// for each trace id among its spans (built from this envelope's spans
+// only), in item order. A Store builds traces across envelopes instead.
+func (d *Decoded) WithTraces() []Record {
+	var ids []string
+	byID := map[string][]*Span{}
+	for i := range d.Spans {
+		id := d.Spans[i].TraceID
+		if byID[id] == nil {
+			ids = append(ids, id)
+		}
+		byID[id] = append(byID[id], &d.Spans[i])
+	}
+	out := make([]Record, 0, len(d.Records)+len(ids))
+	rest := d.Records
+	for _, id := range ids {
+		spans := byID[id]
+		item := spans[0].item
+		for len(rest) > 0 && rest[0].item <= item {
+			out, rest = append(out, rest[0]), rest[1:]
+		}
+		errs, logs := 0, 0
+		for i := range d.Records {
+			if r := &d.Records[i]; r.TraceID == id && countsInTrace(r) {
+				if r.Kind == KindLog {
+					logs++
+				} else {
+					errs++
+				}
+			}
+		}
+		out = append(out, BuildTrace(id, spans, errs, logs))
+	}
+	return append(out, rest...)
+}
+
 // setEnvelope gives the records and spans their ids once the buffer has
 // assigned the envelope's.
 func (d *Decoded) setEnvelope(id string) {
@@ -126,6 +162,7 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 			continue
 		}
 		nr, ns := len(d.Records), len(d.Spans)
+		c.base.item = i
 		if err := safely(fn, c, it); err != nil {
 			clear(d.Records[nr:])
 			d.Records, d.Spans = d.Records[:nr], d.Spans[:ns]

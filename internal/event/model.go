@@ -75,6 +75,8 @@ type Header struct {
 	Release     string `json:"release,omitempty"`
 	ServerName  string `json:"serverName,omitempty"`
 	Tags        []Tag  `json:"tags,omitempty"` // sorted by key
+
+	item int // the envelope item it came from (Decoded.WithTraces keeps item order)
 }
 
 // Record is one thing a view shows: an error event, one log record, a

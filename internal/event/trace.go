@@ -77,7 +77,7 @@ func BuildTrace(traceID string, spans []*Span, errors, logs int) Record {
 		}
 		t.RootSpanID = root.SpanID
 		t.HasRoot = root.ParentSpanID == ""
-		r.SpanID = root.SpanID
+		r.SpanID, r.EnvelopeID = root.SpanID, root.EnvelopeID
 		r.Environment, r.Release = root.Environment, root.Release
 	}
 	r.ID, r.Kind, r.Level = traceID, KindTrace, "trace"
@@ -87,7 +87,6 @@ func BuildTrace(traceID string, spans []*Span, errors, logs int) Record {
 		r.Timestamp = received
 	}
 	r.Received = received
-	r.Tags = nil
 	return r
 }
 

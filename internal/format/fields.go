@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
 // Field is one flat key/value of the json and logfmt formats. Value is a
@@ -14,8 +16,9 @@ type Field struct {
 }
 
 // Message is a record's one-line subject: an error's "Type: value" (or its
-// message), a log's body, a trace's name, an attachment's file name.
-func (r *Record) Message() string {
+// message), a log's body, a trace's name, an attachment's file name, an
+// unreadable item's reason.
+func Message(r *event.Record) string {
 	switch {
 	case r.Error != nil:
 		return plain(r.Error.Summary())
@@ -25,6 +28,8 @@ func (r *Record) Message() string {
 		return plain(r.Trace.Name)
 	case r.Attachment != nil:
 		return plain(r.Attachment.Filename)
+	case r.Item != nil:
+		return plain(r.Item.ItemType + " item: " + r.Item.Reason)
 	}
 	return ""
 }
@@ -32,13 +37,13 @@ func (r *Record) Message() string {
 // Fields flattens a record into the stable fields of the json and logfmt
 // formats. timestamp, type, level, source and message are always present;
 // other fields only when known. Payload text is stripped of ANSI escapes.
-func Fields(r *Record) []Field {
+func Fields(r *event.Record) []Field {
 	f := &fields{
 		{"timestamp", r.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z07:00")},
 		{"type", string(r.Kind)},
 		{"level", r.Level},
 		{"source", string(r.Source)},
-		{"message", r.Message()},
+		{"message", Message(r)},
 	}
 	switch {
 	case r.Error != nil:
@@ -56,9 +61,9 @@ func Fields(r *Record) []Field {
 		f.add("op", t.Op)
 		f.add("status", t.Status)
 		f.add("duration_ms", durationMS(t.Duration()))
-		f.add("span_count", len(t.Spans))
-		if len(t.Spans) > 0 {
-			f.add("parent_span_id", t.Spans[0].ParentSpanID)
+		f.add("span_count", t.SpanCount)
+		if root := t.Root(); root != nil {
+			f.add("parent_span_id", root.ParentSpanID)
 		}
 	case r.Attachment != nil:
 		a := r.Attachment
@@ -66,6 +71,10 @@ func Fields(r *Record) []Field {
 		f.add("content_type", a.ContentType)
 		f.add("attachment_type", a.AttachmentType)
 		f.add("size", a.Size)
+	case r.Item != nil:
+		f.add("item_type", r.Item.ItemType)
+		f.add("reason", r.Item.Reason)
+		f.add("size", r.Item.Size)
 	}
 	f.add("event_id", r.EventID)
 	f.add("envelope_id", r.EnvelopeID)
@@ -75,8 +84,8 @@ func Fields(r *Record) []Field {
 	f.add("release", r.Release)
 	f.add("server_name", r.ServerName)
 	f.add("platform", r.Platform)
-	f.add("sdk", r.SDK)
-	f.add("sdk_version", r.SDKVersion)
+	f.add("sdk", r.SDKName())
+	f.add("sdk_version", r.SDKVersion())
 	for _, t := range r.Tags {
 		f.add("tags."+t.Key, t.Value)
 	}
@@ -108,13 +117,13 @@ func (f *fields) add(key string, v any) {
 	*f = append(*f, Field{plain(key), v})
 }
 
-func (f *fields) errorFields(e *Error) {
+func (f *fields) errorFields(e *event.Error) {
 	if p := e.Primary(); p != nil {
 		f.add("exception_type", p.Type)
 		f.add("exception_value", p.Value)
-		f.add("mechanism", p.Mechanism)
-		if p.Handled != nil {
-			*f = append(*f, Field{"handled", *p.Handled})
+		f.add("mechanism", p.MechanismType())
+		if h := p.Handled(); h != nil {
+			*f = append(*f, Field{"handled", *h})
 		}
 		if e.Message != "" {
 			f.add("error_message", e.Message)
@@ -133,7 +142,7 @@ func (f *fields) errorFields(e *Error) {
 }
 
 // attributeValue keeps numbers and booleans typed in json output.
-func attributeValue(a Attribute) any {
+func attributeValue(a event.Attribute) any {
 	switch v := a.Value.(type) {
 	case bool:
 		return v

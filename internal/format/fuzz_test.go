@@ -54,9 +54,11 @@ func FuzzDecodeWrite(f *testing.F) {
 				}
 			}
 		}
-		var buf bytes.Buffer
-		if err := WriteTraceMD(&buf, recs, "", Options{}); err != nil {
-			t.Fatal(err)
+		for _, r := range recs {
+			var buf bytes.Buffer
+			if err := WriteTraceMD(&buf, r.TraceID, r.Trace, Options{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }

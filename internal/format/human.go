@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"strings"
+
+	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
 // ANSI SGR codes of our own colour (the only escapes human output emits).
@@ -27,7 +29,7 @@ const (
 )
 
 // writeHuman writes "HH:MM:SS [LEVEL]   [source]  message ..." on one line.
-func writeHuman(w *bufio.Writer, opts Options, r *Record) {
+func writeHuman(w *bufio.Writer, opts Options, r *event.Record) {
 	label, color := levelLabel(r)
 	paint := func(s, code string) string {
 		if !opts.Color || code == "" {
@@ -40,7 +42,7 @@ func writeHuman(w *bufio.Writer, opts Options, r *Record) {
 	column(w, paint, "["+label+"]", color, levelWidth)
 	src := r.Source
 	if src == "" {
-		src = SourceUnknown
+		src = event.SourceUnknown
 	}
 	column(w, paint, "["+string(src)+"]", ansiCyan, sourceWidth)
 	w.WriteString(humanMessage(r, paint))
@@ -55,12 +57,14 @@ func column(w *bufio.Writer, paint func(s, code string) string, s, code string, 
 }
 
 // levelLabel is the upper-case level column and its colour.
-func levelLabel(r *Record) (string, string) {
+func levelLabel(r *event.Record) (string, string) {
 	switch r.Kind {
-	case KindTrace:
+	case event.KindTrace:
 		return "TRACE", ansiMagenta
-	case KindAttachment:
+	case event.KindAttachment:
 		return "ATTACH", ansiBlue
+	case event.KindItem:
+		return "UNREAD", ansiRed
 	}
 	switch r.Level {
 	case "fatal", "critical":
@@ -82,7 +86,7 @@ func levelLabel(r *Record) (string, string) {
 }
 
 // humanMessage is the rest of the line; paint adds colour when enabled.
-func humanMessage(r *Record, paint func(s, code string) string) string {
+func humanMessage(r *event.Record, paint func(s, code string) string) string {
 	var parts []string
 	add := func(s string) {
 		if s != "" {
@@ -116,7 +120,7 @@ func humanMessage(r *Record, paint func(s, code string) string) string {
 		if t.Status != "" && t.Status != "ok" {
 			add(paint("["+oneLine(t.Status)+"]", ansiRed))
 		}
-		add(bracket(plural(len(t.Spans), "span")))
+		add(bracket(plural(t.SpanCount, "span")))
 	case r.Attachment != nil:
 		a := r.Attachment
 		add(oneLine(a.Filename))
@@ -124,6 +128,9 @@ func humanMessage(r *Record, paint func(s, code string) string) string {
 			add(bracket(a.ContentType))
 		}
 		add(bracket(byteSize(a.Size)))
+	case r.Item != nil:
+		add(oneLine(r.Item.ItemType + " item: " + r.Item.Reason))
+		add(bracket(byteSize(r.Item.Size)))
 	}
 	return strings.Join(parts, " ")
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
 // mdWriter writes Markdown sections; payload text is stripped of ANSI
@@ -15,7 +17,7 @@ type mdWriter struct {
 	opts Options
 }
 
-func writeMD(w *bufio.Writer, opts Options, r *Record) {
+func writeMD(w *bufio.Writer, opts Options, r *event.Record) {
 	md := mdWriter{w, opts}
 	switch {
 	case r.Error != nil:
@@ -26,6 +28,8 @@ func writeMD(w *bufio.Writer, opts Options, r *Record) {
 		md.trace(r)
 	case r.Attachment != nil:
 		md.attachment(r)
+	case r.Item != nil:
+		md.unreadable(r)
 	}
 	w.WriteString("\n")
 }
@@ -72,14 +76,14 @@ func clip(s string, n int) string {
 }
 
 // common writes the metadata every record has.
-func (md mdWriter) common(r *Record) {
+func (md mdWriter) common(r *event.Record) {
 	md.item("Time", md.time(r.Timestamp))
-	if r.Kind == KindError || r.Kind == KindLog {
+	if r.Kind == event.KindError || r.Kind == event.KindLog {
 		md.item("Level", oneLine(r.Level))
 	}
 	md.item("Source", string(r.Source))
 	md.item("Platform", oneLine(r.Platform))
-	md.item("SDK", strings.TrimSpace(oneLine(r.SDK+" "+r.SDKVersion)))
+	md.item("SDK", strings.TrimSpace(oneLine(r.SDKName()+" "+r.SDKVersion())))
 	md.item("Environment", oneLine(r.Environment))
 	md.item("Release", code(r.Release))
 	md.item("Server", oneLine(r.ServerName))
@@ -130,7 +134,7 @@ func (md mdWriter) fence(indent, text string) {
 	md.w.WriteString(indent + ticks + "\n")
 }
 
-func (md mdWriter) tags(tags []Tag, title string) {
+func (md mdWriter) tags(tags []event.Tag, title string) {
 	if len(tags) == 0 {
 		return
 	}
@@ -149,7 +153,7 @@ func isSecretHeader(name string) bool {
 	return false
 }
 
-func (md mdWriter) error(r *Record) {
+func (md mdWriter) error(r *event.Record) {
 	e := r.Error
 	md.heading(2, "Error: "+e.Summary())
 	md.common(r)
@@ -171,7 +175,8 @@ func (md mdWriter) error(r *Record) {
 			}
 			md.exception(&e.Exceptions[i], n-i)
 		}
-	} else if len(e.Frames) > 0 {
+	}
+	if len(e.Frames) > 0 {
 		md.w.WriteString("\n")
 		md.heading(3, "Stack trace (most recent call first)")
 		md.frames(e.Frames)
@@ -195,7 +200,7 @@ func (md mdWriter) error(r *Record) {
 // exception writes one exception of the chain: its heading, the full value
 // when it spans lines, mechanism notes and frames; blocks are separated by
 // blank lines and the last ends without one.
-func (md mdWriter) exception(ex *Exception, n int) {
+func (md mdWriter) exception(ex *event.Exception, n int) {
 	title := ex.Type
 	if ex.Value != "" {
 		title += ": " + ex.Value
@@ -209,11 +214,11 @@ func (md mdWriter) exception(ex *Exception, n int) {
 	if ex.Module != "" {
 		notes = append(notes, "module "+inlineCode(ex.Module))
 	}
-	if ex.Mechanism != "" {
-		notes = append(notes, "mechanism "+inlineCode(ex.Mechanism))
+	if m := ex.MechanismType(); m != "" {
+		notes = append(notes, "mechanism "+inlineCode(m))
 	}
-	if ex.Handled != nil {
-		notes = append(notes, map[bool]string{true: "handled", false: "unhandled"}[*ex.Handled])
+	if h := ex.Handled(); h != nil {
+		notes = append(notes, map[bool]string{true: "handled", false: "unhandled"}[*h])
 	}
 	if len(notes) > 0 {
 		md.w.WriteString("\n" + strings.Join(notes, ", ") + "\n")
@@ -226,7 +231,7 @@ func (md mdWriter) exception(ex *Exception, n int) {
 
 // frames lists frames most recent first, with source context and
 // variables when the SDK sent them.
-func (md mdWriter) frames(frames []Frame) {
+func (md mdWriter) frames(frames []event.Frame) {
 	for i := len(frames) - 1; i >= 0; i-- {
 		f := &frames[i]
 		fn := f.Function
@@ -248,7 +253,7 @@ func (md mdWriter) frames(frames []Frame) {
 }
 
 // contextLines numbers the source lines around the frame, marking its line.
-func contextLines(f *Frame) string {
+func contextLines(f *event.Frame) string {
 	var b strings.Builder
 	width := len(fmt.Sprint(f.Lineno + len(f.PostContext)))
 	line := func(n int, mark, text string) {
@@ -270,7 +275,7 @@ func contextLines(f *Frame) string {
 	return b.String()
 }
 
-func (md mdWriter) log(r *Record) {
+func (md mdWriter) log(r *event.Record) {
 	l := r.Log
 	title := "Log"
 	if r.Level != "" {
@@ -280,14 +285,14 @@ func (md mdWriter) log(r *Record) {
 	md.common(r)
 	md.w.WriteString("\n")
 	md.fence("", l.Body)
-	var attrs []Tag
+	var attrs []event.Tag
 	for _, a := range l.Attributes {
-		attrs = append(attrs, Tag{a.Key, a.Text()})
+		attrs = append(attrs, event.Tag{Key: a.Key, Value: a.Text()})
 	}
 	md.tags(attrs, "Attributes")
 }
 
-func (md mdWriter) trace(r *Record) {
+func (md mdWriter) trace(r *event.Record) {
 	t := r.Trace
 	title := "Trace: " + t.Name
 	if len(t.Spans) == 1 && t.Spans[0].ParentSpanID != "" {
@@ -298,46 +303,58 @@ func (md mdWriter) trace(r *Record) {
 	md.item("Op", code(t.Op))
 	md.item("Duration", formatDuration(t.Duration()))
 	md.item("Status", oneLine(t.Status))
-	md.item("Spans", plural(len(t.Spans), "span"))
+	md.item("Spans", plural(t.SpanCount, "span"))
 	md.w.WriteString("\n")
 	md.heading(3, "Span tree")
-	md.spanTree(SpanTree(t.Spans), t.Start)
+	md.spanTree(t.Spans, t.Start)
 	md.tags(r.Tags, "Tags")
 }
 
 // spanTree writes nested list items: op, description, duration, the
 // offset from the trace start, and the status when not ok.
-func (md mdWriter) spanTree(nodes []*SpanNode, start time.Time) {
-	var walk func(ns []*SpanNode, depth int)
-	walk = func(ns []*SpanNode, depth int) {
-		for _, n := range ns {
-			parts := []string{strings.Repeat("  ", depth) + "-"}
-			if n.Op != "" {
-				parts = append(parts, inlineCode(n.Op))
-			}
-			if n.Description != "" {
-				// SQL descriptions run to pages; the tree stays readable.
-				parts = append(parts, clip(oneLine(n.Description), 300))
-			}
-			parts = append(parts, "—", formatDuration(n.Duration()))
-			if !start.IsZero() && !n.Start.IsZero() && n.Start.After(start) {
-				parts = append(parts, "(+"+formatDuration(n.Start.Sub(start))+")")
-			}
-			if n.Status != "" && n.Status != "ok" {
-				parts = append(parts, "**"+oneLine(n.Status)+"**")
-			}
-			md.w.WriteString(strings.Join(parts, " ") + "\n")
-			walk(n.Children, depth+1)
+func (md mdWriter) spanTree(spans []event.Span, start time.Time) {
+	for i := range spans {
+		n := &spans[i]
+		parts := []string{strings.Repeat("  ", n.Depth) + "-"}
+		if n.Op != "" {
+			parts = append(parts, inlineCode(n.Op))
 		}
+		if n.Description != "" {
+			// SQL descriptions run to pages; the tree stays readable.
+			parts = append(parts, clip(oneLine(n.Description), 300))
+		}
+		parts = append(parts, "—", formatDuration(n.Duration()))
+		if !start.IsZero() && !n.Start.IsZero() && n.Start.After(start) {
+			parts = append(parts, "(+"+formatDuration(n.Start.Sub(start))+")")
+		}
+		if n.Status != "" && n.Status != "ok" {
+			parts = append(parts, "**"+oneLine(n.Status)+"**")
+		}
+		md.w.WriteString(strings.Join(parts, " ") + "\n")
 	}
-	walk(nodes, 0)
 }
 
-func (md mdWriter) attachment(r *Record) {
+func (md mdWriter) attachment(r *event.Record) {
 	a := r.Attachment
 	md.heading(2, "Attachment: "+a.Filename)
 	md.common(r)
 	md.item("Content type", code(a.ContentType))
 	md.item("Attachment type", code(a.AttachmentType))
 	md.item("Size", byteSize(a.Size))
+}
+
+// item shows an envelope item the decoder could not read: its type, the
+// reason and the start of its payload.
+func (md mdWriter) unreadable(r *event.Record) {
+	it := r.Item
+	md.heading(2, "Unreadable "+it.ItemType+" item: "+it.Reason)
+	md.common(r)
+	md.item("Item type", code(it.ItemType))
+	md.item("Content type", code(it.ContentType))
+	md.item("Size", byteSize(it.Size))
+	md.item("Envelope", code(r.EnvelopeID))
+	if it.Payload != "" {
+		md.w.WriteString("\n")
+		md.fence("", clip(it.Payload, 2000))
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
 // Options tune the renderers. The zero value is plain output in UTC.
@@ -31,7 +33,7 @@ func (o Options) loc() *time.Location {
 // Write renders records in format f: human and logfmt one line each, json
 // one object per line (NDJSON), md one section each followed by a blank
 // line.
-func Write(w io.Writer, f Format, opts Options, recs ...Record) error {
+func Write(w io.Writer, f Format, opts Options, recs ...event.Record) error {
 	if _, err := ParseFormat(string(f)); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/format"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
 )
 
@@ -53,12 +53,13 @@ func TestRemoteDecodesEntries(t *testing.T) {
 	if e.ID != "019a0000-0000-7000-8000-000000000001" || e.UserAgent != "sentry.go/0.50.0" || e.Received.Nanosecond() != 123456789 {
 		t.Errorf("entry metadata: %+v", e)
 	}
-	recs := decode(e)
+	d := &decoded{dec: event.NewDecoder()}
+	recs := d.decode(e).Records
 	if len(recs) != 1 || recs[0].Error == nil || recs[0].Error.Message != "boom" || recs[0].EnvelopeID != e.ID {
 		t.Errorf("records of the first envelope: %+v", recs)
 	}
-	if recs := decode(entries[1]); recs != nil {
-		t.Errorf("records of the junk envelope: %+v", recs)
+	if dd := d.decode(entries[1]); dd != nil {
+		t.Errorf("records of the junk envelope: %+v", dd)
 	}
 }
 
@@ -153,14 +154,13 @@ func TestHugeTimeWindowMeansEverything(t *testing.T) {
 	now := time.Now()
 	e := remoteEnvelope([]byte(`[{},[[{"type":"event"},{"message":"old","timestamp":631152000}]]]`), "")
 	e.ID, e.Received = "a", now.Add(-2*time.Hour)
-	recs, received := (&decoded{}).records([]*buffer.Entry{e})
-	h := &held{records: recs, received: received}
+	h := &held{events: (&decoded{}).store([]*buffer.Entry{e})}
 	for _, w := range []float64{0, 1e300} {
-		if got := h.match(format.KindError, searchArgs{TimeWindow: w}, now); len(got) != 1 {
+		if got := h.match(event.KindError, searchArgs{TimeWindow: w}, now); len(got) != 1 {
 			t.Errorf("timeWindow %v: %d errors, want 1", w, len(got))
 		}
 	}
-	if got := h.match(format.KindError, searchArgs{TimeWindow: 3600}, now); len(got) != 0 {
+	if got := h.match(event.KindError, searchArgs{TimeWindow: 3600}, now); len(got) != 0 {
 		t.Errorf("timeWindow 3600: %d errors, want 0", len(got))
 	}
 }
@@ -174,16 +174,15 @@ func TestTimeWindowCountsFromArrival(t *testing.T) {
 		e.ID, e.Received = id, received
 		return e
 	}
-	recs, received := (&decoded{}).records([]*buffer.Entry{
+	h := &held{events: (&decoded{}).store([]*buffer.Entry{
 		entry("a", "replayed fixture from 1990", now.Add(-time.Minute), 631152000),
 		entry("b", "clock ahead", now.Add(-time.Minute), now.Add(24*time.Hour).Unix()),
 		entry("c", "received long ago, stamped now", now.Add(-2*time.Hour), now.Unix()),
-	})
-	h := &held{records: recs, received: received}
-	got := h.match(format.KindError, searchArgs{TimeWindow: 3600}, now)
+	})}
+	got := h.match(event.KindError, searchArgs{TimeWindow: 3600}, now)
 	var msgs []string
 	for _, r := range got {
-		msgs = append(msgs, r.Message())
+		msgs = append(msgs, r.Error.Title)
 	}
 	slices.Sort(msgs)
 	if want := []string{"clock ahead", "replayed fixture from 1990"}; !slices.Equal(msgs, want) {

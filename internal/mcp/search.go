@@ -11,12 +11,12 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
-	"github.com/spotlight-dev/spotlight/internal/format"
+	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
 // searchKind is what one search tool looks for.
 type searchKind struct {
-	kind         format.Kind
+	kind         event.Kind
 	tool         string
 	desc         string
 	singular     string // "error"
@@ -26,34 +26,21 @@ type searchKind struct {
 
 func searchKinds() []searchKind {
 	return []searchKind{
-		{format.KindError, "search_errors", searchErrorsDesc, "error", "errors",
+		{event.KindError, "search_errors", searchErrorsDesc, "error", "errors",
 			"Only errors whose stack trace has a frame in a file whose path ends with this, e.g. \"users.ts\" or \"app/api/route.py\"."},
-		{format.KindLog, "search_logs", searchLogsDesc, "log", "logs",
+		{event.KindLog, "search_logs", searchLogsDesc, "log", "logs",
 			"Only log records whose code.file.path (or code.filepath) attribute ends with this."},
-		{format.KindTrace, "search_traces", searchTracesDesc, "trace", "traces",
+		{event.KindTrace, "search_traces", searchTracesDesc, "trace", "traces",
 			"Only traces in which an error was raised with a stack frame in a file whose path ends with this."},
 	}
 }
 
-// held is what a Source holds, decoded.
+// held is what a Source holds, decoded: an event.Store over its
+// envelopes, so traces are built across envelopes exactly as the sidecar's
+// API builds them.
 type held struct {
-	src      Source
-	records  []format.Record // oldest envelope first
-	received []time.Time     // received[i]: when records[i]'s envelope arrived
-}
-
-// since returns the records whose envelope arrived at or after from.
-// timeWindow counts from arrival, as upstream does, not from the event's own
-// timestamp: events from a skewed clock, an emulator or a replayed fixture
-// would otherwise vanish.
-func (h *held) since(from time.Time) []format.Record {
-	var out []format.Record
-	for i := range h.records {
-		if !h.received[i].Before(from) {
-			out = append(out, h.records[i])
-		}
-	}
-	return out
+	src    Source
+	events *event.Store
 }
 
 // load reads and decodes everything the source that ref names holds.
@@ -70,55 +57,63 @@ func (s *tools) load(ctx context.Context, ref instanceRef) (*held, error) {
 	if src == s.opts.Source {
 		cache = &s.decoded
 	}
-	records, received := cache.records(entries)
-	return &held{src: src, records: records, received: received}, nil
+	return &held{src: src, events: cache.store(entries)}, nil
 }
 
-// decoded keeps the records of the envelopes one source held at the last
-// call, by envelope id: buffered envelopes never change, and decoding them
-// all again is most of the cost of a tool call over a full buffer.
+// decoded keeps the decoded envelopes one source held at the last call, by
+// envelope id: buffered envelopes never change, and decoding them all again
+// is most of the cost of a tool call over another sidecar's buffer.
 type decoded struct {
 	mu   sync.Mutex
-	byID map[string][]format.Record
+	dec  *event.Decoder
+	byID map[string]*event.Decoded
 }
 
-// records decodes entries (reusing what the last call decoded) and forgets
-// the envelopes no longer held. received holds each record's arrival time.
-func (d *decoded) records(entries []*buffer.Entry) (out []format.Record, received []time.Time) {
+// store indexes entries (decoded by the buffer, reused from the last call,
+// or decoded now) in a fresh store, and forgets the envelopes no longer held.
+func (d *decoded) store(entries []*buffer.Entry) *event.Store {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	next := make(map[string][]format.Record, len(entries))
+	if d.dec == nil {
+		d.dec = event.NewDecoder()
+	}
+	st := event.NewStore(d.dec)
+	next := make(map[string]*event.Decoded, len(entries))
 	for _, e := range entries {
-		recs, ok := d.byID[e.ID]
+		dd, ok := d.byID[e.ID]
 		if !ok || e.ID == "" {
-			recs = decode(e)
+			if dd = d.decode(e); dd == nil {
+				continue
+			}
 		}
-		next[e.ID] = recs
-		out = append(out, recs...)
-		for range recs {
-			received = append(received, e.Received)
-		}
+		next[e.ID] = dd
+		st.Append(dd)
 	}
 	d.byID = next
-	return out, received
+	return st
 }
 
-// decode turns one entry into records. An envelope or item that does not
-// decode is left out; the others still count.
-func decode(e *buffer.Entry) []format.Record {
+// decode reads one entry: the model the buffer cached with it, or else its
+// envelope. Nil if the envelope is unreadable.
+func (d *decoded) decode(e *buffer.Entry) *event.Decoded {
 	env := e.Envelope()
 	if env == nil {
 		return nil
 	}
-	recs, _ := format.Decode(env, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
-	if label := controlcenter.Label(env); label != "" {
+	label := controlcenter.Label(env)
+	if dd, ok := e.Model.(*event.Decoded); ok && label == "" {
+		return dd
+	}
+	dd := d.dec.Decode(env, event.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	if label != "" {
 		// The merged copy: every record says which instance it came from.
-		for i := range recs {
-			recs[i].Tags = append(slices.Clip(recs[i].Tags), format.Tag{Key: instanceTag, Value: label})
-			slices.SortStableFunc(recs[i].Tags, func(a, b format.Tag) int { return strings.Compare(a.Key, b.Key) })
+		for i := range dd.Records {
+			r := &dd.Records[i]
+			r.Tags = append(slices.Clip(r.Tags), event.Tag{Key: instanceTag, Value: label})
+			slices.SortStableFunc(r.Tags, func(a, b event.Tag) int { return strings.Compare(a.Key, b.Key) })
 		}
 	}
-	return recs
+	return dd
 }
 
 // instanceTag is the tag naming a record's instance in `instance: "all"`.
@@ -152,49 +147,51 @@ func (in *searchArgs) validate() error {
 	return nil
 }
 
-// match returns the records of kind that pass the filters, newest first.
-func (h *held) match(kind format.Kind, in searchArgs, now time.Time) []format.Record {
-	recs := h.records
+// match returns the records of kind that pass the filters, in the order
+// of every view (event.Order): errors and traces newest first, logs in time
+// order. timeWindow counts from arrival, as upstream does, not from the
+// event's own timestamp: events from a skewed clock, an emulator or a
+// replayed fixture would otherwise vanish. A trace arrived when its latest
+// envelope did.
+func (h *held) match(kind event.Kind, in searchArgs, now time.Time) []event.Record {
+	recs, _, _ := h.events.List(kind, event.Query{})
 	// A window beyond what a Duration holds (~292 years) is everything.
 	if in.TimeWindow > 0 && in.TimeWindow < math.MaxInt64/float64(time.Second) {
-		recs = h.since(now.Add(-time.Duration(in.TimeWindow * float64(time.Second))))
+		from := now.Add(-time.Duration(in.TimeWindow * float64(time.Second)))
+		recs = slices.DeleteFunc(recs, func(r event.Record) bool { return r.Received.Before(from) })
 	}
-	recs = format.OfKind(recs, kind)
 	if in.Filename != "" {
 		switch kind {
-		case format.KindError:
-			recs = format.WithFrameFile(recs, in.Filename)
-		case format.KindLog:
-			recs = slices.DeleteFunc(recs, func(r format.Record) bool { return !logInFile(r.Log, in.Filename) })
-		case format.KindTrace:
+		case event.KindError:
+			recs = event.WithFrameFile(recs, in.Filename)
+		case event.KindLog:
+			recs = slices.DeleteFunc(recs, func(r event.Record) bool { return !logInFile(r.Log, in.Filename) })
+		case event.KindTrace:
 			// Traces have no frames: match those in which such an error was raised.
+			errs, _, _ := h.events.List(event.KindError, event.Query{})
 			traces := map[string]bool{}
-			for _, r := range format.WithFrameFile(format.OfKind(h.records, format.KindError), in.Filename) {
+			for _, r := range event.WithFrameFile(errs, in.Filename) {
 				traces[r.TraceID] = r.TraceID != ""
 			}
-			recs = slices.DeleteFunc(recs, func(r format.Record) bool { return !traces[r.TraceID] })
+			recs = slices.DeleteFunc(recs, func(r event.Record) bool { return !traces[r.TraceID] })
 		}
 	}
-	// Newest first: reverse the arrival order, then a stable sort keeps the
-	// later arrival first among equal timestamps.
-	slices.Reverse(recs)
-	slices.SortStableFunc(recs, func(a, b format.Record) int { return b.Timestamp.Compare(a.Timestamp) })
 	return recs
 }
 
 // logInFile reports whether the log record's source file attribute (the
 // OpenTelemetry name, or its older spelling) ends with name.
-func logInFile(l *format.Log, name string) bool {
+func logInFile(l *event.Log, name string) bool {
 	if l == nil {
 		return false
 	}
-	return slices.ContainsFunc(l.Attributes, func(a format.Attribute) bool {
+	return slices.ContainsFunc(l.Attributes, func(a event.Attribute) bool {
 		return (a.Key == "code.file.path" || a.Key == "code.filepath") && strings.HasSuffix(a.Text(), name)
 	})
 }
 
 // page renders one page of matched records, or says why there is none.
-func (s *tools) page(h *held, k searchKind, in searchArgs, matched []format.Record) string {
+func (s *tools) page(h *held, k searchKind, in searchArgs, matched []event.Record) string {
 	scope := describeScope(k, in)
 	var b strings.Builder
 	switch {
@@ -217,8 +214,15 @@ func (s *tools) page(h *held, k searchKind, in searchArgs, matched []format.Reco
 			k.plural, in.Offset, k.count(len(matched)), scope, describe(h.src), len(matched))
 	}
 	end := min(in.Offset+in.Limit, len(matched))
-	fmt.Fprintf(&b, "# %s %s in %s (showing %d-%d, newest first)\n\n", k.count(len(matched)), scope, describe(h.src), in.Offset+1, end)
-	writeMD(&b, matched[in.Offset:end]...)
+	if k.kind == event.KindLog {
+		// Logs read in time order; the first page is still the newest.
+		n := len(matched)
+		fmt.Fprintf(&b, "# %s %s in %s (showing %d-%d counting from the newest, in time order)\n\n", k.count(n), scope, describe(h.src), in.Offset+1, end)
+		writeMD(&b, matched[n-end:n-in.Offset]...)
+	} else {
+		fmt.Fprintf(&b, "# %s %s in %s (showing %d-%d, newest first)\n\n", k.count(len(matched)), scope, describe(h.src), in.Offset+1, end)
+		writeMD(&b, matched[in.Offset:end]...)
+	}
 	if end < len(matched) {
 		fmt.Fprintf(&b, "%d more: call %s again with offset=%d.\n", len(matched)-end, k.tool, end)
 	}
@@ -241,7 +245,7 @@ func describeScope(k searchKind, in searchArgs) string {
 	}
 	if in.Filename != "" {
 		switch k.kind {
-		case format.KindTrace:
+		case event.KindTrace:
 			s += fmt.Sprintf(" with an error in a file ending in %q", in.Filename)
 		default:
 			s += fmt.Sprintf(" in a file ending in %q", in.Filename)
@@ -253,9 +257,6 @@ func describeScope(k searchKind, in searchArgs) string {
 // summary counts what the source holds, so an empty answer shows whether
 // anything arrived at all.
 func (h *held) summary() string {
-	counts := map[format.Kind]int{}
-	for i := range h.records {
-		counts[h.records[i].Kind]++
-	}
-	return fmt.Sprintf("%d errors, %d logs and %d traces in all", counts[format.KindError], counts[format.KindLog], counts[format.KindTrace])
+	counts, _ := h.events.Counts()
+	return fmt.Sprintf("%d errors, %d logs and %d traces in all", counts[event.KindError], counts[event.KindLog], counts[event.KindTrace])
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
@@ -43,9 +44,10 @@ func (s *tools) getTraces(ctx context.Context, in getTracesArgs) (string, error)
 	if err != nil {
 		return "", err
 	}
+	traces, _, _ := h.events.List(event.KindTrace, event.Query{})
 	var ids []string
-	for _, r := range h.records {
-		if strings.HasPrefix(strings.ToLower(r.TraceID), prefix) && !slices.Contains(ids, r.TraceID) {
+	for _, r := range traces {
+		if strings.HasPrefix(r.TraceID, prefix) {
 			ids = append(ids, r.TraceID)
 		}
 	}
@@ -63,16 +65,15 @@ func (s *tools) getTraces(ctx context.Context, in getTracesArgs) (string, error)
 
 // renderTrace renders the span tree of the trace (from all its transactions
 // and standalone spans, which may come from several apps), then the errors
-// and logs with the same trace id, oldest first.
+// and logs with the same trace id, errors oldest first and logs in time order.
 func (h *held) renderTrace(id string) string {
-	recs := format.WithTrace(h.records, id)
-	slices.SortStableFunc(recs, func(a, b format.Record) int { return a.Timestamp.Compare(b.Timestamp) })
-	errs, logs := format.OfKind(recs, format.KindError), format.OfKind(recs, format.KindLog)
+	tr, _ := h.events.Get(event.KindTrace, id)
+	errs, logs := h.events.TraceOf(id)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Trace %s: %d spans, %d errors, %d logs\n\n", id, len(format.TraceSpans(recs, id)), len(errs), len(logs))
+	fmt.Fprintf(&b, "# Trace %s: %d spans, %d errors, %d logs\n\n", id, tr.Trace.SpanCount, len(errs), len(logs))
 	// Writing to a strings.Builder cannot fail.
-	_ = format.WriteTraceMD(&b, recs, id, format.Options{})
+	_ = format.WriteTraceMD(&b, id, tr.Trace, format.Options{})
 	if len(errs) == 0 {
 		b.WriteString("No errors share this trace id.\n\n")
 	}
@@ -86,7 +87,7 @@ func (h *held) renderTrace(id string) string {
 
 // writeMD renders records in the md format, as `spotlight tail -f md` does
 // (times in UTC, which the text says).
-func writeMD(b *strings.Builder, recs ...format.Record) {
+func writeMD(b *strings.Builder, recs ...event.Record) {
 	// Writing md to a strings.Builder cannot fail.
 	_ = format.Write(b, format.MD, format.Options{}, recs...)
 }

@@ -5,15 +5,19 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
 // watcher follows the buffer: it prints what the app's SDK sends (the
 // terminal already shows the child's own output, so stdio logs are skipped)
-// and tells the relay about SDK log bodies so doubled logs stop.
+// and tells the relay about SDK log bodies so doubled logs stop. It prints
+// through an event.Follower: in time order, each trace once, whole (its
+// spans come in many envelopes).
 type watcher struct {
 	sub        *buffer.Subscription
 	out        io.Writer
@@ -21,18 +25,38 @@ type watcher struct {
 	formatOpts format.Options
 	relay      *Relay
 	logger     *slog.Logger
+	dec        *event.Decoder
+	follow     *event.Follower
 }
 
 // run handles entries until ctx ends and nothing more is ready: Next still
 // returns ready entries after ctx is done, so cancelling once the sidecar has
-// stopped prints everything the app sent before it exited.
+// stopped prints everything the app sent before it exited, pending traces
+// included.
 func (w *watcher) run(ctx context.Context) {
+	if w.follow == nil {
+		w.follow = event.NewFollower(0)
+	}
+	if w.dec == nil {
+		w.dec = event.NewDecoder()
+	}
+	tick := time.NewTicker(event.DefaultSettle / 4)
+	defer tick.Stop()
+	defer func() { w.write(w.follow.Flush()) }()
 	for {
-		entries, err := w.sub.Next(ctx)
-		for _, e := range entries {
-			w.handle(e)
-		}
-		if err != nil {
+		select {
+		case <-w.sub.Ready():
+			for _, e := range w.sub.TryNext() {
+				w.handle(e)
+			}
+		case now := <-tick.C:
+			w.write(w.follow.Due(now))
+		case <-ctx.Done():
+			for es := w.sub.TryNext(); es != nil; es = w.sub.TryNext() {
+				for _, e := range es {
+					w.handle(e)
+				}
+			}
 			return
 		}
 	}
@@ -43,16 +67,31 @@ func (w *watcher) handle(e *buffer.Entry) {
 	if e.Event != buffer.EventEnvelope || env == nil || fromStdio(env) {
 		return
 	}
-	records, err := format.Decode(env, format.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
-	if err != nil {
-		w.logger.Debug("some items of an envelope could not be read", "id", e.ID, "err", err)
+	d, ok := e.Model.(*event.Decoded)
+	if !ok {
+		d = w.dec.Decode(env, event.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
 	}
-	for _, r := range records {
-		if r.Kind == format.KindLog && r.Log != nil && w.relay != nil {
+	for _, r := range d.Records {
+		if r.Log != nil && w.relay != nil {
 			w.relay.NoteSDKLog(r.Log.Body)
 		}
+		if r.Item != nil {
+			w.logger.Debug("an item of an envelope could not be read", "id", e.ID, "type", r.Item.ItemType, "err", r.Item.Reason)
+		}
 	}
-	if err := format.Write(w.out, w.format, w.formatOpts, records...); err != nil {
+	now := time.Now()
+	w.follow.Add(d, now)
+	w.write(w.follow.Due(now))
+}
+
+func (w *watcher) write(recs []event.Record) {
+	shown := recs[:0:0]
+	for _, r := range recs {
+		if r.Item == nil {
+			shown = append(shown, r)
+		}
+	}
+	if err := format.Write(w.out, w.format, w.formatOpts, shown...); err != nil {
 		w.logger.Debug("cannot print events", "err", err)
 	}
 }
