@@ -257,10 +257,12 @@ func TestComposeProjectInTheWorkingDirectory(t *testing.T) {
 	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "boom from a container") },
 		"the error sent to %s was not printed:\n%s", bridgeIP, p.Stderr)
 
-	// SIGTERM (as `spotlight terminate` sends) stops compose with SIGINT.
+	// `spotlight terminate` stops compose as Ctrl+C would: SIGINT.
 	testutil.Eventually(t, wait, func() bool { _, err := os.Stat(filepath.Join(rec, "ready")); return err == nil }, "stand-in not ready")
-	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	term := exec.Command(bins.spotlight, "terminate", m.InstanceID)
+	term.Env = append(os.Environ(), env...)
+	if out, err := term.CombinedOutput(); err != nil {
+		t.Errorf("spotlight terminate: %v\n%s", err, out)
 	}
 	if code := p.Wait(t, wait); code != 130 {
 		t.Errorf("exit %d, want compose's 130; stderr:\n%s", code, p.Stderr)
@@ -422,6 +424,22 @@ func validateWithDockerCompose(t *testing.T, dir string, inv invocation, overrid
 		if c := strings.Count(merged, want); c != 2 {
 			t.Errorf("merged config has %q %d times, want once per service (2):\n%s", want, c, merged)
 		}
+	}
+}
+
+// Without the compose plugin, the detected project runs with
+// docker-compose (v1).
+func TestComposeV1WhenDockerHasNoPlugin(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"docker-compose.yml": "services:\n  web:\n    image: nginx\n"})
+	env, _, rec := composeEnv(t, "STANDIN_NO_PLUGIN=1", "STANDIN_EXIT=0")
+	p := startRunIn(t, dir, env)
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, p.Stderr)
+	}
+	inv := readInvocation(t, rec, p)
+	if want := []string{"docker-compose", "-f", "docker-compose.yml", "-f", overridePath(t, inv.Argv), "up"}; !slices.Equal(inv.Argv, want) {
+		t.Errorf("compose ran as %q, want %q", inv.Argv, want)
 	}
 }
 
