@@ -16,6 +16,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/streamclient"
 )
@@ -59,9 +60,10 @@ type HubOptions struct {
 // like any other. When an instance exits its events stay, marked as from an
 // ended instance, until that buffer evicts them or the user dismisses them.
 type Hub struct {
-	o   HubOptions
-	buf *buffer.Buffer
-	wg  sync.WaitGroup
+	o      HubOptions
+	buf    *buffer.Buffer
+	events *event.Store // buf's model: traces merge across instances by trace id
+	wg     sync.WaitGroup
 
 	mu        sync.Mutex
 	instances map[string]*followed
@@ -87,11 +89,21 @@ func NewHub(o HubOptions) *Hub {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Hub{o: o, buf: buffer.New(o.Bounds), instances: map[string]*followed{}}
+	events := event.NewStore(nil)
+	o.Bounds.Model = events
+	return &Hub{o: o, buf: buffer.New(o.Bounds), events: events, instances: map[string]*followed{}}
 }
 
 // Buffer is the merged copy.
 func (h *Hub) Buffer() *buffer.Buffer { return h.buf }
+
+// Events is the event model of the merged copy. Every instance's
+// envelopes are decoded into one store, so a trace whose spans come from
+// several instances is one trace, each span labelled with its instance.
+func (h *Hub) Events() *event.Store { return h.events }
+
+// Hidden reports whether an instance was dismissed.
+func (h *Hub) Hidden(id string) bool { return h.dismissed(id) }
 
 // Run copies the Control Center's own envelopes into the merged copy until
 // ctx ends.

@@ -148,6 +148,9 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 	if hdr.SDK.Name != "" {
 		c.base.SDK = &SDK{Name: hdr.SDK.Name, Version: hdr.SDK.Version}
 	}
+	if in := hdr.Instance; in != nil && in.ID != "" {
+		c.base.Instance = &Instance{ID: in.ID, Project: in.Project, Port: in.Port}
+	}
 	if c.base.Timestamp.IsZero() {
 		c.base.Timestamp = parseTime(hdr.SentAt)
 		c.base.Received = c.base.Timestamp
@@ -187,6 +190,7 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 	}
 	for i := range d.Spans {
 		d.Spans[i].Source = inferSource(&d.Spans[i].Header, hdr.SDK.Name, meta.UserAgent, c.hints)
+		d.Spans[i].Instance = c.base.Instance
 	}
 	d.setEnvelope(meta.ID)
 	d.Bytes = sizeOf(d)

@@ -77,6 +77,17 @@ type Header struct {
 	Tags        []Tag  `json:"tags,omitempty"` // sorted by key
 
 	item int // the envelope item it came from (Decoded.WithTraces keeps item order)
+	// Instance is the instance an envelope of the Control Center's merged
+	// copy came from (its header's spotlight_instance); nil elsewhere.
+	Instance *Instance `json:"instance,omitempty"`
+}
+
+// Instance names a Spotlight instance: the `spotlight run` (or, with the
+// id "home", the Control Center itself) an envelope was followed from.
+type Instance struct {
+	ID      string `json:"id"`
+	Project string `json:"project,omitempty"`
+	Port    int    `json:"port"`
 }
 
 // Record is one thing a view shows: an error event, one log record, a

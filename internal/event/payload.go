@@ -13,10 +13,17 @@ import (
 // The *Payload types are the parts of the SDKs' JSON that the model reads.
 
 type envelopeHeader struct {
-	EventID string          `json:"event_id"`
-	SentAt  json.RawMessage `json:"sent_at"`
-	SDK     SDK             `json:"sdk"`
-	Trace   struct {
+	EventID string `json:"event_id"`
+	// Instance is set by the Control Center on its merged copy
+	// (controlcenter.OriginHeader).
+	Instance *struct {
+		ID      string `json:"instanceId"`
+		Project string `json:"project"`
+		Port    int    `json:"port"`
+	} `json:"spotlight_instance"`
+	SentAt json.RawMessage `json:"sent_at"`
+	SDK    SDK             `json:"sdk"`
+	Trace  struct {
 		TraceID     string `json:"trace_id"`
 		Environment string `json:"environment"`
 		Release     string `json:"release"`

@@ -31,6 +31,9 @@ type Span struct {
 	EnvelopeID   string      `json:"envelopeId"`
 	Environment  string      `json:"environment,omitempty"`
 	Release      string      `json:"release,omitempty"`
+	// Instance is the instance the span's envelope came from, in the
+	// Control Center's merged copy: one trace may cross several.
+	Instance *Instance `json:"instance,omitempty"`
 }
 
 // Duration is End - Start (0 when either is unknown).

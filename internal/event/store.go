@@ -279,8 +279,13 @@ type Query struct {
 	Types       []string  // errors: the primary exception's type, exact
 	Since       time.Time // inclusive
 	Until       time.Time // exclusive
-	Offset      int
-	Limit       int // 0: all
+	// Instance selects the records of one instance (Header.Instance.ID;
+	// a trace with a span from it), and Hidden leaves out those of the
+	// instances it names (a trace when every one of its instances is).
+	Instance string
+	Hidden   func(instanceID string) bool
+	Offset   int
+	Limit    int // 0: all
 }
 
 // List returns one page of the records of kind that q selects, in the
@@ -446,6 +451,9 @@ func (s *Store) ErrorTypes() []TypeCount {
 }
 
 // matcher returns q's filter (Offset and Limit aside).
+// Selects reports whether q's filters (not its paging) select r.
+func (q *Query) Selects(r *Record) bool { return q.matcher()(r) }
+
 func (q *Query) matcher() func(*Record) bool {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	return func(r *Record) bool {
@@ -466,9 +474,22 @@ func (q *Query) matcher() func(*Record) bool {
 			return false
 		case !q.Until.IsZero() && !r.Timestamp.Before(q.Until):
 			return false
+		case q.Instance != "" && !fromInstance(r, func(id string) bool { return id == q.Instance }):
+			return false
+		case q.Hidden != nil && !fromInstance(r, func(id string) bool { return !q.Hidden(id) }):
+			return false
 		}
 		return text == "" || Matches(r, text)
 	}
+}
+
+// fromInstance reports whether r comes from an instance whose id passes
+// ok: a trace if any of its instances does.
+func fromInstance(r *Record, ok func(id string) bool) bool {
+	if r.Trace != nil && len(r.Trace.Instances) > 0 {
+		return slices.ContainsFunc(r.Trace.Instances, func(in Instance) bool { return ok(in.ID) })
+	}
+	return r.Instance != nil && ok(r.Instance.ID)
 }
 
 // Matches reports whether the record's searchable text holds text (lower

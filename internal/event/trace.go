@@ -20,6 +20,9 @@ type Trace struct {
 	RootSpanID  string    `json:"rootSpanId,omitempty"`
 	HasRoot     bool      `json:"hasRoot"` // the root span (no parent) is held
 	EnvelopeIDs []string  `json:"envelopeIds"`
+	// Instances are the instances its spans came from, in the order of
+	// their first span (the Control Center's merged copy; else empty).
+	Instances []Instance `json:"instances,omitempty"`
 	// Spans in tree order: roots by start time, each followed by its
 	// descendants (children by start time); Depth set. The root first.
 	Spans []Span `json:"spans,omitempty"`
@@ -57,6 +60,9 @@ func BuildTrace(traceID string, spans []*Span, errors, logs int) Record {
 		}
 		if s.Received.After(received) {
 			received = s.Received
+		}
+		if in := s.Instance; in != nil && !slices.Contains(t.Instances, *in) {
+			t.Instances = append(t.Instances, *in)
 		}
 		if !s.Start.IsZero() && (t.Start.IsZero() || s.Start.Before(t.Start)) {
 			t.Start = s.Start

@@ -77,7 +77,12 @@ func (s *Server) listHandler(kind event.Kind) http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		page, total, cursor := s.cfg.Events.List(kind, q)
+		ev, ok := s.eventsOf(w, r)
+		if !ok {
+			return
+		}
+		ev.filter(&q)
+		page, total, cursor := ev.store.List(kind, q)
 		for i := range page {
 			page[i] = page[i].Summary()
 		}
@@ -110,7 +115,11 @@ func (t traceDetail) MarshalJSON() ([]byte, error) {
 func (s *Server) detailHandler(kind event.Kind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		rec, ok := s.cfg.Events.Get(kind, id)
+		ev, ok := s.eventsOf(w, r)
+		if !ok {
+			return
+		}
+		rec, ok := ev.store.Get(kind, id)
 		if !ok {
 			http.Error(w, fmt.Sprintf("no %s %q is held (never received, evicted or cleared); list them with GET /api/%ss", kind, id, kindPath(kind)), http.StatusNotFound)
 			return
@@ -119,7 +128,7 @@ func (s *Server) detailHandler(kind event.Kind) http.Handler {
 			writeJSON(w, rec)
 			return
 		}
-		errs, logs := s.cfg.Events.TraceOf(rec.TraceID)
+		errs, logs := ev.store.TraceOf(rec.TraceID)
 		for i := range errs {
 			errs[i] = errs[i].Summary()
 		}
@@ -145,8 +154,12 @@ func kindPath(k event.Kind) string {
 
 func (s *Server) handleAttachmentContent(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	rec, ok := s.cfg.Events.Get(event.KindAttachment, id)
-	body, held := s.cfg.Events.AttachmentContent(id)
+	ev, ok := s.eventsOf(w, r)
+	if !ok {
+		return
+	}
+	rec, ok := ev.store.Get(event.KindAttachment, id)
+	body, held := ev.store.AttachmentContent(id)
 	if !ok || !held {
 		http.Error(w, fmt.Sprintf("no attachment %q is held (never received, evicted or cleared)", id), http.StatusNotFound)
 		return
@@ -165,7 +178,11 @@ func (s *Server) handleAttachmentContent(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleCounts(w http.ResponseWriter, r *http.Request) {
-	counts, cursor := s.cfg.Events.Counts()
+	ev, ok := s.eventsOf(w, r)
+	if !ok {
+		return
+	}
+	counts, cursor := ev.counts()
 	writeJSON(w, map[string]any{
 		"errors": counts[event.KindError], "traces": counts[event.KindTrace], "logs": counts[event.KindLog],
 		"attachments": counts[event.KindAttachment], "items": counts[event.KindItem], "cursor": cursor,
@@ -175,7 +192,11 @@ func (s *Server) handleCounts(w http.ResponseWriter, r *http.Request) {
 // handleErrorTypes lists the held errors' exception types with their counts
 // (the choices of the UI's type filter, ?type= of GET /api/errors).
 func (s *Server) handleErrorTypes(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, s.cfg.Events.ErrorTypes())
+	ev, ok := s.eventsOf(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, ev.store.ErrorTypes())
 }
 
 // feedChange is one event of GET /api/feed.
@@ -190,6 +211,10 @@ type feedChange struct {
 // model (id: the cursor after it), from the cursor given as Last-Event-ID
 // or ?cursor=, or from now.
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	ev, found := s.eventsOf(w, r)
+	if !found {
+		return
+	}
 	cursor := r.Header.Get("Last-Event-ID")
 	if cursor == "" {
 		cursor = r.URL.Query().Get("cursor")
@@ -210,7 +235,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	if _, err := bw.WriteString("retry: 1000\n\n"); !ok(err) {
 		return
 	}
-	store := s.cfg.Events
+	store := ev.store
 	for {
 		changes, next, wait := store.Changes(cursor, feedBatch)
 		if cursor == "" {
@@ -228,6 +253,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 					item, held := store.Lookup(c)
 					if !held {
 						continue // removed since: its remove change follows
+					}
+					if !ev.shows(&item) {
+						continue // another instance's (a remove of an id never sent is ignored)
 					}
 					fc.Item = &item
 				}

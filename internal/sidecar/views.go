@@ -7,12 +7,18 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
 // AllInstances is the Control Center's merged copy of every instance's
 // events (see controlcenter.Hub).
 type AllInstances interface {
 	Buffer() *buffer.Buffer
+	// Events is the event model of Buffer (its buffer.Model).
+	Events() *event.Store
+	// Hidden reports whether an instance's events are left out of "all"
+	// (dismissed by the user).
+	Hidden(instanceID string) bool
 	// View returns which envelopes of Buffer make up the view named by
 	// instance ("all", or one instance's id), or an error saying what is
 	// accepted.
@@ -55,6 +61,67 @@ func isSet(v string) bool { return v == "1" || v == "true" }
 // envelopes when they belong to the view.
 func (v view) shows(e *buffer.Entry) bool {
 	return e.ID == "" || v.keep == nil || v.keep(e)
+}
+
+// eventView is the event model a request of the event API reads: this
+// sidecar's own, or the Control Center's merged copy (?instance=all, or
+// ?instance=<id> for one instance's part of it).
+type eventView struct {
+	store    *event.Store
+	instance string               // one instance's records only
+	hidden   func(id string) bool // "all": the dismissed instances
+}
+
+// eventsOf answers 404 (and false) when the request names a view this
+// sidecar does not hold.
+func (s *Server) eventsOf(w http.ResponseWriter, r *http.Request) (eventView, bool) {
+	instance := r.URL.Query().Get("instance")
+	if instance == "" {
+		return eventView{store: s.cfg.Events}, true
+	}
+	if s.cfg.All == nil {
+		http.Error(w, errNoAll.Error(), http.StatusNotFound)
+		return eventView{}, false
+	}
+	if _, err := s.cfg.All.View(instance); err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return eventView{}, false
+	}
+	v := eventView{store: s.cfg.All.Events()}
+	if instance == "all" {
+		v.hidden = s.cfg.All.Hidden
+	} else {
+		v.instance = instance
+	}
+	return v, true
+}
+
+// counts is how many records of each kind the view holds, and the feed
+// cursor.
+func (v eventView) counts() (map[event.Kind]int, string) {
+	if v.instance == "" && v.hidden == nil {
+		return v.store.Counts()
+	}
+	out := map[event.Kind]int{}
+	var cursor string
+	for _, k := range []event.Kind{event.KindError, event.KindTrace, event.KindLog, event.KindAttachment, event.KindItem} {
+		q := event.Query{Limit: 1}
+		v.filter(&q)
+		_, out[k], cursor = v.store.List(k, q)
+	}
+	return out, cursor
+}
+
+// filter narrows q to the view.
+func (v eventView) filter(q *event.Query) {
+	q.Instance, q.Hidden = v.instance, v.hidden
+}
+
+// shows reports whether a record belongs to the view.
+func (v eventView) shows(r *event.Record) bool {
+	var q event.Query
+	v.filter(&q)
+	return q.Selects(r)
 }
 
 // followerPoll is how often AwaitFollowers looks at its followers.

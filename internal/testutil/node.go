@@ -13,6 +13,14 @@ import (
 // event id. It fails the test when `make test-deps` has not installed the SDK.
 func NodeSDKScript(t testing.TB) string {
 	t.Helper()
+	return NodeScript(t, "send-error-and-log.mjs")
+}
+
+// NodeScript returns the path of a script of test/node, which use the real
+// @sentry/node. It fails the test when `make test-deps` has not installed
+// the SDK.
+func NodeScript(t testing.TB, name string) string {
+	t.Helper()
 	root, err := ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +29,7 @@ func NodeSDKScript(t testing.TB) string {
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@sentry", "node")); err != nil {
 		t.Fatalf("@sentry/node is not installed in test/node: run `make test-deps` (%v)", err)
 	}
-	return filepath.Join(dir, "send-error-and-log.mjs")
+	return filepath.Join(dir, name)
 }
 
 // SendWithSentryNode runs the @sentry/node script against the sidecar at

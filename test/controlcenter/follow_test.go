@@ -3,10 +3,12 @@ package controlcenter
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -151,6 +153,13 @@ func TestFollowsInstances(t *testing.T) {
 	}, "tail --all-instances did not print the three errors with their instances; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
 	tail.Stop(t)
 
+	// The event model of the copy labels every error with its instance.
+	if got := errorInstances(t, cc.URL+"/api/errors?instance=all"); !maps.Equal(got, want) {
+		t.Errorf("GET /api/errors?instance=all: %+v, want %+v", got, want)
+	}
+	if got := errorInstances(t, cc.URL+"/api/errors?instance="+b.meta.InstanceID); len(got) != 1 || got["error of b"] != want["error of b"] {
+		t.Errorf("GET /api/errors?instance=<b>: %+v", got)
+	}
 	// Each one's envelope, with its label, downloads from the copy.
 	for _, e := range held(t, cc.URL+"/api/envelopes?instance=all") {
 		code, body := request(t, http.MethodGet, cc.URL+"/envelope/"+e.id+"?instance=all", "", "", "")
@@ -205,6 +214,35 @@ func TestFollowsInstances(t *testing.T) {
 			t.Errorf("a dismissed instance's event is still in the all-instances view: %s", e.raw)
 		}
 	}
+	if _, ok := errorInstances(t, cc.URL+"/api/errors?instance=all")["error of a"]; ok {
+		t.Error("a dismissed instance's error is still listed by GET /api/errors?instance=all")
+	}
+}
+
+// errorInstances lists the errors at url: title and instance.
+func errorInstances(t *testing.T, url string) map[string]origin {
+	t.Helper()
+	code, body := request(t, http.MethodGet, url, "", "", "")
+	var list struct {
+		Items []struct {
+			Title    string
+			Instance *struct {
+				ID      string
+				Project string
+				Port    int
+			}
+		}
+	}
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &list) != nil {
+		t.Fatalf("GET %s: %d %s", url, code, body)
+	}
+	out := map[string]origin{}
+	for _, e := range list.Items {
+		if e.Instance != nil {
+			out[e.Title] = origin{e.Instance.ID, e.Instance.Project, e.Instance.Port}
+		}
+	}
+	return out
 }
 
 // A short `spotlight run` whose child (the real @sentry/node SDK) sends an
@@ -265,4 +303,102 @@ func TestInstanceEventsOnly(t *testing.T) {
 			return
 		}
 	}
+}
+
+// A trace that crosses two instances (a frontend calling an API with the
+// SDK's sentry-trace and baggage headers, both real @sentry/node apps under
+// `spotlight run`) is one trace in the Control Center's event model, each
+// span labelled with its instance.
+func TestTraceAcrossInstances(t *testing.T) {
+	w := newWorld(t)
+	cc := w.controlCenter()
+	script := testutil.NodeScript(t, "trace-pair.mjs")
+	run := func(project string, args ...string) *testutil.Process {
+		dir := filepath.Join(t.TempDir(), project)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return testutil.Start(t, "sh", w.env, append([]string{"-c", `cd "$1" && shift && exec "$@"`, "sh", dir, bin, "run", "node", script}, args...)...)
+	}
+	// field waits for "<name> <value>" on p's stdout.
+	field := func(p *testutil.Process, name string) string {
+		var v string
+		testutil.Eventually(t, wait, func() bool {
+			for _, line := range strings.Split(p.Stdout.String(), "\n") {
+				if rest, ok := strings.CutPrefix(line, name+" "); ok {
+					v = strings.TrimSpace(rest)
+					return true
+				}
+			}
+			return false
+		}, "no %q line; stdout:\n%s\nstderr:\n%s", name, p.Stdout, p.Stderr)
+		return v
+	}
+	api := run("inventory-api", "server")
+	web := run("shop-web", "client", "http://127.0.0.1:"+field(api, "listening")+"/inventory")
+	traceID := field(web, "trace")
+
+	type traceSpan struct {
+		SpanID       string `json:"spanId"`
+		ParentSpanID string `json:"parentSpanId"`
+		Name         string `json:"name"`
+		Instance     *struct{ Project string }
+	}
+	var trace struct {
+		Instances []struct{ Project string }
+		Spans     []traceSpan
+	}
+	testutil.Eventually(t, wait, func() bool {
+		code, body := request(t, http.MethodGet, cc.URL+"/api/traces/"+traceID+"?instance=all", "", "", "")
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &trace) != nil {
+			return false
+		}
+		projects := map[string]bool{}
+		for _, s := range trace.Spans {
+			if s.Instance != nil {
+				projects[s.Instance.Project] = true
+			}
+		}
+		return projects["inventory-api"] && projects["shop-web"] &&
+			slices.ContainsFunc(trace.Spans, func(s traceSpan) bool { return s.Name == "SELECT * FROM inventory" })
+	}, "the Control Center has no trace %s with spans of both apps: %+v", traceID, trace)
+	// The API's spans hang under the frontend's: one tree, one root.
+	roots := 0
+	ids := map[string]string{}
+	for _, s := range trace.Spans {
+		ids[s.SpanID] = s.Instance.Project
+		if s.ParentSpanID == "" {
+			roots++
+		}
+	}
+	crossing := false
+	for _, s := range trace.Spans {
+		if s.ParentSpanID != "" && ids[s.ParentSpanID] == "shop-web" && s.Instance.Project == "inventory-api" {
+			crossing = true
+		}
+	}
+	if roots != 1 || !crossing || len(trace.Instances) != 2 {
+		t.Errorf("trace %s: %d roots, an API span under a frontend span: %v, instances %+v; spans %+v", traceID, roots, crossing, trace.Instances, trace.Spans)
+	}
+	// Each instance alone holds its own part only.
+	code, body := request(t, http.MethodGet, "http://localhost:"+fmt.Sprint(portOf(t, w, "inventory-api"))+"/api/traces/"+traceID, "", "", "")
+	if code != http.StatusOK || strings.Contains(body, "GET /checkout\"") {
+		t.Errorf("the API instance's own trace: %d %s", code, body)
+	}
+}
+
+// portOf is the port of the registered instance of project.
+func portOf(t *testing.T, w *world, project string) int {
+	t.Helper()
+	entries, err := w.registry().Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range entries {
+		if m.ProjectName == project {
+			return m.Port
+		}
+	}
+	t.Fatalf("no instance of %s is registered", project)
+	return 0
 }
