@@ -76,10 +76,11 @@ type Header struct {
 	ServerName  string `json:"serverName,omitempty"`
 	Tags        []Tag  `json:"tags,omitempty"` // sorted by key
 
-	item int // the envelope item it came from (Decoded.WithTraces keeps item order)
 	// Instance is the instance an envelope of the Control Center's merged
 	// copy came from (its header's spotlight_instance); nil elsewhere.
 	Instance *Instance `json:"instance,omitempty"`
+
+	item int // the envelope item it came from (Decoded.WithTraces keeps item order)
 }
 
 // Instance names a Spotlight instance: the `spotlight run` (or, with the
