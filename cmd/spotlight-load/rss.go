@@ -1,52 +1,25 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/proc"
 )
 
-// memory is what /proc/<pid>/status says of a process's resident memory.
-type memory struct {
-	rss, peak int64 // VmRSS and VmHWM (the high-water mark), bytes
-}
+// memory is a process's resident memory now and at its peak, bytes.
+type memory struct{ rss, peak int64 }
 
-// readMemory reads VmRSS and VmHWM of pid (Linux only).
 func readMemory(pid int) (memory, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	rss, peak, err := proc.Memory(pid)
 	if err != nil {
-		return memory{}, fmt.Errorf("reading the RSS of pid %d (Linux /proc only): %w", pid, err)
+		return memory{}, fmt.Errorf("reading the memory of pid %d: %w", pid, err)
 	}
-	defer f.Close()
-	var m memory
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		key, val, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		var dst *int64
-		switch key {
-		case "VmRSS":
-			dst = &m.rss
-		case "VmHWM":
-			dst = &m.peak
-		default:
-			continue
-		}
-		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(val), " kB"), 10, 64)
-		if err != nil {
-			return memory{}, fmt.Errorf("/proc/%d/status: %s: %q", pid, key, val)
-		}
-		*dst = kb << 10
-	}
-	return m, sc.Err()
+	return memory{rss, peak}, nil
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -16,6 +16,7 @@ import (
 
 type mcpOptions struct {
 	port portValue
+	buf  bufferFlags // for the sidecar mcp starts when none runs
 }
 
 func newMCPCmd(env *Env) *cobra.Command {
@@ -38,10 +39,15 @@ serves the same tools over streamable HTTP at http://localhost:<port>/mcp.`,
 		},
 	}
 	cmd.Flags().VarP(&opts.port, "port", "p", "port of the sidecar to read, or to start if none runs there (0: start one on a free port)")
+	opts.buf.addFlags(cmd)
 	return cmd
 }
 
 func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) error {
+	bounds, err := opts.buf.options(env.Getenv)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	regDir := registry.DirFromEnv(env.Getenv)
@@ -59,7 +65,8 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 
 	// No sidecar there: run a complete one (instances API included, so apps
 	// under `spotlight run` and the UI's Control Center work with it).
-	d, err := daemon.New(daemon.Options{Port: wanted, Logger: env.Logger, Getenv: env.Getenv, Version: version, WatchRegistry: true})
+	applyMemoryLimit(env, bounds)
+	d, err := daemon.New(daemon.Options{Port: wanted, Bounds: bounds, Logger: env.Logger, Getenv: env.Getenv, Version: version, WatchRegistry: true})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ type runOptions struct {
 	format string
 	open   bool
 	grace  time.Duration
+	buf    bufferFlags
 }
 
 func newRunCmd(env *Env) *cobra.Command {
@@ -59,6 +60,7 @@ Each "web-1  | line" becomes a log naming its service and container.`,
 	cmd.Flags().IntVarP(&opts.port, "port", "p", 0, "sidecar port (default: a free port)")
 	cmd.Flags().StringVarP(&opts.format, "format", "f", string(format.Human), "how SDK events are printed: human, json, logfmt or md")
 	cmd.Flags().BoolVarP(&opts.open, "open", "o", false, "open the Spotlight UI in a browser")
+	opts.buf.addFlags(cmd)
 	cmd.Flags().DurationVar(&opts.grace, "grace", runner.DefaultGrace, "how long the command may take to exit after a forwarded signal before it is killed")
 	return cmd
 }
@@ -74,11 +76,17 @@ func runRun(ctx context.Context, env *Env, opts *runOptions, version string, arg
 	if opts.grace <= 0 {
 		return fmt.Errorf("--grace %s must be positive, e.g. --grace 10s", opts.grace)
 	}
+	bounds, err := opts.buf.options(env.Getenv)
+	if err != nil {
+		return err
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("cannot read the current directory: %w", err)
 	}
+	applyMemoryLimit(env, bounds)
 	code, err := runner.Run(ctx, runner.Options{
+		Bounds:  bounds,
 		Args:    args,
 		Dir:     dir,
 		Environ: os.Environ(),

@@ -24,6 +24,7 @@ type serverOptions struct {
 	origins []string
 	open    bool
 	host    string
+	buf     bufferFlags
 }
 
 // portValue is a -p/--port value: validated when parsed, so `-p abc` fails
@@ -58,6 +59,7 @@ func (o *serverOptions) addFlags(cmd *cobra.Command) {
 	f.VarP(&o.port, "port", "p", "port to listen on (1-65535, or 0 for a free port); also accepted as a bare argument")
 	f.StringSliceVarP(&o.origins, "allowed-origin", "A", nil, "also allow this browser origin (https://app.test:8443, exact) or domain (myapp.local, any scheme and port); repeatable, comma-separated")
 	f.BoolVarP(&o.open, "open", "o", false, "open the web UI in the browser")
+	o.buf.addFlags(cmd)
 	f.StringVar(&o.host, "host", "", "listen on this address instead of loopback only; EXPOSES your events to every machine that can reach it (e.g. 0.0.0.0)")
 }
 
@@ -129,7 +131,13 @@ func runServerCmd(cmd *cobra.Command, opts *serverOptions, args []string) error 
 func runServer(ctx context.Context, opts *serverOptions, port int) error {
 	env := opts.env
 	log := env.Logger
+	bounds, err := opts.buf.options(env.Getenv)
+	if err != nil {
+		return err
+	}
+	applyMemoryLimit(env, bounds)
 	d, err := daemon.New(daemon.Options{
+		Bounds:         bounds,
 		Host:           opts.host,
 		Port:           port,
 		AllowedOrigins: opts.origins,

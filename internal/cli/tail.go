@@ -27,7 +27,8 @@ import (
 type tailOptions struct {
 	port   portValue
 	format string
-	all    bool // --all-instances
+	all    bool        // --all-instances
+	buf    bufferFlags // for the sidecar tail starts when none runs
 }
 
 func newTailCmd(env *Env) *cobra.Command {
@@ -64,11 +65,15 @@ set), json (one object per line), logfmt, md (Markdown).`,
 	}
 	cmd.Flags().VarP(&opts.port, "port", "p", "port of the sidecar to tail")
 	cmd.Flags().StringVarP(&opts.format, "format", "f", string(format.Human), "output format: human, json, logfmt or md")
+	opts.buf.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.all, "all-instances", false, "every instance's events, from the Control Center on --port, with an instance column")
 	return cmd
 }
 
 func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) error {
+	if _, err := opts.buf.options(env.Getenv); err != nil {
+		return err // said now, not only once a sidecar must be started
+	}
 	kinds, err := event.ParseTypes(args)
 	if err != nil {
 		return err
@@ -84,7 +89,7 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if !sidecar.Probe(ctx, port) {
-		done, err := startOwnSidecar(ctx, env, port)
+		done, err := startOwnSidecar(ctx, env, port, opts.buf)
 		if err != nil {
 			return err
 		}
@@ -258,12 +263,12 @@ func idTime(id string) time.Time {
 // process until ctx ends and waits until it answers (runServer has no
 // ready signal, so /health is polled). done is closed when it has stopped.
 // If another sidecar took the port meanwhile, tail simply uses that one.
-func startOwnSidecar(ctx context.Context, env *Env, port int) (done <-chan struct{}, err error) {
+func startOwnSidecar(ctx context.Context, env *Env, port int, buf bufferFlags) (done <-chan struct{}, err error) {
 	errc := make(chan error, 1)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		errc <- runServer(ctx, &serverOptions{env: env}, port)
+		errc <- runServer(ctx, &serverOptions{env: env, buf: buf}, port)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	ours := true

@@ -4,6 +4,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
 	"github.com/spotlight-dev/spotlight/internal/mcp"
+	"github.com/spotlight-dev/spotlight/internal/memlimit"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/sidecar"
 	"github.com/spotlight-dev/spotlight/internal/webui"
@@ -31,8 +33,13 @@ type Options struct {
 	// Buffer and Events are the envelope buffer and the event model decoded
 	// from it (Events must be Buffer's Model). Both nil: new ones with the
 	// default bounds; Buffer alone: served without the event API.
-	Buffer  *buffer.Buffer
-	Events  *event.Store
+	Buffer *buffer.Buffer
+	Events *event.Store
+	// Bounds bound the buffer made when Buffer is nil (MaxEntries and
+	// MaxBytes; zero: the defaults). With WatchRegistry, MaxBytes is shared
+	// between the sidecar's own buffer and the Control Center's merged copy
+	// of every instance's events: half each.
+	Bounds  buffer.Options
 	Version string // reported to MCP clients
 
 	// InstanceID and Self describe the `spotlight run` instance this sidecar
@@ -82,9 +89,14 @@ func New(o Options) (*Daemon, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
+	hubBounds := buffer.Options{MaxEntries: o.Bounds.MaxEntries}
+	if o.WatchRegistry {
+		half := cmp.Or(o.Bounds.MaxBytes, buffer.DefaultMaxBytes) / 2
+		o.Bounds.MaxBytes, hubBounds.MaxBytes = half, half
+	}
 	if o.Buffer == nil {
 		o.Events = event.NewStore(nil)
-		o.Buffer = buffer.New(buffer.Options{Model: o.Events})
+		o.Buffer = NewBuffer(o.Bounds, o.Events)
 	}
 	if o.Self == nil {
 		o.Self = func() *registry.Metadata { return nil }
@@ -109,7 +121,7 @@ func New(o Options) (*Daemon, error) {
 	}
 	var all sidecar.AllInstances
 	if o.WatchRegistry {
-		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Logger: o.Logger})
+		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Bounds: withRelease(hubBounds), Logger: o.Logger})
 		all = d.hub
 	}
 	d.cc = controlcenter.Options{
@@ -165,6 +177,20 @@ func (d *Daemon) CaptureNotice() string {
 		return ""
 	}
 	return fmt.Sprintf("saving every envelope received into %s (%s)", d.capture.Path(), capture.EnvVar)
+}
+
+// NewBuffer makes a sidecar's buffer: bounded as bounds say (zero fields:
+// the defaults), decoding into events (may be nil), and handing the memory
+// that packing frees back to the OS.
+func NewBuffer(bounds buffer.Options, events *event.Store) *buffer.Buffer {
+	bounds.Model = events
+	return buffer.New(withRelease(bounds))
+}
+
+// withRelease adds the hook that hands memory freed by packing back to the OS.
+func withRelease(o buffer.Options) buffer.Options {
+	o.Packed = (&memlimit.Releaser{}).Freed
+	return o
 }
 
 // Listen binds the port; see sidecar.Server.Listen.

@@ -66,6 +66,9 @@ type Options struct {
 	// Version is reported as the SDK version of stdio logs.
 	Version string
 	Now     func() time.Time
+	// Bounds bound the sidecar's buffer (MaxEntries, MaxBytes; zero: the
+	// defaults).
+	Bounds buffer.Options
 }
 
 func (o *Options) defaults() {
@@ -112,7 +115,7 @@ func Run(ctx context.Context, o Options) (int, error) {
 		}
 	}
 	events := event.NewStore(nil)
-	r := &run{o: o, cmd: cmd, id: id.String(), events: events, buf: buffer.New(buffer.Options{Model: events})}
+	r := &run{o: o, cmd: cmd, id: id.String(), events: events, buf: daemon.NewBuffer(o.Bounds, events)}
 	if err := r.startSidecar(); err != nil {
 		return 1, err
 	}

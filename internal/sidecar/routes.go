@@ -67,6 +67,7 @@ func (s *Server) ownRoutes() http.Handler {
 	mux.HandleFunc("GET /envelope/{id}", s.handleGetEnvelope)
 	mux.HandleFunc("GET /api/envelopes", s.handleListEnvelopes)
 	mux.Handle("DELETE /clear", s.sameOrigin(http.HandlerFunc(s.handleClear)))
+	mux.HandleFunc("GET /api/stats", s.handleStats)
 	mux.Handle("POST /open", s.sameOrigin(http.HandlerFunc(s.handleOpen)))
 	if s.cfg.Events != nil {
 		s.apiRoutes(mux)
@@ -396,6 +397,14 @@ func (s *Server) handleClear(w http.ResponseWriter, r *http.Request) {
 	s.log.Debug("buffer cleared")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("Cleared"))
+}
+
+// handleStats is GET /api/stats: what the buffer holds (entries, bytes as
+// counted against --buffer-bytes, how many are packed), its bounds, and the
+// envelopes evicted to stay within them (buffer.Stats).
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(s.cfg.Buffer.Stats())
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
