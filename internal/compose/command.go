@@ -29,6 +29,7 @@ type Invocation struct {
 	Files       []string // -f values, in order
 	ProjectName string   // -p
 	ProjectDir  string   // --project-directory
+	EnvFile     string   // --env-file (the last one)
 	Profiles    []string // --profile values
 	Services    []string // the services named after up
 	Detach      bool     // up -d: compose returns at once
@@ -91,6 +92,8 @@ func Parse(argv []string) (Invocation, bool) {
 			inv.Profiles = append(inv.Profiles, value)
 		case "--project-directory":
 			inv.ProjectDir = value
+		case "--env-file":
+			inv.EnvFile = value
 		}
 	}
 	if i >= len(argv) || argv[i] != "up" {
@@ -133,10 +136,11 @@ func (inv *Invocation) Command(files []string, override string) []string {
 }
 
 // Resolve finds the project inv starts, from dir (the working directory)
-// and the environment: the -f files, else COMPOSE_FILE, else the default
-// files of the project directory or, as compose does, of its nearest
-// parent that has one.
+// and the environment (with the .env file's COMPOSE_* settings): the -f
+// files, else COMPOSE_FILE, else the default files of the project
+// directory or, as compose does, of its nearest parent that has one.
 func (inv *Invocation) Resolve(dir string, getenv func(string) string) (Project, error) {
+	getenv = withDotEnv(dotEnvPath(dir, inv.ProjectDir, inv.EnvFile), getenv)
 	files := inv.Files
 	if len(files) == 0 {
 		files = EnvFiles(getenv)
@@ -144,10 +148,7 @@ func (inv *Invocation) Resolve(dir string, getenv func(string) string) (Project,
 	if len(files) == 0 {
 		start := dir
 		if inv.ProjectDir != "" {
-			start = inv.ProjectDir
-			if !filepath.IsAbs(start) {
-				start = filepath.Join(dir, start)
-			}
+			start = absIn(dir, inv.ProjectDir)
 		}
 		found, err := findDefaultFiles(start, true)
 		if err != nil {
@@ -160,10 +161,7 @@ func (inv *Invocation) Resolve(dir string, getenv func(string) string) (Project,
 		return Project{}, err
 	}
 	if inv.ProjectDir != "" {
-		p.Dir = inv.ProjectDir
-		if !filepath.IsAbs(p.Dir) {
-			p.Dir = filepath.Join(dir, p.Dir)
-		}
+		p.Dir = absIn(dir, inv.ProjectDir)
 	}
 	switch {
 	case inv.ProjectName != "":
@@ -183,8 +181,10 @@ func (inv *Invocation) Resolve(dir string, getenv func(string) string) (Project,
 // Detect looks for a compose project in dir itself (not its parents: in
 // a subfolder of a compose project, `spotlight run` with no command is
 // more likely meant for that folder's own package.json). COMPOSE_FILE,
-// when set, names the files. ok is false when there is none.
+// when set (in the environment or dir's .env), names the files. ok is
+// false when there is none.
 func Detect(dir string, getenv func(string) string) (files []string, ok bool) {
+	getenv = withDotEnv(dotEnvPath(dir, "", ""), getenv)
 	if files = EnvFiles(getenv); len(files) > 0 {
 		return files, true
 	}

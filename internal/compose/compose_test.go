@@ -197,3 +197,72 @@ func TestFindHostAddress(t *testing.T) {
 		t.Errorf("%s=docker0 was accepted as an address", EnvHostIP)
 	}
 }
+
+func TestDotEnvSettings(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"compose.yml": "services:\n  default:\n    image: a\n",
+		"a.yml":       "services:\n  web:\n    image: a\n",
+		"b.yml":       "services:\n  job:\n    profiles: [jobs]\n",
+		".env":        "# compose reads these too\nCOMPOSE_FILE=a.yml:b.yml\nCOMPOSE_PROJECT_NAME=from-dotenv\nCOMPOSE_PROFILES=\"jobs\"\nOTHER=x\n",
+		"alt.env":     "COMPOSE_PROJECT_NAME=alt\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	inv, _ := Parse([]string{"docker", "compose", "up"})
+	p, err := inv.Resolve(dir, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "from-dotenv" || !slices.Equal(p.Files, []string{"a.yml", "b.yml"}) || !slices.Equal(p.Started(nil), []string{"job", "web"}) {
+		t.Errorf("with .env: %+v, started %q", p, p.Started(nil))
+	}
+	if files, ok := Detect(dir, getenv); !ok || !slices.Equal(files, []string{"a.yml", "b.yml"}) {
+		t.Errorf("Detect with .env = %q, %v", files, ok)
+	}
+	env["COMPOSE_PROJECT_NAME"] = "from-env" // the environment wins over .env
+	if p, _ = inv.Resolve(dir, getenv); p.Name != "from-env" {
+		t.Errorf("name %q, want the environment's", p.Name)
+	}
+	delete(env, "COMPOSE_PROJECT_NAME")
+	inv, _ = Parse([]string{"docker", "compose", "--env-file", "alt.env", "up"})
+	if p, _ = inv.Resolve(dir, getenv); p.Name != "alt" || !slices.Equal(p.Files, []string{"compose.yml"}) {
+		t.Errorf("with --env-file alt.env: %+v", p)
+	}
+}
+
+func TestIncludeAddsServices(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "infra"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"compose.yml":          "name: app\ninclude:\n  - infra/db.yml\n  - path: [infra/cache.yml]\nservices:\n  web:\n    image: a\n",
+		"infra/db.yml":         "name: not-the-project\ninclude:\n  - path: queue.yml\nservices:\n  db:\n    image: postgres\n",
+		"infra/queue.yml":      "services:\n  queue:\n    image: rabbitmq\n",
+		"infra/cache.yml":      "services:\n  cache:\n    image: redis\n",
+		"loop.yml":             "include: [loop.yml]\n",
+		"compose.override.yml": "services: {}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	getenv := func(string) string { return "" }
+	inv, _ := Parse([]string{"docker", "compose", "up"})
+	p, err := inv.Resolve(dir, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "app" || !slices.Equal(p.ServiceNames(), []string{"cache", "db", "queue", "web"}) {
+		t.Errorf("project %q services %q", p.Name, p.ServiceNames())
+	}
+	inv, _ = Parse([]string{"docker", "compose", "-f", "loop.yml", "up"})
+	if _, err := inv.Resolve(dir, getenv); err == nil {
+		t.Error("a file that includes itself was accepted")
+	}
+}

@@ -48,6 +48,9 @@ type Service struct {
 	Profiles      []string // the service starts only with one of these active
 }
 
+// maxIncludeDepth bounds how deep `include:` may nest.
+const maxIncludeDepth = 8
+
 // file is the part of a compose file spotlight reads.
 type file struct {
 	Name     string `yaml:"name"`
@@ -55,10 +58,33 @@ type file struct {
 		ContainerName string   `yaml:"container_name"`
 		Profiles      []string `yaml:"profiles"`
 	} `yaml:"services"`
+	Include []include `yaml:"include"`
+}
+
+// include is an `include:` entry: a path, or {path: one or a list}.
+type include struct{ Paths []string }
+
+func (in *include) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		in.Paths = []string{n.Value}
+		return nil
+	}
+	var long struct {
+		Path yaml.Node `yaml:"path"`
+	}
+	if err := n.Decode(&long); err != nil {
+		return err
+	}
+	if long.Path.Kind == yaml.ScalarNode {
+		in.Paths = []string{long.Path.Value}
+		return nil
+	}
+	return long.Path.Decode(&in.Paths)
 }
 
 // load reads files (relative to dir) and merges what spotlight needs of
-// them as compose would: later files add services and override names.
+// them as compose would: later files add services and override names;
+// included files add their services (their name is not the project's).
 func load(dir string, files []string) (Project, error) {
 	p := Project{Files: files}
 	byName := map[string]*Service{}
@@ -66,35 +92,16 @@ func load(dir string, files []string) (Project, error) {
 		if f == "-" {
 			continue // compose reads it from its stdin; nothing to learn here
 		}
-		path := f
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(dir, path)
-		}
+		path := absIn(dir, f)
 		if p.Dir == "" {
 			p.Dir = filepath.Dir(path)
 		}
-		cf, err := readFile(path)
+		name, err := loadFile(path, byName, 0)
 		if err != nil {
 			return Project{}, err
 		}
-		if cf.Name != "" {
-			p.Name = cf.Name
-		}
-		for name, s := range cf.Services {
-			svc := byName[name]
-			if svc == nil {
-				svc = &Service{Name: name}
-				byName[name] = svc
-			}
-			if s == nil {
-				continue
-			}
-			if s.ContainerName != "" {
-				svc.ContainerName = s.ContainerName
-			}
-			if s.Profiles != nil {
-				svc.Profiles = s.Profiles
-			}
+		if name != "" {
+			p.Name = name
 		}
 	}
 	if p.Dir == "" {
@@ -105,6 +112,42 @@ func load(dir string, files []string) (Project, error) {
 	}
 	slices.SortFunc(p.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
 	return p, nil
+}
+
+// loadFile adds the services of path and of what it includes to byName
+// and returns its name.
+func loadFile(path string, byName map[string]*Service, depth int) (string, error) {
+	if depth > maxIncludeDepth {
+		return "", fmt.Errorf("compose file %s: include nests deeper than %d files", path, maxIncludeDepth)
+	}
+	cf, err := readFile(path)
+	if err != nil {
+		return "", err
+	}
+	for _, in := range cf.Include {
+		for _, p := range in.Paths {
+			if _, err := loadFile(absIn(filepath.Dir(path), p), byName, depth+1); err != nil {
+				return "", err
+			}
+		}
+	}
+	for name, s := range cf.Services {
+		svc := byName[name]
+		if svc == nil {
+			svc = &Service{Name: name}
+			byName[name] = svc
+		}
+		if s == nil {
+			continue
+		}
+		if s.ContainerName != "" {
+			svc.ContainerName = s.ContainerName
+		}
+		if s.Profiles != nil {
+			svc.Profiles = s.Profiles
+		}
+	}
+	return cf.Name, nil
 }
 
 func readFile(path string) (file, error) {
