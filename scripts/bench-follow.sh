@@ -49,6 +49,7 @@ after=$(cpu "$cc")
 rss=$(awk '/VmRSS/{print $2}' "/proc/$cc/status"); hwm=$(awk '/VmHWM/{print $2}' "/proc/$cc/status")
 sent=$(cat "$work"/load-*.txt | awk '/^requests:/{s+=$2} END{print s+0}')
 got=$(grep -c '^event: application/x-sentry-envelope' "$work/merged.sse" || true)
+counts=$(curl -fs "localhost:$cc_port/api/counts?instance=all" || echo unavailable)
 secs=$(awk -v d="$DURATION" 'BEGIN{sub(/s$/,"",d); print d}')
 awk -v b="$before" -v a="$after" -v t="$tck" -v s="$secs" -v n="$N" -v r="$RATE" -v g="$got" -v sn="$sent" -v r0="$rss0" -v r1="$rss" -v h="$hwm" 'BEGIN{
   cpu=(a-b)/t
@@ -57,4 +58,5 @@ awk -v b="$before" -v a="$after" -v t="$tck" -v s="$secs" -v n="$N" -v r="$RATE"
   printf "control center RSS: %.1f MiB before, %.1f MiB after, peak %.1f MiB\n", r0/1024, r1/1024, h/1024
   printf "envelopes sent to the instances: %d, in the merged stream: %d\n", sn, g
 }'
-cat "$work"/load-"${ports[0]}".txt | head -3
+echo "event model of the merged copy (at most the last 1,000 envelopes): $counts"
+head -3 "$work/load-${ports[0]}.txt"

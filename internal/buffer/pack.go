@@ -78,6 +78,8 @@ func (b *Buffer) pack() {
 	saved := b.packAddedBefore(time.Now().Add(-b.opts.PackAfter))
 	b.mu.Lock()
 	b.packing = false
+	// Entries may have been evicted since the pass: resume at the oldest held.
+	b.packedTo = max(b.packedTo, b.first)
 	if b.packedTo < b.next() {
 		b.schedulePack(time.Until(b.entries[b.packedTo-b.first].added.Add(b.opts.PackAfter)))
 	}
