@@ -261,7 +261,8 @@ func withEvent(base Header, p *eventPayload) Header {
 	}
 	r.Platform = p.Platform
 	if p.SDK.Name != "" {
-		r.SDK = &SDK{Name: p.SDK.Name, Version: p.SDK.Version}
+		sdk := p.SDK
+		r.SDK = &sdk
 	}
 	if p.Environment != "" {
 		r.Environment = p.Environment

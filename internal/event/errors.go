@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
@@ -65,6 +66,7 @@ func decodeEvent(c *ItemContext, it *envelope.Item) error {
 	e.Title = title(e)
 	e.Top = topFrame(e)
 	e.Culprit = culprit(e, p.Culprit)
+	e.GroupKey = groupKey(e)
 
 	r := Record{Header: withEvent(c.base, &p), Error: e}
 	r.Kind = KindError
@@ -262,4 +264,23 @@ func (p *requestPayload) decode() *Request {
 		}
 	}
 	return r
+}
+
+// groupKey names the errors of one kind, as the UI lists them: the same
+// primary exception type and value (or message) raised at the same top
+// frame. A short hash keeps it opaque and URL-safe.
+func groupKey(e *Error) string {
+	h := fnv.New64a()
+	write := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+	write(e.Type)
+	if e.ExceptionCount > 0 {
+		write(e.Value)
+	} else {
+		write(e.Message)
+	}
+	if f := e.Top; f != nil {
+		write(f.File())
+		write(f.Function)
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
 }

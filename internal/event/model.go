@@ -54,6 +54,15 @@ type Meta struct {
 type SDK struct {
 	Name    string `json:"name"`
 	Version string `json:"version,omitempty"`
+	// Integrations and Packages are in error details only.
+	Integrations []string     `json:"integrations,omitempty"`
+	Packages     []SDKPackage `json:"packages,omitempty"`
+}
+
+// SDKPackage is a package an SDK is made of.
+type SDKPackage struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
 }
 
 // Header holds the fields every record has, whatever its kind.
@@ -170,6 +179,9 @@ func (r *Record) Summary() Record {
 		e.Exceptions, e.Frames, e.Breadcrumbs, e.Request = nil, nil, nil, nil
 		e.User, e.Contexts, e.Extra, e.Fingerprint = nil, nil, nil, nil
 		s.Error = &e
+		if r.SDK != nil && (r.SDK.Integrations != nil || r.SDK.Packages != nil) {
+			s.SDK = &SDK{Name: r.SDK.Name, Version: r.SDK.Version}
+		}
 	case r.Trace != nil:
 		t := *r.Trace
 		t.Spans = nil
@@ -201,6 +213,9 @@ type Error struct {
 	Mechanism      string `json:"mechanism,omitempty"`
 	Top            *Frame `json:"topFrame,omitempty"` // see TopFrame
 	ExceptionCount int    `json:"exceptionCount"`
+	// GroupKey is the same for errors of one kind: the primary exception's
+	// type and value (or the message) and the top frame.
+	GroupKey string `json:"groupKey"`
 
 	// Exceptions are as sent: the last one is the one raised, the earlier
 	// ones its causes. Synthetic exceptions are not among them.

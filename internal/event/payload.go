@@ -43,7 +43,7 @@ type eventPayload struct {
 	Logger      string          `json:"logger"`
 	Transaction string          `json:"transaction"`
 	Culprit     string          `json:"culprit"`
-	SDK         SDK             `json:"sdk"`
+	SDK         SDK             `json:"sdk"` // with integrations and packages
 	Tags        json.RawMessage `json:"tags"`
 	Message     json.RawMessage `json:"message"`
 	LogEntry    json.RawMessage `json:"logentry"`

@@ -16,7 +16,8 @@ type Span struct {
 	TraceID      string      `json:"traceId"`
 	SpanID       string      `json:"spanId"`
 	ParentSpanID string      `json:"parentSpanId,omitempty"`
-	Depth        int         `json:"depth"` // set when the trace is built
+	Depth        int         `json:"depth"`      // set when the trace is built
+	ChildCount   int         `json:"childCount"` // direct children held, likewise
 	Op           string      `json:"op,omitempty"`
 	Description  string      `json:"name,omitempty"` // description (v1) or name (v2)
 	Status       string      `json:"status,omitempty"`

@@ -277,6 +277,9 @@ type Query struct {
 	Release     string
 	TraceID     string
 	Types       []string  // errors: the primary exception's type, exact
+	GroupKey    string    // errors: one group (Error.GroupKey)
+	Status      string    // traces: "ok" (ok, unset or unknown) or "failed"
+	Sort        string    // traces: one of SortNames (default newest)
 	Since       time.Time // inclusive
 	Until       time.Time // exclusive
 	// Instance selects the records of one instance (Header.Instance.ID;
@@ -313,6 +316,9 @@ func (s *Store) List(kind Kind, q Query) (page []Record, total int, cursor strin
 	match := q.matcher()
 	recs = slices.DeleteFunc(recs, func(r *Record) bool { return !match(r) })
 	Order(kind, recs)
+	if kind == KindTrace {
+		sortTraces(recs, q.Sort)
+	}
 	total = len(recs)
 	recs = recs[min(q.Offset, len(recs)):]
 	if q.Limit > 0 && len(recs) > q.Limit {
@@ -456,9 +462,19 @@ func (q *Query) Selects(r *Record) bool { return q.matcher()(r) }
 
 func (q *Query) matcher() func(*Record) bool {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
+	levels := make([]string, len(q.Levels))
+	for i, l := range q.Levels {
+		levels[i] = canonicalLevel(l)
+	}
 	return func(r *Record) bool {
 		switch {
-		case len(q.Levels) > 0 && !slices.Contains(q.Levels, r.Level):
+		case len(levels) > 0 && !slices.Contains(levels, canonicalLevel(r.Level)):
+			return false
+		case q.GroupKey != "" && (r.Error == nil || r.Error.GroupKey != q.GroupKey):
+			return false
+		case q.Status == "ok" && (r.Trace == nil || traceFailed(r.Trace)):
+			return false
+		case q.Status == "failed" && (r.Trace == nil || !traceFailed(r.Trace)):
 			return false
 		case len(q.Sources) > 0 && !slices.Contains(q.Sources, r.Source):
 			return false

@@ -145,7 +145,11 @@ func treeOrder(spans []*Span) []Span {
 	var walk func(i, depth int)
 	walk = func(i, depth int) {
 		s := *spans[i]
-		s.Depth = depth
+		s.Depth, s.ChildCount = depth, len(children[i])
+		// A span only carries its envelope's SDK name and version.
+		if s.SDK != nil && (s.SDK.Integrations != nil || s.SDK.Packages != nil) {
+			s.SDK = &SDK{Name: s.SDK.Name, Version: s.SDK.Version}
+		}
 		out = append(out, s)
 		kids := children[i]
 		slices.SortStableFunc(kids, byStart)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,6 +83,11 @@ func (s *Server) listHandler(kind event.Kind) http.Handler {
 			return
 		}
 		ev.filter(&q)
+		if kind == event.KindError && r.URL.Query().Get("group") == "1" {
+			groups, total, cursor := ev.store.Groups(q)
+			writeJSON(w, groupAnswer{Items: nonNilGroups(groups), Total: total, Offset: q.Offset, Limit: q.Limit, Cursor: cursor})
+			return
+		}
 		page, total, cursor := ev.store.List(kind, q)
 		for i := range page {
 			page[i] = page[i].Summary()
@@ -90,26 +96,54 @@ func (s *Server) listHandler(kind event.Kind) http.Handler {
 	})
 }
 
-// traceDetail is GET /api/traces/{id}: the trace with its spans, errors and logs.
-type traceDetail struct {
+// groupAnswer is GET /api/errors?group=1.
+type groupAnswer struct {
+	Items  []event.Group `json:"items"`
+	Total  int           `json:"total"`
+	Offset int           `json:"offset"`
+	Limit  int           `json:"limit"`
+	Cursor string        `json:"cursor"`
+}
+
+func nonNilGroups(gs []event.Group) []event.Group {
+	if gs == nil {
+		return []event.Group{}
+	}
+	return gs
+}
+
+// detail is a record with the fields of More after its own (a trace's
+// errors and logs, an error's group and attachments).
+type detail struct {
 	event.Record
+	More any
+}
+
+func (d detail) MarshalJSON() ([]byte, error) {
+	head, err := d.Record.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	more, err := json.Marshal(d.More)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(head[:len(head)-1], ','), more[1:]...), nil
+}
+
+// traceMore is what GET /api/traces/{id} adds to the trace.
+type traceMore struct {
 	Errors []event.Record `json:"errors"`
 	Logs   []event.Record `json:"logs"`
 }
 
-func (t traceDetail) MarshalJSON() ([]byte, error) {
-	head, err := t.Record.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	tail, err := json.Marshal(struct {
-		Errors []event.Record `json:"errors"`
-		Logs   []event.Record `json:"logs"`
-	}{t.Errors, t.Logs})
-	if err != nil {
-		return nil, err
-	}
-	return append(append(head[:len(head)-1], ','), tail[1:]...), nil
+// errorMore is what GET /api/errors/{id} adds to the error.
+type errorMore struct {
+	Group struct {
+		Key   string `json:"key"`
+		Count int    `json:"count"`
+	} `json:"group"`
+	Attachments []event.Record `json:"attachments"` // those of its envelope
 }
 
 func (s *Server) detailHandler(kind event.Kind) http.Handler {
@@ -124,7 +158,16 @@ func (s *Server) detailHandler(kind event.Kind) http.Handler {
 			http.Error(w, fmt.Sprintf("no %s %q is held (never received, evicted or cleared); list them with GET /api/%ss", kind, id, kindPath(kind)), http.StatusNotFound)
 			return
 		}
-		if kind != event.KindTrace {
+		switch kind {
+		case event.KindError:
+			var more errorMore
+			more.Group.Key = rec.Error.GroupKey
+			more.Group.Count = ev.store.GroupCount(rec.Error.GroupKey)
+			more.Attachments = nonNil(ev.store.EnvelopeRecords(rec.EnvelopeID, event.KindAttachment))
+			writeJSON(w, detail{rec, more})
+			return
+		case event.KindTrace:
+		default:
 			writeJSON(w, rec)
 			return
 		}
@@ -132,7 +175,7 @@ func (s *Server) detailHandler(kind event.Kind) http.Handler {
 		for i := range errs {
 			errs[i] = errs[i].Summary()
 		}
-		writeJSON(w, traceDetail{Record: rec, Errors: nonNil(errs), Logs: nonNil(logs)})
+		writeJSON(w, detail{rec, traceMore{Errors: nonNil(errs), Logs: nonNil(logs)}})
 	})
 }
 
@@ -219,6 +262,11 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	if cursor == "" {
 		cursor = r.URL.Query().Get("cursor")
 	}
+	// Broadcasts (instance pings) reach the feed too, as they reach
+	// /stream, so the UI needs no raw stream. An id above every UUIDv7
+	// subscribes to what comes next only; envelopes on it are skipped.
+	pings := s.cfg.Buffer.Subscribe("ffffffff-ffff-ffff-ffff-ffffffffffff")
+	defer pings.Close()
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -236,6 +284,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	store := ev.store
+	var scratch []byte
 	for {
 		changes, next, wait := store.Changes(cursor, feedBatch)
 		if cursor == "" {
@@ -276,6 +325,22 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		select {
 		case <-wait:
+		case <-pings.Ready():
+			deadline()
+			wrote := false
+			for _, e := range pings.TryNext() {
+				if e.IsEnvelope() {
+					continue
+				}
+				var err error
+				if scratch, err = writeEvent(bw, scratch[:0], e, false); err != nil {
+					return
+				}
+				wrote = true
+			}
+			if wrote && !ok(nil) {
+				return
+			}
 		case <-keepAlive.C:
 			deadline()
 			if _, err := bw.WriteString(": keep-alive\n\n"); !ok(err) {
@@ -303,6 +368,15 @@ func parseQuery(r *http.Request) (event.Query, error) {
 		q.Levels = append(q.Levels, strings.ToLower(l))
 	}
 	q.Types = splitList(v.Get("type"))
+	q.GroupKey = v.Get("groupKey")
+	switch q.Status = v.Get("status"); q.Status {
+	case "", "ok", "failed":
+	default:
+		return q, fmt.Errorf("status %q is not a trace status filter: use ok or failed", q.Status)
+	}
+	if q.Sort = v.Get("sort"); q.Sort != "" && !slices.Contains(event.SortNames(), q.Sort) {
+		return q, fmt.Errorf("sort %q is not a trace order: use one of %s", q.Sort, strings.Join(event.SortNames(), ", "))
+	}
 	for _, src := range splitList(v.Get("source")) {
 		q.Sources = append(q.Sources, event.Source(strings.ToLower(src)))
 	}

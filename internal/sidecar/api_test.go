@@ -2,6 +2,7 @@ package sidecar
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -155,5 +156,94 @@ func TestEventAPI(t *testing.T) {
 	stale := openStream(t, ts.url+"/api/feed?cursor=other-5")
 	if ev := stale.next(t); !strings.Contains(ev.data, `"op":"reset"`) {
 		t.Errorf("unknown cursor: %q; want reset", ev.data)
+	}
+}
+
+// What the UI asks of the API beyond lists: error groups, an error's group
+// and attachments, trace order and status, child counts, pings on the feed.
+func TestEventAPIGroupsAndTraceOrder(t *testing.T) {
+	ts := startWithEvents(t)
+	errEnv := func(value string, ts float64) []byte {
+		return env(`{"sdk":{"name":"sentry.go","version":"0.50.0"}}`,
+			`{"type":"event"}`, fmt.Sprintf(`{"level":"error","timestamp":%v,"sdk":{"name":"sentry.go","version":"0.50.0","integrations":["ContextifyFrames"],"packages":[{"name":"sentry-go","version":"0.50.0"}]},"exception":[{"type":"*errors.errorString","value":%q,"stacktrace":{"frames":[{"function":"main","filename":"main.go","lineno":3,"in_app":true}]}}]}`, ts, value),
+			`{"type":"attachment","filename":"notes.txt","content_type":"text/plain"}`, "hello")
+	}
+	postEnvelope(t, ts, "/stream", errEnv("card declined", 1700000000))
+	postEnvelope(t, ts, "/stream", errEnv("card declined", 1700000005))
+	postEnvelope(t, ts, "/stream", errEnv("timeout", 1700000002))
+	for i, tr := range []struct{ id, status, dur string }{
+		{"11111111111111111111111111111111", "ok", "1700000002"},
+		{"22222222222222222222222222222222", "internal_error", "1700000001.1"},
+	} {
+		postEnvelope(t, ts, "/stream", env(`{}`, `{"type":"transaction"}`, fmt.Sprintf(
+			`{"transaction":"tx%d","start_timestamp":%d,"timestamp":%s,"contexts":{"trace":{"trace_id":"%s","span_id":"a00000000000000%d","op":"http.server","status":"%s"}},"spans":[{"span_id":"b00000000000000%d","parent_span_id":"a00000000000000%d","start_timestamp":1700000000.1,"timestamp":1700000000.2}]}`,
+			i, 1700000000+i, tr.dur, tr.id, i, tr.status, i, i)))
+	}
+
+	var groups struct {
+		Items []struct {
+			GroupKey string         `json:"groupKey"`
+			Count    int            `json:"count"`
+			Latest   map[string]any `json:"latest"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	getJSON(t, ts, "/api/errors?group=1", &groups)
+	if groups.Total != 2 || groups.Items[0].Count != 2 || groups.Items[0].Latest["value"] != "card declined" || groups.Items[1].Count != 1 {
+		t.Fatalf("groups = %+v; want card declined (2, seen last) then timeout (1)", groups)
+	}
+	if sdk := groups.Items[0].Latest["sdk"].(map[string]any); sdk["integrations"] != nil {
+		t.Errorf("summary sdk = %v; integrations belong in the detail", sdk)
+	}
+	var occurrences listOf
+	getJSON(t, ts, "/api/errors?groupKey="+groups.Items[0].GroupKey, &occurrences)
+	if occurrences.Total != 2 {
+		t.Errorf("occurrences = %d; want 2", occurrences.Total)
+	}
+	var full struct {
+		Group struct {
+			Key   string `json:"key"`
+			Count int    `json:"count"`
+		} `json:"group"`
+		Attachments []map[string]any `json:"attachments"`
+		SDK         struct {
+			Integrations []string `json:"integrations"`
+		} `json:"sdk"`
+	}
+	getJSON(t, ts, "/api/errors/"+occurrences.Items[0]["id"].(string), &full)
+	if full.Group.Count != 2 || full.Group.Key != groups.Items[0].GroupKey || len(full.Attachments) != 1 || len(full.SDK.Integrations) != 1 {
+		t.Fatalf("error detail = %+v; want its group (2), its attachment and the SDK's integrations", full)
+	}
+	content := do(t, ts, http.MethodGet, full.Attachments[0]["contentUrl"].(string), nil)
+	if content.status != http.StatusOK || content.body != "hello" || content.header.Get("Content-Type") != "text/plain" {
+		t.Errorf("attachment content: %d %q %q", content.status, content.body, content.header.Get("Content-Type"))
+	}
+
+	var traces listOf
+	getJSON(t, ts, "/api/traces?sort=slowest", &traces)
+	if traces.Total != 2 || traces.Items[0]["traceId"] != "11111111111111111111111111111111" {
+		t.Errorf("slowest first: %v", traces.Items)
+	}
+	getJSON(t, ts, "/api/traces?status=failed", &traces)
+	if traces.Total != 1 || traces.Items[0]["status"] != "internal_error" {
+		t.Errorf("failed traces: %v", traces.Items)
+	}
+	if r := do(t, ts, http.MethodGet, "/api/traces?sort=fastest", nil); r.status != http.StatusBadRequest {
+		t.Errorf("unknown sort: %d", r.status)
+	}
+	var tr struct {
+		Spans []struct {
+			ChildCount int `json:"childCount"`
+		} `json:"spans"`
+	}
+	getJSON(t, ts, "/api/traces/11111111111111111111111111111111", &tr)
+	if len(tr.Spans) != 2 || tr.Spans[0].ChildCount != 1 || tr.Spans[1].ChildCount != 0 {
+		t.Errorf("child counts: %+v", tr.Spans)
+	}
+
+	feed := openStream(t, ts.url+"/api/feed")
+	ts.buf.Broadcast(&buffer.Entry{Event: buffer.EventInstancePing, Data: []byte(`{"instanceId":"x"}`)})
+	if ev := feed.next(t); ev.name != buffer.EventInstancePing || ev.data != `{"instanceId":"x"}` {
+		t.Errorf("ping on the feed: %+v", ev)
 	}
 }
