@@ -54,7 +54,7 @@ func resolve(o *Options) (Command, error) {
 	if !found {
 		return pkg, pkgErr
 	}
-	argv := composeUpArgv(o.Getenv)
+	argv := composeUpArgv()
 	if pkgErr == nil {
 		npm := "npm run " + pkg.CmdArgs[0]
 		where := strings.Join(files, ", ")
@@ -77,7 +77,7 @@ func resolve(o *Options) (Command, error) {
 
 // composeUpArgv is the command that starts the detected project: the
 // docker compose plugin when docker has it, else docker-compose (v1).
-func composeUpArgv(getenv func(string) string) []string {
+func composeUpArgv() []string {
 	if _, err := exec.LookPath("docker"); err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), composeProbeTimeout)
 		defer cancel()
@@ -178,12 +178,13 @@ func streamURL(port int) string {
 // wire writes the override for the sidecar on port and sets the command
 // line that uses it.
 func (c *composeRun) wire(cmd *Command, port int) error {
-	stream := streamURL(port)
-	data, err := compose.Override(c.project.ServiceNames(), map[string]string{
-		"SENTRY_SPOTLIGHT":             stream,
-		"NEXT_PUBLIC_SENTRY_SPOTLIGHT": stream,
-		"SENTRY_TRACES_SAMPLE_RATE":    "1",
-	})
+	// The containers get what any child gets, with the URL they reach.
+	env := map[string]string{}
+	for _, kv := range childEnv(nil, streamURL(port), "") {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	data, err := compose.Override(c.project.ServiceNames(), env)
 	if err != nil {
 		return fmt.Errorf("cannot build the compose override: %w", err)
 	}
