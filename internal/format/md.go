@@ -2,6 +2,7 @@ package format
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -194,6 +195,46 @@ func (md mdWriter) error(r *event.Record) {
 			}
 			fmt.Fprintf(md.w, "- %s: %s\n", inlineCode(h.Key), oneLine(v))
 		}
+	}
+	md.breadcrumbs(e.Breadcrumbs)
+}
+
+// maxMDBreadcrumbs is how many of the latest breadcrumbs md shows: the
+// steps right before the error are the ones that explain it.
+const maxMDBreadcrumbs = 20
+
+// breadcrumbs lists the latest breadcrumbs, oldest first: time, category,
+// level when not info, and the message (else the data).
+func (md mdWriter) breadcrumbs(list []event.Breadcrumb) {
+	if len(list) == 0 {
+		return
+	}
+	md.w.WriteString("\n")
+	title := "Breadcrumbs (oldest first)"
+	if len(list) > maxMDBreadcrumbs {
+		title = fmt.Sprintf("Breadcrumbs (the last %d of %d, oldest first)", maxMDBreadcrumbs, len(list))
+		list = list[len(list)-maxMDBreadcrumbs:]
+	}
+	md.heading(3, title)
+	for _, b := range list {
+		parts := []string{"-"}
+		if !b.Timestamp.IsZero() {
+			parts = append(parts, inlineCode(b.Timestamp.In(md.opts.loc()).Format("15:04:05.000")))
+		}
+		if kind := cmp.Or(b.Category, b.Type); kind != "" {
+			parts = append(parts, inlineCode(kind))
+		}
+		if b.Level != "" && b.Level != "info" {
+			parts = append(parts, "("+oneLine(b.Level)+")")
+		}
+		// The data says what a breadcrumb without message was (an HTTP
+		// call's method, URL and status); with one it mostly repeats it.
+		if b.Message != "" {
+			parts = append(parts, clip(oneLine(b.Message), 200))
+		} else if d := string(b.Data); d != "" && d != "null" && d != "{}" {
+			parts = append(parts, inlineCode(clip(d, 200)))
+		}
+		md.w.WriteString(strings.Join(parts, " ") + "\n")
 	}
 }
 

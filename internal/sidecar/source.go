@@ -1,16 +1,20 @@
 package sidecar
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 
 	"github.com/spotlight-dev/spotlight/internal/event"
+	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
 // sourceRoutes registers what the UI asks about an error's code: the source
-// of its frames (GET /api/errors/{id}/source).
+// of its frames (GET /api/errors/{id}/source) and the error as Markdown for
+// a coding agent (GET /api/errors/{id}/markdown, Copy for AI).
 func (s *Server) sourceRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/errors/{id}/source", s.readers(http.HandlerFunc(s.handleErrorSource)))
+	mux.Handle("GET /api/errors/{id}/markdown", s.readers(http.HandlerFunc(s.handleErrorMarkdown)))
 }
 
 // heldError is the error named by the path, or a 404 said.
@@ -38,4 +42,30 @@ func (s *Server) handleErrorSource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, src)
+}
+
+// handleErrorMarkdown is the error in the Markdown of `tail -f md` and MCP
+// (the one renderer, internal/format), with the source found for its frames
+// and its trace's summary when that is held.
+func (s *Server) handleErrorMarkdown(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.heldError(w, r)
+	if !ok {
+		return
+	}
+	if src, err := s.sources.ForError(r.Context(), rec.Error); err == nil {
+		rec.Error = src.Apply(rec.Error) // a copy: the held record is shared
+	}
+	recs := []event.Record{rec}
+	if rec.TraceID != "" {
+		if t, ok := s.cfg.Events.Get(event.KindTrace, rec.TraceID); ok {
+			recs = append(recs, t)
+		}
+	}
+	var b bytes.Buffer
+	if err := format.Write(&b, format.MD, format.Options{}, recs...); err != nil {
+		http.Error(w, "rendering the error: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	_, _ = w.Write(b.Bytes())
 }

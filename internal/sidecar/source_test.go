@@ -66,6 +66,16 @@ func TestErrorSource(t *testing.T) {
 		m.Context.Line != "    throw new Error('empty cart');" {
 		t.Errorf("mapped frame: %s", mustJSON(m))
 	}
+	// Copy for AI: the Markdown of tail -f md, with the code found.
+	md := do(t, ts, http.MethodGet, "/api/errors/"+list.Items[0]["id"].(string)+"/markdown", nil)
+	if md.status != http.StatusOK || md.header.Get("Content-Type") != "text/markdown; charset=utf-8" {
+		t.Fatalf("markdown: %d %s", md.status, md.header)
+	}
+	for _, want := range []string{"## Error: Error: y", "#### 2. KeyError: x", "12 > line 12", "`total` at `src/main.ts:5:11` (in app)", "5 >     throw new Error('empty cart');"} {
+		if !strings.Contains(md.body, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.body)
+		}
+	}
 	if r := do(t, ts, http.MethodGet, "/api/errors/nope.0/source", nil); r.status != http.StatusNotFound {
 		t.Errorf("unknown error: %d %s", r.status, r.body)
 	}
