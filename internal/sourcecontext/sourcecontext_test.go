@@ -16,7 +16,7 @@ import (
 // devServer serves what a dev server would, under /src: Vite's real output
 // for testdata/main.ts (an inline source map), the same map as a separate
 // file (webpack's way), and a few broken cases.
-func devServer(t *testing.T) *httptest.Server {
+func devServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	vite := read(t, "testdata/vite-main.js")
 	smap := read(t, "testdata/main.js.map")
@@ -46,7 +46,7 @@ func devServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func read(t *testing.T, name string) string {
+func read(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(name)
 	if err != nil {
