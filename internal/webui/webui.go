@@ -73,12 +73,20 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		// A missing file (a path with an extension, or under assets/) is a
 		// real 404: answering index.html would hide broken asset links.
-		if path.Ext(name) != "" || strings.HasPrefix(name, "assets/") {
+		if fileLike(name) || strings.HasPrefix(name, "assets/") {
 			http.NotFound(w, r)
 			return
 		}
 	}
 	h.serveIndex(w, r)
+}
+
+// fileLike reports a path that ends in a file extension (.js, .png). An
+// all-digit suffix is not one: event ids end in ".<n>" (/errors/<uuid>.0),
+// and those are client routes.
+func fileLike(name string) bool {
+	ext := strings.TrimPrefix(path.Ext(name), ".")
+	return ext != "" && strings.Trim(ext, "0123456789") != ""
 }
 
 // hidden reports dot-files such as .gitkeep, which are not part of the UI.

@@ -26,7 +26,7 @@ func get(t *testing.T, h http.Handler, method, target string) *httptest.Response
 
 func TestServesIndexForClientRoutes(t *testing.T) {
 	h := NewHandler(built())
-	for _, target := range []string{"/", "/errors", "/errors/0190c3f0-aaaa", "/traces/abc?span=1", "/logs", "/instances?instance=5000", "/index.html"} {
+	for _, target := range []string{"/", "/errors", "/errors/0190c3f0-aaaa", "/errors/01a23344-c989-7e93-97a9-49a198a72578.0", "/traces/abc?span=1", "/logs", "/instances?instance=5000", "/index.html"} {
 		rec := get(t, h, http.MethodGet, target)
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `id="root"`) {
 			t.Fatalf("GET %s: %d %q, want index.html", target, rec.Code, rec.Body.String())
