@@ -156,12 +156,38 @@ func (a *api) ping(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "invalid ping: "+err.Error())
 		return
 	}
+	m, err = a.believe(m)
+	if err != nil {
+		httpError(w, http.StatusForbidden, "ping refused: "+err.Error())
+		return
+	}
 	if err := a.announce(m); err != nil {
 		httpError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	a.Logger.Debug("instance ping", "instanceId", m.InstanceID, "project", m.ProjectName, "port", m.Port)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// believe checks a ping against the registry file of its id, which only
+// the user can have written (the directory and the file are checked as
+// theirs): another process may know an instance's id, but it cannot make
+// the UI take another port or PID for it. The file's metadata is returned.
+func (a *api) believe(m registry.Metadata) (registry.Metadata, error) {
+	if a.Registry == nil {
+		return m, fmt.Errorf("%v, so no ping can be checked", a.registryError())
+	}
+	file, err := a.Registry.Get(m.InstanceID)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, fmt.Errorf("instance %s has no registry file in %s: register it before pinging", m.InstanceID, a.Registry.Dir())
+	}
+	if err != nil {
+		return m, fmt.Errorf("instance %s: %v", m.InstanceID, err)
+	}
+	if file.Port != m.Port || file.PID != m.PID {
+		return m, fmt.Errorf("it says port %d and pid %d, but the registry file of instance %s says port %d and pid %d", m.Port, m.PID, m.InstanceID, file.Port, file.PID)
+	}
+	return file, nil
 }
 
 // announce broadcasts v as a spotlight/instance-ping event. Re-encoding the

@@ -128,6 +128,9 @@ func TestPing(t *testing.T) {
 	sub := f.buf.Subscribe("")
 	defer sub.Close()
 	m := metadata(4242, 1, 3000)
+	if err := f.reg.Register(m); err != nil {
+		t.Fatal(err)
+	}
 	body, _ := json.Marshal(m)
 	if code, data, _ := f.do(t, "POST", "/api/instances/ping", "application/json; charset=utf-8", body); code != http.StatusNoContent {
 		t.Fatalf("ping: %d %s", code, data)
@@ -144,6 +147,36 @@ func TestPing(t *testing.T) {
 	}
 	if n, _ := f.buf.Len(); n != 0 {
 		t.Errorf("a ping was stored in the buffer (%d entries)", n)
+	}
+}
+
+// Finding 9: a local process pinged with a real instance id and another
+// port, and the UI took that port. A ping is believed only when it matches
+// the registry file of its id (port and pid), and then what is announced is
+// the file's metadata.
+func TestForgedPingsRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	sub := f.buf.Subscribe("")
+	defer sub.Close()
+	real := metadata(4242, 1, 3000)
+	if err := f.reg.Register(real); err != nil {
+		t.Fatal(err)
+	}
+	for name, forge := range map[string]func(*registry.Metadata){
+		"other port":   func(m *registry.Metadata) { m.Port = 6666 },
+		"other pid":    func(m *registry.Metadata) { m.PID = 1 },
+		"unregistered": func(m *registry.Metadata) { m.InstanceID = uuid.NewString() },
+	} {
+		m := real
+		forge(&m)
+		body, _ := json.Marshal(m)
+		code, data, _ := f.do(t, "POST", "/api/instances/ping", "application/json", body)
+		if code != http.StatusForbidden || !strings.Contains(string(data), "ping refused") {
+			t.Errorf("%s: %d %s; want 403 saying why", name, code, data)
+		}
+	}
+	if got := sub.TryNext(); got != nil {
+		t.Fatalf("a forged ping was broadcast: %s", got[0].Data)
 	}
 }
 
@@ -171,6 +204,9 @@ func TestPingRejected(t *testing.T) {
 		{"port 0", "application/json", valid(func(m map[string]any) { m["port"] = 0 }), "port"},
 		{"port too big", "application/json", valid(func(m map[string]any) { m["port"] = 65536 }), "port"},
 		{"pid", "application/json", valid(func(m map[string]any) { m["pid"] = 0 }), "pid"},
+		// Finding 7: 2^32+P passed and was truncated to P when signalled.
+		{"pid beyond the OS's range", "application/json", valid(func(m map[string]any) { m["pid"] = int64(1)<<32 + 10 }), "beyond the operating system's PID range"},
+		{"childPid beyond the OS's range", "application/json", valid(func(m map[string]any) { m["childPid"] = int64(1)<<32 + 10 }), "beyond the operating system's PID range"},
 		{"too big", "application/json", valid(func(m map[string]any) { m["command"] = strings.Repeat("x", MaxPingBytes) }), "larger than"},
 	}
 	for _, c := range cases {

@@ -146,7 +146,7 @@ func processStatus(ctx context.Context, m registry.Metadata) registry.Status {
 	switch {
 	case proc.Alive(ctx, m.PID, m.PIDStartTime):
 		return registry.StatusHealthy
-	case m.ChildPID > 0 && proc.Alive(ctx, m.ChildPID, m.ChildPIDStartTime):
+	case registry.ChildAlive(ctx, m):
 		return registry.StatusOrphaned
 	}
 	return registry.StatusDead

@@ -20,7 +20,7 @@ var ErrNoProcess = errors.New("no such process")
 // StartTime returns the process's start time in ms since the epoch, as the
 // operating system recorded it.
 func StartTime(ctx context.Context, pid int) (int64, error) {
-	if pid <= 0 {
+	if !ValidPID(pid) {
 		return 0, ErrNoProcess
 	}
 	p, err := process.NewProcessWithContext(ctx, int32(pid))
@@ -43,11 +43,16 @@ func Alive(ctx context.Context, pid int, startMs int64) bool {
 	if err != nil {
 		return false
 	}
-	d := got - startMs
+	return SameStart(got, startMs) && !zombie(ctx, pid)
+}
+
+// SameStart reports whether two start times (ms) name the same process.
+func SameStart(a, b int64) bool {
+	d := a - b
 	if d < 0 {
 		d = -d
 	}
-	return d <= StartTimeTolerance.Milliseconds() && !zombie(ctx, pid)
+	return d <= StartTimeTolerance.Milliseconds()
 }
 
 // zombie reports whether pid has exited but not been reaped yet.

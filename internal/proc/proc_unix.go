@@ -24,7 +24,7 @@ func NewGroup(cmd *exec.Cmd) {
 // SignalGroup sends sig to the process group led by pgid. A group that no
 // longer exists is not an error.
 func SignalGroup(pgid int, sig syscall.Signal) error {
-	if pgid <= 0 {
+	if !ValidPID(pgid) {
 		return ErrNoProcess
 	}
 	err := syscall.Kill(-pgid, sig)
@@ -37,7 +37,7 @@ func SignalGroup(pgid int, sig syscall.Signal) error {
 // Signal sends sig to one process. A process that no longer exists is not
 // an error.
 func Signal(pid int, sig syscall.Signal) error {
-	if pid <= 0 {
+	if !ValidPID(pid) {
 		return ErrNoProcess
 	}
 	err := syscall.Kill(pid, sig)
@@ -49,26 +49,33 @@ func Signal(pid int, sig syscall.Signal) error {
 
 // GroupAlive reports whether any process that has not exited remains in the
 // group (zombies, which only wait to be reaped, do not count).
-func GroupAlive(pgid int) bool {
-	if pgid <= 0 || syscall.Kill(-pgid, 0) != nil {
-		return false
+func GroupAlive(pgid int) bool { return len(GroupMembers(pgid)) > 0 }
+
+// GroupMembers lists the processes of the group that have not exited.
+func GroupMembers(pgid int) []int {
+	if !ValidPID(pgid) || syscall.Kill(-pgid, 0) != nil {
+		return nil
 	}
 	ctx := context.Background()
 	pids, err := process.PidsWithContext(ctx)
 	if err != nil {
-		return true
+		return nil
 	}
+	var out []int
 	for _, pid := range pids {
 		if g, err := syscall.Getpgid(int(pid)); err == nil && g == pgid && !zombie(ctx, int(pid)) {
-			return true
+			out = append(out, int(pid))
 		}
 	}
-	return false
+	return out
 }
 
 // OwnedByCurrentUser reports whether pid runs as the user running this
 // program (its real uid), the only processes spotlight may signal.
 func OwnedByCurrentUser(ctx context.Context, pid int) bool {
+	if !ValidPID(pid) {
+		return false
+	}
 	p, err := process.NewProcessWithContext(ctx, int32(pid))
 	if err != nil {
 		return false

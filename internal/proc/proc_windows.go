@@ -27,7 +27,7 @@ func NewGroup(cmd *exec.Cmd) {
 // processes have no SIGTERM to honour, so every signal ends the tree at once
 // (taskkill /T /F). A tree that no longer exists is not an error.
 func SignalGroup(pgid int, sig syscall.Signal) error {
-	if pgid <= 0 {
+	if !ValidPID(pgid) {
 		return ErrNoProcess
 	}
 	if ok, _ := process.PidExists(int32(pgid)); !ok {
@@ -45,7 +45,7 @@ func SignalGroup(pgid int, sig syscall.Signal) error {
 
 // Signal ends one process (Windows has no signals to deliver).
 func Signal(pid int, sig syscall.Signal) error {
-	if pid <= 0 {
+	if !ValidPID(pid) {
 		return ErrNoProcess
 	}
 	p, err := os.FindProcess(pid)
@@ -80,3 +80,11 @@ func OwnedByCurrentUser(ctx context.Context, pid int) bool {
 
 // Resume is a no-op: Windows processes are not stopped by signals.
 func Resume(int) error { return nil }
+
+// GroupMembers lists the tree's root process while it runs.
+func GroupMembers(pgid int) []int {
+	if GroupAlive(pgid) {
+		return []int{pgid}
+	}
+	return nil
+}

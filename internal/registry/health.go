@@ -2,9 +2,13 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 
+	"github.com/spotlight-dev/spotlight/internal/peer"
 	"github.com/spotlight-dev/spotlight/internal/proc"
 )
 
@@ -24,14 +28,53 @@ func (r *Registry) Health(ctx context.Context, m Metadata) Status {
 	switch {
 	case proc.Alive(ctx, m.PID, m.PIDStartTime):
 		return StatusUnresponsive
-	case m.ChildPID > 0 && proc.Alive(ctx, m.ChildPID, m.ChildPIDStartTime):
+	case ChildAlive(ctx, m):
 		return StatusOrphaned
 	}
 	return StatusDead
 }
 
+// ChildAlive reports whether the instance's child, or anything left in its
+// process group (a dev server's workers after npm exited), still runs. The
+// child leads its group (spotlight run starts it so), and the OS does not
+// hand out a PID that still names a group: while the group lives, its id is
+// the child's, unless a process with that PID but another start time leads
+// it (the child's group ended and the PID was reused).
+func ChildAlive(ctx context.Context, m Metadata) bool {
+	if m.ChildPID <= 0 {
+		return false
+	}
+	if proc.Alive(ctx, m.ChildPID, m.ChildPIDStartTime) {
+		return true
+	}
+	return leaderWas(ctx, m) && ownGroupAlive(ctx, m.ChildPID)
+}
+
+// leaderWas: no process has the child's PID any more, or the one that has
+// it is the child itself (exited, not yet reaped).
+func leaderWas(ctx context.Context, m Metadata) bool {
+	start, err := proc.StartTime(ctx, m.ChildPID)
+	if err != nil {
+		return errors.Is(err, proc.ErrNoProcess)
+	}
+	return proc.SameStart(start, m.ChildPIDStartTime)
+}
+
+// ownGroupAlive: the group has live processes, and all of them are ours.
+func ownGroupAlive(ctx context.Context, pgid int) bool {
+	members := proc.GroupMembers(pgid)
+	for _, pid := range members {
+		if !proc.OwnedByCurrentUser(ctx, pid) {
+			return false
+		}
+	}
+	return len(members) > 0
+}
+
 // answers reports whether the instance's own sidecar answers /health. The
-// id check tells it from another process that took the port over later.
+// id check tells it from another process that took the port over later, and
+// the check of who owns the answering socket from another user's process
+// that took the port over and replays the id.
 func (r *Registry) answers(ctx context.Context, m Metadata) bool {
 	ctx, cancel := context.WithTimeout(ctx, r.healthTimeout)
 	defer cancel()
@@ -46,4 +89,24 @@ func (r *Registry) answers(ctx context.Context, m Metadata) bool {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 	return resp.StatusCode/100 == 2 && resp.Header.Get(InstanceIDHeader) == m.InstanceID
+}
+
+// ownSidecarsOnly is the transport of health checks: a connection whose
+// other end belongs to another user (peer.CheckOwn) is refused.
+func ownSidecarsOnly() http.RoundTripper {
+	d := &net.Dialer{}
+	return &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			if err := peer.CheckOwn(c); err != nil {
+				c.Close()
+				return nil, fmt.Errorf("health check of %s: %w", addr, err)
+			}
+			return c, nil
+		},
+		DisableKeepAlives: true,
+	}
 }

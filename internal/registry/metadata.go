@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/spotlight-dev/spotlight/internal/proc"
 )
 
 // Metadata is what `spotlight run` writes to instance_<instanceId>.json and
@@ -38,8 +40,12 @@ func (m *Metadata) Validate() error {
 		return fmt.Errorf("port %d is out of range 1-65535", m.Port)
 	case m.PID <= 0:
 		return fmt.Errorf("pid %d is not a positive process id", m.PID)
+	case !proc.ValidPID(m.PID):
+		return fmt.Errorf("pid %d is beyond the operating system's PID range (1-%d)", m.PID, proc.MaxPID())
 	case m.ChildPID < 0:
 		return fmt.Errorf("childPid %d is negative", m.ChildPID)
+	case m.ChildPID > 0 && !proc.ValidPID(m.ChildPID):
+		return fmt.Errorf("childPid %d is beyond the operating system's PID range (1-%d)", m.ChildPID, proc.MaxPID())
 	}
 	return nil
 }

@@ -76,7 +76,8 @@ type Registry struct {
 type Option func(*Registry)
 
 // WithHTTPClient sets the client of the health checks (its own Timeout is
-// kept if shorter than the health-check time-out).
+// kept if shorter than the health-check time-out). The default refuses a
+// sidecar whose socket another user owns.
 func WithHTTPClient(c *http.Client) Option { return func(r *Registry) { r.client = c } }
 
 // WithClock sets the clock used for uptimes and the age of invalid files.
@@ -123,7 +124,7 @@ func Open(dir string, opts ...Option) (*Registry, error) {
 	r := &Registry{
 		dir:           dir,
 		root:          root,
-		client:        &http.Client{},
+		client:        &http.Client{Transport: ownSidecarsOnly()},
 		now:           time.Now,
 		logger:        slog.New(slog.DiscardHandler),
 		grace:         DefaultGracePeriod,

@@ -39,7 +39,7 @@ func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, e
 	}
 	res := TerminateResult{InstanceID: id}
 	spot := r.ours(ctx, m.PID, m.PIDStartTime)
-	child := m.ChildPID > 0 && r.ours(ctx, m.ChildPID, m.ChildPIDStartTime)
+	child := r.childOurs(ctx, m)
 	if !spot && !child {
 		if err := r.Unregister(id); err != nil {
 			return res, err
@@ -48,19 +48,31 @@ func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, e
 		res.Message = fmt.Sprintf("%s was not running (pid %d and child pid %d are gone, reused or not yours); removed its stale registry file", m.ProjectName, m.PID, m.ChildPID)
 		return res, nil
 	}
-	// The child leads its own process group (spotlight run starts it so), so
-	// its PID names the group; it is only signalled while verified above.
+	// Every signal is preceded by its own check: a PID that died (and was
+	// reused) during the grace period is never signalled.
+	signalSpot := func(sig syscall.Signal) error {
+		if !r.ours(ctx, m.PID, m.PIDStartTime) {
+			return nil
+		}
+		return proc.Signal(m.PID, sig)
+	}
+	signalGroup := func(sig syscall.Signal) error {
+		if !r.childOurs(ctx, m) {
+			return nil
+		}
+		return proc.SignalGroup(m.ChildPID, sig)
+	}
 	gone := func() bool {
-		return (!spot || !proc.Alive(ctx, m.PID, m.PIDStartTime)) && (!child || !proc.GroupAlive(m.ChildPID))
+		return (!spot || !proc.Alive(ctx, m.PID, m.PIDStartTime)) && (!child || !ChildAlive(ctx, m))
 	}
 	var sigErr error
 	if spot {
-		sigErr = proc.Signal(m.PID, syscall.SIGTERM)
+		sigErr = signalSpot(syscall.SIGTERM)
 		// A stopped (SIGSTOP, ^Z) spotlight would only see SIGTERM once
 		// continued: continue it so it can stop its child cleanly.
-		_ = proc.Resume(m.PID)
+		_ = signalSpot(syscall.SIGCONT)
 	} else {
-		sigErr = proc.SignalGroup(m.ChildPID, syscall.SIGTERM)
+		sigErr = signalGroup(syscall.SIGTERM)
 	}
 	if sigErr != nil {
 		return res, fmt.Errorf("cannot stop %s (pid %d): %w", m.ProjectName, m.PID, sigErr)
@@ -69,11 +81,9 @@ func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, e
 		res.Result = Terminated
 		res.Message = fmt.Sprintf("%s stopped after SIGTERM", describe(m, spot))
 	} else {
-		if spot && proc.Alive(ctx, m.PID, m.PIDStartTime) {
-			_ = proc.Signal(m.PID, syscall.SIGKILL)
-		}
+		_ = signalSpot(syscall.SIGKILL)
 		if child {
-			_ = proc.SignalGroup(m.ChildPID, syscall.SIGKILL)
+			_ = signalGroup(syscall.SIGKILL)
 		}
 		res.Result = Killed
 		res.Message = fmt.Sprintf("%s did not stop within %s of SIGTERM; sent SIGKILL", describe(m, spot), r.grace)
@@ -91,6 +101,12 @@ func describe(m Metadata, spot bool) string {
 // ours reports whether pid is the recorded process and runs as this user.
 func (r *Registry) ours(ctx context.Context, pid int, startMs int64) bool {
 	return proc.Alive(ctx, pid, startMs) && proc.OwnedByCurrentUser(ctx, pid)
+}
+
+// childOurs reports whether the child (start time checked) or, once it
+// exited, its process group still runs as this user (see ChildAlive).
+func (r *Registry) childOurs(ctx context.Context, m Metadata) bool {
+	return m.ChildPID > 0 && (r.ours(ctx, m.ChildPID, m.ChildPIDStartTime) || (leaderWas(ctx, m) && ownGroupAlive(ctx, m.ChildPID)))
 }
 
 // waitUntil polls cond until it holds (true) or the grace period or ctx ends.

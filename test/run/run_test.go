@@ -407,9 +407,11 @@ func TestClosedStdoutReachesTheChild(t *testing.T) {
 }
 
 func TestPingReachesTheControlCenter(t *testing.T) {
-	cc := testutil.StartSidecar(t, bins.spotlight, nil)
-	sse := testutil.OpenSSE(t, cc.URL+"/stream", "")
+	// One registry, as for a user's spotlights: a ping is believed only
+	// when it matches the registry file of its id.
 	env, regDir := runEnv(t)
+	cc := testutil.StartSidecar(t, bins.spotlight, []string{registry.EnvDir + "=" + regDir})
+	sse := testutil.OpenSSE(t, cc.URL+"/stream", "")
 	p, _, _, _ := startFamily(t, append(env, "SPOTLIGHT_CONTROL_CENTER_URL="+cc.URL), "wait")
 	m, _ := registered(t, regDir, p)
 

@@ -6,7 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -55,6 +56,14 @@ async function startRun(cc: Sidecar, label: string): Promise<Run> {
     (await listInstances(cc)).find((i) => i.projectName === label && i.status === 'healthy' && i.childPid),
   );
   return { label, proc, dir, instance };
+}
+
+/** The start time of a process as the OS records it (ms since the epoch), from /proc like spotlight reads it. */
+function startTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+  return btime * 1000 + (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 const card = (page: Page, run: Run) => page.locator(`[data-testid=instance-card][data-port="${run.instance.port}"]`);
@@ -209,11 +218,15 @@ describe('Control Center', () => {
   });
 
   test('a refused terminate shows the reason on the card, which stays until the list drops it', async () => {
-    // An instance known only from a ping (no registry file): the API refuses with 404.
+    // A registered instance whose sidecar never answers (a sleep stands in
+    // for its spotlight). Pings are believed only with a registry file.
+    const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const pid = sleeper.pid ?? 0;
     const ghost = {
       instanceId: randomUUID(),
       port: await freePort(),
-      pid: 3_999_999,
+      pid,
+      pidStartTime: startTimeMs(pid),
       childPid: 0,
       command: 'npm run ghost',
       cmdArgs: ['npm', 'run', 'ghost'],
@@ -222,6 +235,8 @@ describe('Control Center', () => {
       projectName: 'ghost',
       detectedType: 'command',
     };
+    const file = join(cc.registryDir, `instance_${ghost.instanceId}.json`);
+    writeFileSync(file, JSON.stringify(ghost), { mode: 0o600 });
     const el = page.locator(`[data-testid=instance-card][data-port="${ghost.port}"]`);
     // Refetches fail meanwhile, so the card cannot vanish before the click.
     await page.route('**/api/instances?all=1', (route) => route.abort());
@@ -229,14 +244,21 @@ describe('Control Center', () => {
       const res = await fetch(`${cc.url}/api/instances/ping`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ghost) });
       assert.equal(res.status, 204, await res.text());
       await el.waitFor();
+      // The registry directory becomes writable by others: every use
+      // checks it, so the terminate is refused, and says how to fix it.
+      chmodSync(cc.registryDir, 0o777);
       await el.getByRole('button', { name: 'Terminate' }).click();
       const dialog = page.getByTestId('terminate-dialog');
       await dialog.getByRole('heading', { name: 'Terminate ghost?' }).waitFor();
       assert.match(await dialog.innerText(), /npm run ghost/);
       await dialog.getByRole('button', { name: 'Terminate' }).click();
-      await el.getByRole('alert').getByText(`404 Not Found — no instance ${ghost.instanceId} is registered`).waitFor();
+      await el.getByRole('alert').getByText(`chmod 700 ${cc.registryDir}`, { exact: false }).waitFor();
       assert.ok(await el.getByRole('button', { name: 'Terminate' }).isEnabled(), 'the user may try again');
+      assert.equal(sleeper.exitCode, null, 'nothing was signalled');
     } finally {
+      chmodSync(cc.registryDir, 0o700);
+      rmSync(file, { force: true });
+      sleeper.kill('SIGKILL');
       await page.unroute('**/api/instances?all=1');
     }
     await page.getByRole('button', { name: 'Refresh' }).click();
