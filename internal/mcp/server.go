@@ -6,6 +6,7 @@
 package mcp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -147,8 +148,15 @@ func OpenRegistry(dir string, logger *slog.Logger) func() (*registry.Registry, e
 // ServeStdio serves MCP over newline-delimited JSON on in and out until the
 // client closes in (or ctx ends, e.g. on SIGTERM: both are a normal end).
 // Nothing else may write to out.
+//
+// Malformed frames are answered with a JSON-RPC error and serving goes on
+// (see frameFilter); a frame over MaxFrameBytes is refused.
 func ServeStdio(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
-	t := &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}
+	pr, pw := io.Pipe()
+	w := &lockedWriter{w: out}
+	filter := &frameFilter{in: bufio.NewReaderSize(in, 64<<10), out: w, to: pw}
+	go filter.run(ctx)
+	t := &sdk.IOTransport{Reader: pr, Writer: w, MaxLineLength: MaxFrameBytes + 1}
 	ss, err := NewServer(opts).Connect(ctx, t, nil)
 	if err != nil {
 		return err
@@ -161,10 +169,6 @@ func ServeStdio(ctx context.Context, opts Options, in io.Reader, out io.Writer) 
 	}
 	return err
 }
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
 
 // quietInfo turns the SDK's Info records (every session starting and ending)
 // into Debug ones, so they show only with --debug; its warnings and errors
