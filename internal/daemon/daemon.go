@@ -159,7 +159,7 @@ func New(o Options) (*Daemon, error) {
 		Instances:      controlcenter.NewHandler(d.cc),
 		MCP:            mcp.NewHandler(d.tools),
 		UI:             webui.Handler(),
-		Project:        project(o.Self, o.Dir),
+		ProjectOf:      d.projectOf(o.Self, o.Dir),
 		All:            all,
 		Capture:        d.capture,
 	})
@@ -232,13 +232,26 @@ func (d *Daemon) Serve(ctx context.Context) error {
 	return err
 }
 
-// project is the directories whose files the UI may open: the instance's
-// working directory (once registered), then the sidecar's own.
-func project(self func() *registry.Metadata, dir string) func() localfile.Roots {
-	return func() localfile.Roots {
-		if m := self(); m != nil && m.CWD != "" && m.CWD != dir {
-			return localfile.Roots{m.CWD, dir}
+// projectOf is the directories whose files the UI may open for an
+// instance: for this sidecar's own events ("", or "home" in the Control
+// Center's merged copy) the instance's working directory (once registered)
+// and the sidecar's own; for another instance's, the working directory it
+// registered (none once its registration is gone).
+func (d *Daemon) projectOf(self func() *registry.Metadata, dir string) func(string) localfile.Roots {
+	return func(instance string) localfile.Roots {
+		if instance == "" || instance == controlcenter.HomeInstance {
+			if m := self(); m != nil && m.CWD != "" && m.CWD != dir {
+				return localfile.Roots{m.CWD, dir}
+			}
+			return localfile.Roots{dir}
 		}
-		return localfile.Roots{dir}
+		if d.Registry == nil {
+			return nil
+		}
+		m, err := d.Registry.Get(instance)
+		if err != nil || m.CWD == "" {
+			return nil
+		}
+		return localfile.Roots{m.CWD}
 	}
 }

@@ -434,14 +434,15 @@ type TypeCount struct {
 	Count int    `json:"count"`
 }
 
-// ErrorTypes lists the primary exception types of the held errors, the
-// most frequent first (then by name); messages without exception are not
-// counted.
-func (s *Store) ErrorTypes() []TypeCount {
+// ErrorTypes lists the primary exception types of the held errors that q
+// selects (Offset and Limit aside), the most frequent first (then by name);
+// messages without exception are not counted.
+func (s *Store) ErrorTypes(q Query) []TypeCount {
+	match := q.matcher()
 	s.mu.Lock()
 	counts := map[string]int{}
 	for _, r := range s.records[KindError] {
-		if r.Error != nil && r.Error.Type != "" {
+		if r.Error != nil && r.Error.Type != "" && match(r) {
 			counts[r.Error.Type]++
 		}
 	}

@@ -239,7 +239,9 @@ func (s *Server) handleErrorTypes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, ev.store.ErrorTypes())
+	var q event.Query
+	ev.filter(&q)
+	writeJSON(w, ev.store.ErrorTypes(q))
 }
 
 // feedChange is one event of GET /api/feed.

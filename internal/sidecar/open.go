@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/spotlight-dev/spotlight/internal/editor"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/localfile"
 )
 
@@ -15,6 +16,9 @@ type openRequest struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
+	// Instance is the instance a record of the Control Center's merged copy
+	// came from (its instance.id): the file is in that app's project.
+	Instance string `json:"instance"`
 }
 
 // maxOpenBody bounds the JSON body of POST /open.
@@ -43,7 +47,7 @@ func (s *Server) handleOpen(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, reasonBadRequest, "line and column must be positive (1-based) or left out")
 		return
 	}
-	path, err := s.project().Resolve(req.File)
+	path, err := s.project(req.Instance).Resolve(req.File)
 	if err != nil {
 		status, reason := http.StatusBadRequest, reasonBadRequest
 		switch {
@@ -72,11 +76,20 @@ func (s *Server) handleOpen(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"file": path, "editor": argv[0]})
 }
 
-func (s *Server) project() localfile.Roots {
-	if s.cfg.Project == nil {
+// project is the directories of an instance's project ("": this sidecar's).
+func (s *Server) project(instance string) localfile.Roots {
+	if s.cfg.ProjectOf == nil {
 		return nil
 	}
-	return s.cfg.Project()
+	return s.cfg.ProjectOf(instance)
+}
+
+// projectOfRecord is the project of the app that sent a record.
+func (s *Server) projectOfRecord(r *event.Record) localfile.Roots {
+	if r.Instance == nil {
+		return s.project("")
+	}
+	return s.project(r.Instance.ID)
 }
 
 // writeJSONError answers {"error": msg, "reason": reason}; the UI shows msg.

@@ -37,7 +37,13 @@ func openServer(t *testing.T, editorVar string) (ts *testServer, root, argsFile 
 	}
 	vars := map[string]string{"SPOTLIGHT_EDITOR": strings.ReplaceAll(editorVar, "$PROG", prog)}
 	ts = start(t, Config{
-		Project: func() localfile.Roots { return localfile.Roots{root} },
+		// This sidecar's project; another instance named here has none.
+		ProjectOf: func(instance string) localfile.Roots {
+			if instance == "" {
+				return localfile.Roots{root}
+			}
+			return nil
+		},
 		Editor:  func() editor.Env { return editor.Env{Getenv: func(k string) string { return vars[k] }} },
 	})
 	root, _ = filepath.EvalSymlinks(root)
@@ -67,6 +73,7 @@ func TestOpenRefuses(t *testing.T) {
 		reason, msg                string
 	}{
 		{"outside the project", "$PROG", `{"file":"../outside.go","line":1}`, "", http.StatusForbidden, reasonOutside, "outside the project"},
+		{"another instance's project", "$PROG", `{"file":"src/app.go","line":1,"instance":"7d9c1a52-1d7e-4b8e-9a51-3c4f2f1f0e11"}`, "", http.StatusForbidden, reasonOutside, "outside the project"},
 		{"missing file", "$PROG", `{"file":"src/nope.go","line":1}`, "", http.StatusNotFound, reasonNotFound, "no such file"},
 		{"directory", "$PROG", `{"file":"src","line":1}`, "", http.StatusUnprocessableEntity, reasonNotFile, "not a regular file"},
 		{"URL", "$PROG", `{"file":"http://localhost:5173/src/main.ts","line":1}`, "", http.StatusBadRequest, reasonBadRequest, "is a URL"},

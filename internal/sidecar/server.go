@@ -85,9 +85,11 @@ type Config struct {
 
 	// Capture, when set, saves every envelope received (SPOTLIGHT_CAPTURE).
 	Capture *capture.Dir
-	// Project names the directories whose files POST /open opens and source
-	// context reads (nil: none, every file is refused).
-	Project func() localfile.Roots
+	// ProjectOf names the directories whose files POST /open opens and
+	// source context reads, for an instance id: "" for this sidecar's own
+	// events, else the instance a record of the merged copy came from
+	// (nil, or no directories: every file is refused).
+	ProjectOf func(instance string) localfile.Roots
 	// Editor is what POST /open chooses the editor from (default: this
 	// process's environment and running editors).
 	Editor func() editor.Env
@@ -155,7 +157,7 @@ func New(cfg Config) (*Server, error) {
 	origins.local = systemLocalNames()
 	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port,
 		receiving: &receiving{max: cfg.MaxReceivingBytes}}
-	s.sources = sourcecontext.New(s.project)
+	s.sources = sourcecontext.New()
 	s.handler = s.guard(s.routes())
 	s.http = &http.Server{
 		Handler:           s.handler,

@@ -17,26 +17,31 @@ func (s *Server) sourceRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/errors/{id}/markdown", s.readers(http.HandlerFunc(s.handleErrorMarkdown)))
 }
 
-// heldError is the error named by the path, or a 404 said.
-func (s *Server) heldError(w http.ResponseWriter, r *http.Request) (event.Record, bool) {
+// heldError is the error named by the path, in the view the request names
+// (?instance= as on every event route), or a 404 said.
+func (s *Server) heldError(w http.ResponseWriter, r *http.Request) (event.Record, eventView, bool) {
 	id := r.PathValue("id")
-	rec, ok := s.cfg.Events.Get(event.KindError, id)
-	if !ok || rec.Error == nil {
-		http.Error(w, fmt.Sprintf("no error %q is held (never received, evicted or cleared); list them with GET /api/errors", id), http.StatusNotFound)
-		return rec, false
+	ev, ok := s.eventsOf(w, r)
+	if !ok {
+		return event.Record{}, ev, false
 	}
-	return rec, true
+	rec, ok := ev.store.Get(event.KindError, id)
+	if !ok || rec.Error == nil || !ev.shows(&rec) {
+		http.Error(w, fmt.Sprintf("no error %q is held (never received, evicted or cleared); list them with GET /api/errors", id), http.StatusNotFound)
+		return rec, ev, false
+	}
+	return rec, ev, true
 }
 
 // handleErrorSource answers sourcecontext.ErrorSources: code read from
 // disk for in-app frames sent without it, and the original location and
 // code of dev-server frames through their source maps.
 func (s *Server) handleErrorSource(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.heldError(w, r)
+	rec, _, ok := s.heldError(w, r)
 	if !ok {
 		return
 	}
-	src, err := s.sources.ForError(r.Context(), rec.Error)
+	src, err := s.sources.ForError(r.Context(), s.projectOfRecord(&rec), rec.Error)
 	if err != nil {
 		http.Error(w, "finding the source of the frames: "+err.Error(), http.StatusServiceUnavailable)
 		return
@@ -48,16 +53,16 @@ func (s *Server) handleErrorSource(w http.ResponseWriter, r *http.Request) {
 // (the one renderer, internal/format), with the source found for its frames
 // and its trace's summary when that is held.
 func (s *Server) handleErrorMarkdown(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.heldError(w, r)
+	rec, ev, ok := s.heldError(w, r)
 	if !ok {
 		return
 	}
-	if src, err := s.sources.ForError(r.Context(), rec.Error); err == nil {
+	if src, err := s.sources.ForError(r.Context(), s.projectOfRecord(&rec), rec.Error); err == nil {
 		rec.Error = src.Apply(rec.Error) // a copy: the held record is shared
 	}
 	recs := []event.Record{rec}
 	if rec.TraceID != "" {
-		if t, ok := s.cfg.Events.Get(event.KindTrace, rec.TraceID); ok {
+		if t, ok := ev.store.Get(event.KindTrace, rec.TraceID); ok {
 			recs = append(recs, t)
 		}
 	}

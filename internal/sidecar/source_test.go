@@ -37,7 +37,7 @@ func TestErrorSource(t *testing.T) {
 
 	store := event.NewStore(nil)
 	ts := start(t, Config{Buffer: buffer.New(buffer.Options{Model: store}), Events: store,
-		Project: func() localfile.Roots { return localfile.Roots{root} }})
+		ProjectOf: func(string) localfile.Roots { return localfile.Roots{root} }})
 	frames := fmt.Sprintf(`[`+
 		`{"filename":"/usr/lib/python3/threading.py","function":"run","lineno":1000,"in_app":false},`+
 		`{"filename":"sent.py","function":"f","lineno":3,"in_app":true,"context_line":"as sent"},`+

@@ -21,11 +21,11 @@ func BenchmarkFromDisk(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(root, "app.js"), []byte(src.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	r := New(func() localfile.Roots { return localfile.Roots{root} })
+	r, roots := New(), localfile.Roots{root}
 	frames := []Frame{{File: "app.js", Line: 900}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if res, err := r.Resolve(context.Background(), frames); err != nil || res[0].Context == nil {
+		if res, err := r.Resolve(context.Background(), roots, frames); err != nil || res[0].Context == nil {
 			b.Fatal(err, res)
 		}
 	}
@@ -35,11 +35,11 @@ func BenchmarkFromDisk(b *testing.B) {
 // a loopback server and mapped through its inline source map.
 func BenchmarkSourceMap(b *testing.B) {
 	srv := devServer(b)
-	r := New(func() localfile.Roots { return nil })
+	r, roots := New(), localfile.Roots{}
 	frames := []Frame{{File: srv.URL + "/src/main.ts", Line: 3, Column: 9}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if res, err := r.Resolve(context.Background(), frames); err != nil || res[0].Mapped == nil {
+		if res, err := r.Resolve(context.Background(), roots, frames); err != nil || res[0].Mapped == nil {
 			b.Fatal(err, res)
 		}
 	}

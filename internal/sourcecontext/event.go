@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/spotlight-dev/spotlight/internal/event"
+	"github.com/spotlight-dev/spotlight/internal/localfile"
 )
 
 // ErrorSources is what was found for an error's frames, in the shape of
@@ -40,7 +41,7 @@ func frameFile(f *event.Frame) string {
 }
 
 // ForError resolves the frames of e that need it, in one Resolve call.
-func (r *Resolver) ForError(ctx context.Context, e *event.Error) (*ErrorSources, error) {
+func (r *Resolver) ForError(ctx context.Context, roots localfile.Roots, e *event.Error) (*ErrorSources, error) {
 	var frames []Frame
 	var slots []**Result
 	out := &ErrorSources{Exceptions: make([][]*Result, len(e.Exceptions)), Frames: make([]*Result, len(e.Frames))}
@@ -58,7 +59,7 @@ func (r *Resolver) ForError(ctx context.Context, e *event.Error) (*ErrorSources,
 	}
 	collect(e.Frames, out.Frames)
 	frames, slots = frames[:min(len(frames), MaxFrames)], slots[:min(len(slots), MaxFrames)]
-	res, err := r.Resolve(ctx, frames)
+	res, err := r.Resolve(ctx, roots, frames)
 	if err != nil {
 		return nil, err
 	}

@@ -19,8 +19,8 @@ func TestForErrorAndApply(t *testing.T) {
 		}}},
 		Frames: []event.Frame{{AbsPath: filepath.Join(root, "app.go"), Filename: "app.go", Lineno: 4, InApp: true}},
 	}
-	r := New(func() localfile.Roots { return localfile.Roots{root} })
-	src, err := r.ForError(context.Background(), e)
+	r := New()
+	src, err := r.ForError(context.Background(), localfile.Roots{root}, e)
 	if err != nil {
 		t.Fatal(err)
 	}

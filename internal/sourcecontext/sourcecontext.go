@@ -94,18 +94,19 @@ var ErrTooManyFrames = errors.New("too many frames: at most 256 per request")
 // Resolver resolves frames. It is safe for concurrent use; calls run one at
 // a time, so the memory of fetched maps is bounded by one call's budget.
 type Resolver struct {
-	project func() localfile.Roots
-	client  *http.Client
-	one     chan struct{}
+	client *http.Client
+	one    chan struct{}
 }
 
-// New returns a Resolver over the project's files and loopback dev servers.
-func New(project func() localfile.Roots) *Resolver {
-	return &Resolver{project: project, client: loopbackClient(), one: make(chan struct{}, 1)}
+// New returns a Resolver that reads loopback dev servers.
+func New() *Resolver {
+	return &Resolver{client: loopbackClient(), one: make(chan struct{}, 1)}
 }
 
-// Resolve finds the source of each frame; results are in the frames' order.
-func (r *Resolver) Resolve(ctx context.Context, frames []Frame) ([]Result, error) {
+// Resolve finds the source of each frame, reading local files only under
+// roots (the project of the app that sent them); results are in the
+// frames' order.
+func (r *Resolver) Resolve(ctx context.Context, roots localfile.Roots, frames []Frame) ([]Result, error) {
 	if len(frames) > MaxFrames {
 		return nil, ErrTooManyFrames
 	}
@@ -117,7 +118,6 @@ func (r *Resolver) Resolve(ctx context.Context, frames []Frame) ([]Result, error
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	roots := r.project()
 	c := &call{r: r, roots: roots, maps: map[string]*generated{}, budget: maxFetchedPerCall}
 	out := make([]Result, len(frames))
 	for i, f := range frames {

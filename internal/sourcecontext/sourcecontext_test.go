@@ -79,8 +79,8 @@ func project(t *testing.T) string {
 
 func resolve(t *testing.T, root string, frames ...Frame) []Result {
 	t.Helper()
-	r := New(func() localfile.Roots { return localfile.Roots{root} })
-	res, err := r.Resolve(context.Background(), frames)
+	r := New()
+	res, err := r.Resolve(context.Background(), localfile.Roots{root}, frames)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,8 +205,8 @@ func TestLoopbackURL(t *testing.T) {
 }
 
 func TestTooManyFrames(t *testing.T) {
-	r := New(func() localfile.Roots { return nil })
-	if _, err := r.Resolve(context.Background(), make([]Frame, MaxFrames+1)); err != ErrTooManyFrames {
+	r := New()
+	if _, err := r.Resolve(context.Background(), nil, make([]Frame, MaxFrames+1)); err != ErrTooManyFrames {
 		t.Fatalf("got %v", err)
 	}
 }
