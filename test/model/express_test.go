@@ -72,7 +72,9 @@ func TestExpressUnderRun(t *testing.T) {
 	for _, s := range detail.Spans {
 		inner = append(inner, fmt.Sprintf("%d %s %s", s.Depth, s.Op, s.Name))
 	}
-	if !slices.ContainsFunc(inner, func(s string) bool { return strings.Contains(s, "http.server GET /users") && !strings.HasPrefix(s, "0 ") }) ||
+	if !slices.ContainsFunc(inner, func(s string) bool {
+		return strings.Contains(s, "http.server GET /users") && !strings.HasPrefix(s, "0 ")
+	}) ||
 		!slices.ContainsFunc(inner, func(s string) bool { return strings.Contains(s, "db.connect connect users-db") }) {
 		t.Errorf("the dashboard trace lacks the /users request it made, nested below it: %v", inner)
 	}
