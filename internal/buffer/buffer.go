@@ -74,9 +74,10 @@ type Options struct {
 	// PackAfter is how long an envelope is held raw before it is compressed
 	// (default 2 s; negative: never). See pack.go.
 	PackAfter time.Duration
-	// Packed, if set, is called after a packing pass saved bytes (outside
-	// the lock), e.g. to hand the freed memory back to the OS.
-	Packed func(saved int64)
+	// Packed, if set, is called after each packing pass (outside the lock)
+	// with the bytes it saved and whether every entry held is packed now,
+	// e.g. to hand the freed memory back to the OS.
+	Packed func(saved int64, caughtUp bool)
 }
 
 // Buffer is safe for concurrent use.

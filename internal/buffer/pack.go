@@ -80,12 +80,13 @@ func (b *Buffer) pack() {
 	b.packing = false
 	// Entries may have been evicted since the pass: resume at the oldest held.
 	b.packedTo = max(b.packedTo, b.first)
-	if b.packedTo < b.next() {
+	caughtUp := b.packedTo == b.next()
+	if !caughtUp {
 		b.schedulePack(time.Until(b.entries[b.packedTo-b.first].added.Add(b.opts.PackAfter)))
 	}
 	b.mu.Unlock()
-	if saved > 0 && b.opts.Packed != nil {
-		b.opts.Packed(saved)
+	if b.opts.Packed != nil {
+		b.opts.Packed(saved, caughtUp)
 	}
 }
 

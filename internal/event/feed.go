@@ -110,7 +110,9 @@ func (s *Store) CursorAt(c Change) string { return s.feed.epoch + "-" + strconv.
 // Lookup is Get for the feed: the summary of the record a change names, if
 // it is still held.
 func (s *Store) Lookup(c Change) (Record, bool) {
-	r, ok := s.Get(c.Kind, c.ID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.get(c.Kind, c.ID) // not Get: a summary needs no shed details
 	if !ok {
 		return Record{}, false
 	}

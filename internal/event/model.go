@@ -230,6 +230,9 @@ type Error struct {
 	Contexts    json.RawMessage `json:"contexts,omitempty"`
 	Extra       json.RawMessage `json:"extra,omitempty"`
 	Fingerprint []string        `json:"fingerprint,omitempty"`
+
+	// shed says the details above were dropped to save memory (shed.go).
+	shed bool
 }
 
 // Primary is the exception that was raised last (the one users care about).

@@ -73,6 +73,7 @@ func (s *Store) Decode(e *buffer.Entry) (any, int64) {
 		}
 	}
 	d := s.dec.Decode(env, Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	d.shedDetails() // the entry keeps the envelope to decode them again from
 	return d, d.Bytes
 }
 
@@ -350,15 +351,26 @@ func Order(kind Kind, recs []*Record) {
 	slices.SortStableFunc(recs, func(a, b *Record) int { return b.Timestamp.Compare(a.Timestamp) })
 }
 
-// Get returns the record of kind with that id (a trace id for traces).
+// Get returns the record of kind with that id (a trace id for traces),
+// complete: an error's shed details are decoded again (shed.go).
 func (s *Store) Get(kind Kind, id string) (Record, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, ok := s.get(kind, id)
 	if !ok {
+		s.mu.Unlock()
 		return Record{}, false
 	}
-	return *r, true
+	out := *r
+	var entry *buffer.Entry
+	envID, n, _ := splitID(id)
+	if r.Error != nil && r.Error.shed {
+		entry = s.byEnv[envID].entry
+	}
+	s.mu.Unlock()
+	if entry != nil {
+		s.restoreDetails(&out, entry, n) // outside the lock: it decodes
+	}
+	return out, true
 }
 
 func (s *Store) get(kind Kind, id string) (*Record, bool) {

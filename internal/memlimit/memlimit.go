@@ -9,6 +9,7 @@ package memlimit
 import (
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // Base is what the sidecar itself needs besides its buffers' bytes: the
@@ -34,27 +35,41 @@ func Apply(getenv func(string) string, bufferBytes int64) int64 {
 	return limit
 }
 
-// releaseAfter is how many freed bytes make handing memory back worth a
-// collection: packing frees a little at a time while envelopes trickle in.
-const releaseAfter = 16 << 20
+// releaseAfter is how many freed bytes are worth a collection at once;
+// less is handed back when packing has caught up, at most every
+// releaseEvery (a steady trickle of envelopes catches up after each one).
+const (
+	releaseAfter = 16 << 20
+	releaseEvery = time.Second
+)
 
-// Releaser hands memory back to the OS once buffers freed enough of it (a
-// buffer.Options.Packed hook). Without it, a heap that shrank while idle
-// keeps its pages until the next collection, which an idle sidecar does
-// not run for minutes.
+// Releaser hands memory back to the OS once buffers freed some (a
+// buffer.Options.Packed hook). Without it, a heap that shrank when a burst
+// ended keeps its pages until the next collection, which an idle sidecar
+// does not run for minutes.
 type Releaser struct {
-	mu    sync.Mutex
-	freed int64
+	mu      sync.Mutex
+	freed   int64
+	last    time.Time   // the last release
+	pending *time.Timer // a release waiting for releaseEvery to pass
 }
 
-// Freed records n bytes no longer held, and releases memory when enough
-// has been freed since the last time.
-func (r *Releaser) Freed(n int64) {
+// Freed records n bytes no longer held after a packing pass, caughtUp when
+// nothing is left to pack, and releases memory when that is worth it.
+func (r *Releaser) Freed(n int64, caughtUp bool) {
 	r.mu.Lock()
 	r.freed += n
-	release := r.freed >= releaseAfter
+	since := time.Since(r.last)
+	release := r.freed >= releaseAfter || (caughtUp && r.freed > 0 && since >= releaseEvery)
 	if release {
-		r.freed = 0
+		r.freed, r.last = 0, time.Now()
+	} else if caughtUp && r.freed > 0 && r.pending == nil {
+		r.pending = time.AfterFunc(releaseEvery-since, func() {
+			r.mu.Lock()
+			r.pending = nil
+			r.mu.Unlock()
+			r.Freed(0, true)
+		})
 	}
 	r.mu.Unlock()
 	if release {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -404,7 +405,27 @@ func (s *Server) handleClear(w http.ResponseWriter, r *http.Request) {
 // envelopes evicted to stay within them (buffer.Stats).
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(s.cfg.Buffer.Stats())
+	_ = json.NewEncoder(w).Encode(stats{Stats: s.cfg.Buffer.Stats(), Process: readProcessMemory()})
+}
+
+// stats is the answer of GET /api/stats: the buffer's, and the process's
+// memory as the Go runtime sees it (the whole process, every buffer in it).
+type stats struct {
+	buffer.Stats
+	Process processMemory `json:"process"`
+}
+
+type processMemory struct {
+	HeapBytes   int64 `json:"heapBytes"`   // live and not yet collected heap objects
+	MemoryLimit int64 `json:"memoryLimit"` // the soft limit (see memlimit)
+}
+
+// readProcessMemory reads runtime/metrics (no stop-the-world, unlike
+// runtime.ReadMemStats).
+func readProcessMemory() processMemory {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/gomemlimit:bytes"}}
+	metrics.Read(samples)
+	return processMemory{HeapBytes: int64(samples[0].Value.Uint64()), MemoryLimit: int64(samples[1].Value.Uint64())}
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
