@@ -168,7 +168,10 @@ func (inv *Invocation) Resolve(dir string, getenv func(string) string) (Project,
 		p.Name = inv.ProjectName
 	case getenv("COMPOSE_PROJECT_NAME") != "":
 		p.Name = getenv("COMPOSE_PROJECT_NAME")
-	case p.Name == "":
+	case p.Name != "":
+		p.Name = interpolate(p.Name, getenv)
+	}
+	if p.Name == "" {
 		p.Name = NormalizeName(filepath.Base(p.Dir))
 	}
 	p.Profiles = inv.Profiles

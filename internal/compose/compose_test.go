@@ -266,3 +266,27 @@ func TestIncludeAddsServices(t *testing.T) {
 		t.Error("a file that includes itself was accepted")
 	}
 }
+
+func TestInterpolate(t *testing.T) {
+	env := map[string]string{"APP": "shop", "EMPTY": ""}
+	getenv := func(k string) string { return env[k] }
+	for in, want := range map[string]string{
+		"plain": "plain", "$APP": "shop", "${APP}-dev": "shop-dev", "${MISSING:-fallback}": "fallback",
+		"${EMPTY-x}": "x", "${APP:-x}": "shop", "${APP:?required}": "shop", "${MISSING}": "", "cost$$": "cost$",
+	} {
+		if got := interpolate(in, getenv); got != want {
+			t.Errorf("interpolate(%q) = %q, want %q", in, got, want)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yml"), []byte("name: ${STACK:-fallback}-app\nservices:\n  web:\n    image: a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("STACK=from-dotenv\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, _ := Parse([]string{"docker", "compose", "up"})
+	if p, err := inv.Resolve(dir, getenv); err != nil || p.Name != "from-dotenv-app" {
+		t.Errorf("name %q (%v), want from-dotenv-app", p.Name, err)
+	}
+}

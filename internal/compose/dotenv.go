@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/joho/godotenv"
 )
@@ -13,15 +12,15 @@ import (
 // maxDotEnvBytes bounds how much of a .env file is read.
 const maxDotEnvBytes = 1 << 20
 
-// withDotEnv returns getenv falling back, for compose's own COMPOSE_*
-// settings, to the .env file (or --env-file) of the project directory, as
-// compose does: COMPOSE_FILE there picks the files as surely as in the
-// environment. A missing or unreadable file adds nothing; compose reports
-// a broken one itself.
+// withDotEnv returns getenv falling back to the .env file (or --env-file)
+// of the project directory, as compose does for its own COMPOSE_* settings
+// (COMPOSE_FILE there picks the files as surely as in the environment) and
+// for interpolation. A missing or unreadable file adds nothing; compose
+// reports a broken one itself.
 func withDotEnv(path string, getenv func(string) string) func(string) string {
 	vals := readDotEnv(path)
 	return func(k string) string {
-		if v := getenv(k); v != "" || !strings.HasPrefix(k, "COMPOSE_") {
+		if v := getenv(k); v != "" {
 			return v
 		}
 		return vals[k]
