@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: all build ui go-build run test test-deps test-go test-conformance test-ui test-e2e screenshots bench fuzz lint clean
+.PHONY: all build ui go-build run install dist test test-deps test-go test-conformance test-ui test-e2e screenshots bench fuzz lint clean
 
 all: build
 
@@ -26,6 +26,26 @@ build: ui go-build
 
 run: build
 	./$(BIN) $(ARGS)
+
+# Puts the binary on PATH: into $GOBIN when set, else ~/.local/bin.
+INSTALL_DIR ?= $(or $(shell $(GO) env GOBIN),$(HOME)/.local/bin)
+install: build
+	mkdir -p "$(INSTALL_DIR)"
+	install -m 0755 $(BIN) "$(INSTALL_DIR)/spotlight"
+	@echo "installed $(INSTALL_DIR)/spotlight"
+	@case ":$$PATH:" in *":$(INSTALL_DIR):"*) ;; *) echo "$(INSTALL_DIR) is not on your PATH: add it (e.g. export PATH=\"$(INSTALL_DIR):\$$PATH\")";; esac
+
+# Release builds: static (no cgo), trimmed paths, stripped, version-stamped,
+# with the web UI, into dist/spotlight-<version>-<os>-<arch>[.exe].
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+dist: ui
+	@mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		out=dist/spotlight-$(VERSION)-$$os-$$arch$$ext; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $$out ./cmd/spotlight; \
+		echo "$$out"; \
+	done
 
 # Tools and packages the tests need (Node SDK, Debian's Python SDK, Chromium
 # for the e2e tests, docker-compose to check the compose override).
@@ -72,4 +92,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIngest -fuzztime 60s ./internal/sidecar
 
 clean:
-	rm -rf bin internal/webui/dist/assets internal/webui/dist/index.html ui/node_modules
+	rm -rf bin dist internal/webui/dist/assets internal/webui/dist/index.html ui/node_modules

@@ -18,6 +18,8 @@ type runOptions struct {
 	open   bool
 	grace  time.Duration
 	buf    bufferFlags
+	events string // --events: file (or - for stdout) for SDK events
+	keep   bool
 }
 
 func newRunCmd(env *Env) *cobra.Command {
@@ -28,13 +30,20 @@ func newRunCmd(env *Env) *cobra.Command {
 		Long: `Run a command (your dev server) with a Spotlight sidecar on a free port.
 
 The command gets SENTRY_SPOTLIGHT and NEXT_PUBLIC_SENTRY_SPOTLIGHT set to
-http://localhost:<port>/stream and SENTRY_TRACES_SAMPLE_RATE=1. SDKs without
-Spotlight support (sentry-go) reach the sidecar through the DSN
-http://spotlight@localhost:<port>/0.
+http://localhost:<port>/stream and SENTRY_TRACES_SAMPLE_RATE=1.
+
+It also gets SENTRY_DSN=http://spotlight@localhost:<port>/0 when SENTRY_DSN
+is unset, so SDKs without Spotlight support (sentry-go, older Python) report
+with no code change; an SDK that reads both sends each envelope twice, and
+the sidecar keeps one.
 
 Its output reaches the terminal unchanged, and each line also becomes a log
 in Spotlight (until the app's own SDK sends the same lines as logs). What the
-app's SDK sends is printed to stderr as it arrives, in the format of -f.
+app's SDK sends is printed to stderr as it arrives, in the format of -f, or to
+the file --events names (- for stdout).
+
+With --keep the sidecar keeps serving after the command exits (a short
+script's events and UI stay), until Ctrl+C.
 
 Without a command, the first of the package.json scripts dev, develop, serve
 and start is run, or, in a folder with a compose.yml (or COMPOSE_FILE set),
@@ -48,6 +57,8 @@ envelopes on the docker bridge address (docker0, or SPOTLIGHT_DOCKER_HOST_IP).
 Each "web-1  | line" becomes a log naming its service and container.`,
 		Example: `  spotlight run npm run dev
   spotlight run -p 3001 node server.js --inspect
+  spotlight run -f json --events events.jsonl npm run dev
+  spotlight run --keep python3 script.py
   spotlight run docker compose -f compose.yml -f compose.dev.yml up --build
   spotlight run`,
 		Args: cobra.ArbitraryArgs,
@@ -62,6 +73,8 @@ Each "web-1  | line" becomes a log naming its service and container.`,
 	cmd.Flags().BoolVarP(&opts.open, "open", "o", false, "open the Spotlight UI in a browser")
 	opts.buf.addFlags(cmd)
 	cmd.Flags().DurationVar(&opts.grace, "grace", runner.DefaultGrace, "how long the command may take to exit after a forwarded signal before it is killed")
+	cmd.Flags().StringVar(&opts.events, "events", "", "print SDK events to this file (- for stdout) instead of stderr, e.g. -f json --events events.jsonl")
+	cmd.Flags().BoolVar(&opts.keep, "keep", false, "keep the sidecar (events, UI) serving after the command exits, until Ctrl+C")
 	return cmd
 }
 
@@ -85,6 +98,19 @@ func runRun(ctx context.Context, env *Env, opts *runOptions, version string, arg
 		return fmt.Errorf("cannot read the current directory: %w", err)
 	}
 	applyMemoryLimit(env, bounds)
+	events, color := env.Err, isTerminal(env.Err)
+	switch opts.events {
+	case "":
+	case "-":
+		events, color = env.Out, isTerminal(env.Out)
+	default:
+		f, err := os.OpenFile(opts.events, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return fmt.Errorf("--events: %w", err)
+		}
+		defer f.Close()
+		events, color = f, false
+	}
 	code, err := runner.Run(ctx, runner.Options{
 		Bounds:  bounds,
 		Args:    args,
@@ -96,7 +122,9 @@ func runRun(ctx context.Context, env *Env, opts *runOptions, version string, arg
 		Stderr:  env.Err,
 		Port:    opts.port,
 		Format:  f,
-		Color:   env.Getenv("NO_COLOR") == "" && isTerminal(env.Err), // events go to stderr
+		Color:   env.Getenv("NO_COLOR") == "" && color,
+		Events:  events,
+		Keep:    opts.keep,
 		Open:    opts.open,
 		Grace:   opts.grace,
 		Logger:  env.Logger,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func runTerminate(ctx context.Context, env *Env, grace time.Duration, target str
 	if err != nil {
 		return err
 	}
-	res, err := reg.Terminate(ctx, id)
+	res, err := reg.Terminate(ctx, id, fmt.Sprintf("`spotlight terminate` (pid %d)", os.Getpid()))
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("no instance %s in %s; see `spotlight list --all`", id, reg.Dir())
 	}

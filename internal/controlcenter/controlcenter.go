@@ -242,7 +242,7 @@ func (a *api) terminate(w http.ResponseWriter, r *http.Request) {
 	}
 	// A client that gives up must not leave a half-done terminate (SIGTERM
 	// sent, SIGKILL never): finish regardless.
-	res, err := a.Registry.Terminate(context.WithoutCancel(r.Context()), id)
+	res, err := a.Registry.Terminate(context.WithoutCancel(r.Context()), id, a.stopper())
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		httpError(w, http.StatusNotFound, fmt.Sprintf("no instance %s is registered", id))
@@ -253,6 +253,14 @@ func (a *api) terminate(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Logger.Info("terminated instance", "instanceId", id, "result", res.Result, "message", res.Message)
 	writeJSON(w, http.StatusOK, res)
+}
+
+// stopper is who terminates, as the stopped instance prints it.
+func (a *api) stopper() string {
+	if a.Port != nil {
+		return fmt.Sprintf("the Control Center at http://localhost:%d (pid %d)", a.Port(), a.PID)
+	}
+	return fmt.Sprintf("the Control Center (pid %d)", a.PID)
 }
 
 func (a *api) registryError() error {

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"os"
 	"syscall"
 	"time"
 
@@ -32,7 +33,10 @@ const pollInterval = 25 * time.Millisecond
 // spotlight is dead, to the child's process group; whatever remains after
 // the grace period gets SIGKILL. The registry file is removed in every case.
 // The error wraps fs.ErrNotExist for an unknown instance.
-func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, error) {
+//
+// by says who asks ("`spotlight terminate` (pid 123)"); a live spotlight
+// prints it when it stops (see TakeStopNote). "" leaves no note.
+func (r *Registry) Terminate(ctx context.Context, id, by string) (TerminateResult, error) {
 	m, err := r.Get(id)
 	if err != nil {
 		return TerminateResult{}, err
@@ -67,6 +71,13 @@ func (r *Registry) Terminate(ctx context.Context, id string) (TerminateResult, e
 	}
 	var sigErr error
 	if spot {
+		if by != "" {
+			if err := r.writeStopNote(id, by); err != nil {
+				r.logger.Debug("cannot leave a stop note", "id", id, "err", err)
+			}
+			// Read by spotlight when the signal arrives; gone if it never did.
+			defer func() { _ = os.Remove(stopNotePath(r.dir, id)) }()
+		}
 		sigErr = signalSpot(syscall.SIGTERM)
 		// A stopped (SIGSTOP, ^Z) spotlight would only see SIGTERM once
 		// continued: continue it so it can stop its child cleanly.

@@ -22,7 +22,7 @@ import (
 
 func terminate(t *testing.T, r *Registry, m Metadata) TerminateResult {
 	t.Helper()
-	res, err := r.Terminate(context.Background(), m.InstanceID)
+	res, err := r.Terminate(context.Background(), m.InstanceID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,11 +113,11 @@ func TestTerminateNeverSignalsReusedPID(t *testing.T) {
 
 func TestTerminateUnknown(t *testing.T) {
 	r := openTemp(t)
-	_, err := r.Terminate(context.Background(), uuid.NewString())
+	_, err := r.Terminate(context.Background(), uuid.NewString(), "")
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("unknown id: %v", err)
 	}
-	if _, err := r.Terminate(context.Background(), "../../etc/passwd"); err == nil || errors.Is(err, fs.ErrNotExist) {
+	if _, err := r.Terminate(context.Background(), "../../etc/passwd", ""); err == nil || errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("path as id: %v", err)
 	}
 }

@@ -99,10 +99,19 @@ func TestChildEnv(t *testing.T) {
 		"SENTRY_SPOTLIGHT=http://localhost:4321/stream",
 		"NEXT_PUBLIC_SENTRY_SPOTLIGHT=http://localhost:4321/stream",
 		"SENTRY_TRACES_SAMPLE_RATE=1",
+		"SENTRY_DSN=http://spotlight@localhost:4321/0",
 		"PATH=/app/node_modules/.bin:/usr/bin:/bin",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("ChildEnv =\n%q\nwant\n%q", got, want)
+	}
+	for _, own := range []string{"SENTRY_DSN=https://key@o1.ingest.sentry.io/2", "SENTRY_DSN="} {
+		if got := ChildEnv(append(base, own), 4321, ""); lookup(got, "SENTRY_DSN") != strings.TrimPrefix(own, "SENTRY_DSN=") {
+			t.Errorf("with %s the child got SENTRY_DSN=%q; want it left alone", own, lookup(got, "SENTRY_DSN"))
+		}
+	}
+	if got := DSN(8969); got != "http://spotlight@localhost:8969/0" {
+		t.Errorf("DSN(8969) = %q", got)
 	}
 	if got := lookup(ChildEnv(base, 1, ""), "PATH"); got != "/usr/bin:/bin" {
 		t.Errorf("PATH without a bin dir = %q, want it unchanged", got)

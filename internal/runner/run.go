@@ -57,9 +57,13 @@ type Options struct {
 	Stdout  io.Writer // the child's stdout goes here unchanged
 	Stderr  io.Writer // the child's stderr, spotlight's messages and SDK events
 	Port    int       // 0 = a free port
-	// Format and Color are how SDK events are printed (to Stderr).
+	// Format and Color are how SDK events are printed, to Events (default
+	// Stderr; --events puts them in a file of their own).
 	Format format.Format // default human
 	Color  bool
+	Events io.Writer
+	// Keep keeps the sidecar serving after the child exits, until a signal.
+	Keep   bool
 	Open   bool          // open the UI in a browser
 	Grace  time.Duration // default DefaultGrace
 	Logger *slog.Logger
@@ -89,6 +93,9 @@ func (o *Options) defaults() {
 	}
 	if o.Version == "" {
 		o.Version = "dev"
+	}
+	if o.Events == nil {
+		o.Events = o.Stderr
 	}
 }
 
@@ -225,6 +232,9 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	o := r.o
 	url := r.srv.URL()
 	fmt.Fprintf(o.Stderr, "spotlight: UI at %s for %s (%s)\n", url, r.cmd.ProjectName, r.cmd.Display)
+	if !has(o.Environ, "SENTRY_DSN") {
+		fmt.Fprintf(o.Stderr, "spotlight: SENTRY_DSN=%s for SDKs without Spotlight support (set SENTRY_DSN to use your own)\n", DSN(r.srv.Port()))
+	}
 	if o.Open {
 		openBrowser(url, o.Logger)
 	}
@@ -243,7 +253,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 
 	relay := NewRelay(relayOpts)
 	watchCtx, stopWatch := context.WithCancel(ctx)
-	w := &watcher{sub: r.buf.Subscribe(""), out: o.Stderr, relay: relay, logger: o.Logger,
+	w := &watcher{sub: r.buf.Subscribe(""), out: o.Events, relay: relay, logger: o.Logger,
 		format: o.Format, formatOpts: format.Options{Color: o.Color, Location: time.Local}}
 	watched := make(chan struct{})
 	go func() { defer close(watched); w.run(watchCtx) }()
@@ -296,6 +306,9 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	c.drain(drainTimeout)
 	pumps.Wait()
 	relay.Close()
+	if o.Keep && sidecarErr == nil {
+		r.keepServing(code, sigs)
+	}
 	r.awaitFollowers()
 	if sidecarErr != nil {
 		return 1, fmt.Errorf("the sidecar failed, so the command was stopped: %w", sidecarErr)
@@ -332,6 +345,7 @@ func (r *run) wait(c *child, sigs <-chan os.Signal) (code int, sidecarErr error)
 			}
 			return code, sidecarErr
 		case sig := <-sigs:
+			r.announceStop()
 			r.o.Logger.Debug("forwarding signal to the child's process group", "signal", sig, "pgid", c.pgid)
 			stop(sig.(syscall.Signal))
 		case <-kill:
@@ -347,6 +361,29 @@ func (r *run) wait(c *child, sigs <-chan os.Signal) (code int, sidecarErr error)
 			fmt.Fprintf(r.o.Stderr, "spotlight: the sidecar failed (%v); stopping the command\n", err)
 			stop(syscall.SIGTERM)
 		}
+	}
+}
+
+// announceStop says who stopped this instance, when `spotlight terminate`
+// or the Control Center left a note saying so before its signal.
+func (r *run) announceStop() {
+	if r.reg == nil {
+		return
+	}
+	if by := r.reg.TakeStopNote(r.id); by != "" {
+		fmt.Fprintf(r.o.Stderr, "spotlight: stopped by %s\n", by)
+	}
+}
+
+// keepServing is --keep: the child has exited, but its events and the UI
+// stay until spotlight gets a signal (Ctrl+C, terminate) or the sidecar fails.
+func (r *run) keepServing(code int, sigs <-chan os.Signal) {
+	fmt.Fprintf(r.o.Stderr, "spotlight: %s exited with code %d; still serving %s (--keep); press Ctrl+C to stop\n", r.cmd.Display, code, r.srv.URL())
+	select {
+	case sig := <-sigs:
+		r.announceStop()
+		r.o.Logger.Debug("stopping the kept sidecar", "signal", sig)
+	case <-r.served:
 	}
 }
 

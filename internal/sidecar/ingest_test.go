@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -16,14 +17,17 @@ import (
 
 func TestIngestRoutes(t *testing.T) {
 	ts := start(t, Config{})
-	for _, path := range []string{"/stream", "/api/0/envelope", "/api/0/envelope/", "/api/4507/envelope/?sentry_key=abc&sentry_version=7"} {
-		r := postEnvelope(t, ts, path, []byte(testEnvelope))
+	for i, path := range []string{"/stream", "/api/0/envelope", "/api/0/envelope/", "/api/4507/envelope/?sentry_key=abc&sentry_version=7"} {
+		// Each body differs: the same one on /stream and a DSN route is an
+		// SDK's twin, kept once (TestTwinFromBothRoutesKeptOnce).
+		body := strings.Replace(testEnvelope, "2024-01-01T00:00:00Z", fmt.Sprintf("2024-01-01T00:00:0%dZ", i), 1)
+		r := postEnvelope(t, ts, path, []byte(body))
 		if r.status != http.StatusOK || r.body != "{}" {
 			t.Fatalf("POST %s = %d %q", path, r.status, r.body)
 		}
 		id := r.header.Get("X-Spotlight-Envelope-Id")
 		e, ok := ts.buf.Get(id)
-		if !ok || string(e.Body()) != testEnvelope || len(e.Envelope().Items) != 1 || e.Envelope().Items[0].Type != "event" {
+		if !ok || string(e.Body()) != body || len(e.Envelope().Items) != 1 || e.Envelope().Items[0].Type != "event" {
 			t.Fatalf("POST %s: envelope %q not buffered as sent", path, id)
 		}
 		if data := e.AppendStream(nil); !strings.HasPrefix(string(data), `[{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"`) {
@@ -336,6 +340,26 @@ func TestStoreEndpoint(t *testing.T) {
 	if r := do(t, ts, http.MethodPost, "/api/0/store/", []byte(event), "Content-Type", "application/x-www-form-urlencoded"); r.status != http.StatusUnsupportedMediaType {
 		t.Errorf("form store body: %d; want 415", r.status)
 	}
+	if n, _ := ts.buf.Len(); n != 3 {
+		t.Fatalf("buffer holds %d envelopes; want 3", n)
+	}
+}
+
+// An SDK with Spotlight support and a DSN pointing at the sidecar sends each
+// envelope to both routes at once: it is kept once. The same body posted to
+// the same route again is kept again, and a third copy is not a twin.
+func TestTwinFromBothRoutesKeptOnce(t *testing.T) {
+	ts := start(t, Config{})
+	first := postEnvelope(t, ts, "/stream", []byte(testEnvelope))
+	twin := postEnvelope(t, ts, "/api/0/envelope/", []byte(testEnvelope))
+	if first.status != 200 || twin.status != 200 || twin.header.Get("X-Spotlight-Envelope-Id") != first.header.Get("X-Spotlight-Envelope-Id") {
+		t.Fatalf("twin answered %d %q with id %q; want 200 with the first copy's id %q", twin.status, twin.body, twin.header.Get("X-Spotlight-Envelope-Id"), first.header.Get("X-Spotlight-Envelope-Id"))
+	}
+	if n, _ := ts.buf.Len(); n != 1 {
+		t.Fatalf("buffer holds %d envelopes after a twin; want 1", n)
+	}
+	postEnvelope(t, ts, "/api/0/envelope/", []byte(testEnvelope)) // a third copy: kept
+	postEnvelope(t, ts, "/api/0/envelope/", []byte(testEnvelope)) // same route again: kept
 	if n, _ := ts.buf.Len(); n != 3 {
 		t.Fatalf("buffer holds %d envelopes; want 3", n)
 	}

@@ -217,6 +217,15 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64
 // "warning" member of the body and an X-Spotlight-Warning header.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, e *buffer.Entry, answer []byte) {
 	env := e.Envelope() // read before Add: once held, the entry may be packed
+	first, dup := s.recent.claim(e.Body(), r.URL.Path == "/stream", time.Now())
+	if dup {
+		id := first.wait(5 * time.Second)
+		s.log.Debug("envelope received twice (an SDK sending to both its DSN and Spotlight); kept once", "id", id, "user_agent", r.UserAgent())
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Spotlight-Envelope-Id", id)
+		_, _ = w.Write([]byte("{}"))
+		return
+	}
 	if c := s.cfg.Capture; c != nil {
 		// Captured as an envelope whatever route or content type brought it
 		// (a store event is saved in its envelope form).
@@ -227,6 +236,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, e *buffer.Entry,
 		}
 	}
 	s.cfg.Buffer.Add(e)
+	s.recent.finish(first, e.ID)
 	if s.log.Enabled(r.Context(), slog.LevelDebug) { // skip building attrs otherwise
 		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(e.Body()), "user_agent", r.UserAgent())
 	}

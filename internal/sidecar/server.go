@@ -109,7 +109,9 @@ type Server struct {
 	handler http.Handler
 	// receiving bounds the bytes of bodies being received at once.
 	receiving *receiving
-	http      *http.Server
+	// recent finds an envelope sent twice (see duplicates.go).
+	recent *recentBodies
+	http   *http.Server
 
 	// closing is closed when shutdown starts, ending SSE streams.
 	closing     chan struct{}
@@ -156,7 +158,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	origins.local = systemLocalNames()
 	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port,
-		receiving: &receiving{max: cfg.MaxReceivingBytes}}
+		receiving: &receiving{max: cfg.MaxReceivingBytes}, recent: newRecentBodies()}
 	s.sources = sourcecontext.New()
 	s.handler = s.guard(s.routes())
 	s.http = &http.Server{

@@ -1,6 +1,7 @@
 package controlcenter
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -90,5 +91,40 @@ func TestTerminateWithoutArgument(t *testing.T) {
 	}
 	if !in.alive() || !in.childAlive() {
 		t.Fatal("terminate without an argument stopped something")
+	}
+}
+
+// An instance stopped from outside prints one line saying who stopped it:
+// `spotlight terminate` or the Control Center. Ctrl+C (a plain signal)
+// prints no such line, and no note is left behind.
+func TestStoppedInstanceSaysWho(t *testing.T) {
+	w := newWorld(t)
+	cc := w.controlCenter()
+	byAPI, byCLI, bySignal := w.start("api-stopped"), w.start("cli-stopped"), w.start("signalled")
+
+	code, body := request(t, "POST", cc.URL+"/api/instances/"+byAPI.meta.InstanceID+"/terminate", "", cc.URL, "")
+	if code != 200 {
+		t.Fatalf("terminate through the API: %d %s", code, body)
+	}
+	byAPI.Wait(t, wait)
+	if want := "spotlight: stopped by the Control Center at " + cc.URL; strings.Count(byAPI.Stderr.String(), want) != 1 {
+		t.Errorf("stopped by the Control Center, stderr lacks one %q:\n%s", want, byAPI.Stderr)
+	}
+
+	if out, errOut, code := w.spotlight("terminate", byCLI.meta.InstanceID); code != 0 {
+		t.Fatalf("spotlight terminate: exit %d %q %q", code, out, errOut)
+	}
+	byCLI.Wait(t, wait)
+	if want := "spotlight: stopped by `spotlight terminate` (pid "; strings.Count(byCLI.Stderr.String(), want) != 1 {
+		t.Errorf("stopped by spotlight terminate, stderr lacks one %q:\n%s", want, byCLI.Stderr)
+	}
+
+	_ = bySignal.Cmd.Process.Signal(syscall.SIGTERM)
+	bySignal.Wait(t, wait)
+	if strings.Contains(bySignal.Stderr.String(), "stopped by") {
+		t.Errorf("a plain signal claims a stopper:\n%s", bySignal.Stderr)
+	}
+	if notes, _ := filepath.Glob(filepath.Join(w.regDir, "stop_*")); len(notes) != 0 {
+		t.Errorf("stop notes left behind: %q", notes)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -710,5 +711,86 @@ func TestPackageJSONScript(t *testing.T) {
 	p = startIn(t, empty, env)
 	if code := p.Wait(t, wait); code != 1 || !strings.Contains(p.Stderr.String(), "dev, develop, serve, start") {
 		t.Errorf("no command, no package.json: exit %d; stderr:\n%s", code, p.Stderr)
+	}
+}
+
+// Debian's python3-sentry-sdk 1.9 has no Spotlight support: under
+// `spotlight run` it reports through the SENTRY_DSN run sets (its error to
+// the store endpoint), --events puts the SDK events alone in a file of
+// valid JSON lines, and --keep keeps the sidecar after the script exits.
+func TestPythonSDKThroughTheDSNWithEventsFileAndKeep(t *testing.T) {
+	script := testutil.PythonSDKScript(t)
+	marker := fmt.Sprintf("py-%d", time.Now().UnixNano())
+	events := filepath.Join(t.TempDir(), "events.jsonl")
+	env, _ := runEnv(t)
+	p := startRun(t, env, "--keep", "-f", "json", "--events", events, testutil.DebianPython, script, marker)
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "(--keep); press Ctrl+C to stop") },
+		"no --keep notice after the script exited; stderr:\n%s", p.Stderr)
+	if !strings.Contains(p.Stderr.String(), "spotlight: SENTRY_DSN=http://spotlight@localhost:"+strconv.Itoa(p.Port)+"/0 for SDKs without Spotlight support") {
+		t.Errorf("the DSN is not printed on start:\n%s", p.Stderr)
+	}
+	// The script is gone, its sidecar is not.
+	testutil.WaitHealthy(t, p, wait)
+	var types []string
+	testutil.Eventually(t, wait, func() bool {
+		data, _ := os.ReadFile(events)
+		types = types[:0]
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var ev map[string]any
+			if line == "" {
+				continue
+			}
+			if err := json.Unmarshal([]byte(line), &ev); err != nil {
+				t.Fatalf("--events line is not JSON (%v): %q", err, line)
+			}
+			switch {
+			case ev["type"] == "error" && ev["exception_value"] == "boom "+marker:
+				types = append(types, "error")
+			case ev["type"] == "trace" && ev["message"] == "python-transaction "+marker:
+				types = append(types, "trace")
+			}
+		}
+		return slices.Contains(types, "error") && slices.Contains(types, "trace")
+	}, "the events file lacks the Python error and transaction: %q", types)
+	if strings.Contains(p.Stderr.String(), "boom "+marker) {
+		t.Errorf("SDK events also went to stderr:\n%s", p.Stderr)
+	}
+	if err := p.Cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(t, wait); code != 0 {
+		t.Fatalf("exit %d after Ctrl+C, want the script's 0; stderr:\n%s", code, p.Stderr)
+	}
+}
+
+// @sentry/node reads SENTRY_SPOTLIGHT and, with no DSN of its own, the
+// SENTRY_DSN run sets: it sends each envelope to both, and the sidecar
+// keeps one.
+func TestNodeSDKSendingToDSNAndSpotlightIsKeptOnce(t *testing.T) {
+	script := testutil.NodeSDKScript(t)
+	marker := fmt.Sprintf("twice-%d", time.Now().UnixNano())
+	env, _ := runEnv(t)
+	p := startRun(t, env, "--keep", "node", script, marker)
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "press Ctrl+C to stop") },
+		"no --keep notice; stderr:\n%s", p.Stderr)
+	resp, err := http.Get(p.URL + "/api/envelopes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var held []struct {
+		UserAgent string          `json:"userAgent"`
+		Envelope  json.RawMessage `json:"envelope"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&held); err != nil {
+		t.Fatal(err)
+	}
+	errors, logs := 0, 0
+	for _, e := range held {
+		errors += strings.Count(string(e.Envelope), `"value":"boom `+marker+`"`)
+		logs += strings.Count(string(e.Envelope), `"body":"log line `+marker+`"`)
+	}
+	if errors != 1 || logs != 1 {
+		t.Fatalf("the sidecar holds the error %d times and the log %d times; want each once", errors, logs)
 	}
 }
