@@ -35,8 +35,8 @@ type arrival struct {
 	at      time.Time
 	stream  bool // came to /stream (else to a DSN route)
 	twinned bool // its twin from the other route came already
-	id   string
-	done chan struct{}
+	id      string
+	done    chan struct{}
 }
 
 func newRecentBodies() *recentBodies {
