@@ -56,6 +56,9 @@ type Options struct {
 	// envelopes only (the docker bridge address under `spotlight run`).
 	IngestHosts []string
 
+	// KeepTwinsOnce: see sidecar.Config.
+	KeepTwinsOnce bool
+
 	// WatchRegistry announces instances that appear or vanish on the stream
 	// (what the Control Center on port 8969 does).
 	WatchRegistry bool
@@ -162,6 +165,7 @@ func New(o Options) (*Daemon, error) {
 		ProjectOf:      d.projectOf(o.Self, o.Dir),
 		All:            all,
 		Capture:        d.capture,
+		KeepTwinsOnce:  o.KeepTwinsOnce,
 	})
 	if err != nil {
 		return nil, err

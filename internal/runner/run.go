@@ -172,8 +172,10 @@ func (r *run) startSidecar() error {
 		Events:     r.events,
 		Version:    r.o.Version,
 		InstanceID: r.id,
-		Self:       r.self.Load,
-		Dir:        r.o.Dir,
+		// The DSN run sets makes SDKs with Spotlight support send twice.
+		KeepTwinsOnce: !has(r.o.Environ, "SENTRY_DSN"),
+		Self:          r.self.Load,
+		Dir:           r.o.Dir,
 		// Containers on Linux reach the host at the docker bridge address.
 		IngestHosts: r.cmd.compose.ingestHosts(),
 	})

@@ -7,7 +7,7 @@ import (
 )
 
 // An SDK with Spotlight support whose DSN also points at the sidecar (as
-// `spotlight run` sets SENTRY_DSN when unset) sends every envelope twice,
+// `spotlight run` sets SENTRY_DSN when unset; only its sidecar checks) sends every envelope twice,
 // byte for byte: once to /stream and once to /api/<id>/envelope/, at the same
 // moment. A body identical to one received within duplicateWindow on the
 // other route (Spotlight's /stream versus a DSN's /api/...) is therefore

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -17,10 +16,8 @@ import (
 
 func TestIngestRoutes(t *testing.T) {
 	ts := start(t, Config{})
-	for i, path := range []string{"/stream", "/api/0/envelope", "/api/0/envelope/", "/api/4507/envelope/?sentry_key=abc&sentry_version=7"} {
-		// Each body differs: the same one on /stream and a DSN route is an
-		// SDK's twin, kept once (TestTwinFromBothRoutesKeptOnce).
-		body := strings.Replace(testEnvelope, "2024-01-01T00:00:00Z", fmt.Sprintf("2024-01-01T00:00:0%dZ", i), 1)
+	for _, path := range []string{"/stream", "/api/0/envelope", "/api/0/envelope/", "/api/4507/envelope/?sentry_key=abc&sentry_version=7"} {
+		body := testEnvelope
 		r := postEnvelope(t, ts, path, []byte(body))
 		if r.status != http.StatusOK || r.body != "{}" {
 			t.Fatalf("POST %s = %d %q", path, r.status, r.body)
@@ -345,11 +342,18 @@ func TestStoreEndpoint(t *testing.T) {
 	}
 }
 
-// An SDK with Spotlight support and a DSN pointing at the sidecar sends each
-// envelope to both routes at once: it is kept once. The same body posted to
-// the same route again is kept again, and a third copy is not a twin.
+// Under `spotlight run`, which points SENTRY_DSN at its sidecar, an SDK with
+// Spotlight support sends each envelope to both routes at once: it is kept
+// once. The same body posted to the same route again is kept again, a third
+// copy is not a twin, and a plain sidecar keeps every copy.
 func TestTwinFromBothRoutesKeptOnce(t *testing.T) {
-	ts := start(t, Config{})
+	plain := start(t, Config{})
+	postEnvelope(t, plain, "/stream", []byte(testEnvelope))
+	postEnvelope(t, plain, "/api/0/envelope/", []byte(testEnvelope))
+	if n, _ := plain.buf.Len(); n != 2 {
+		t.Fatalf("a plain sidecar holds %d envelopes; want both copies", n)
+	}
+	ts := start(t, Config{KeepTwinsOnce: true})
 	first := postEnvelope(t, ts, "/stream", []byte(testEnvelope))
 	twin := postEnvelope(t, ts, "/api/0/envelope/", []byte(testEnvelope))
 	if first.status != 200 || twin.status != 200 || twin.header.Get("X-Spotlight-Envelope-Id") != first.header.Get("X-Spotlight-Envelope-Id") {

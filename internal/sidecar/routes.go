@@ -217,7 +217,11 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64
 // "warning" member of the body and an X-Spotlight-Warning header.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, e *buffer.Entry, answer []byte) {
 	env := e.Envelope() // read before Add: once held, the entry may be packed
-	first, dup := s.recent.claim(e.Body(), r.URL.Path == "/stream", time.Now())
+	var first *arrival
+	var dup bool
+	if s.recent != nil {
+		first, dup = s.recent.claim(e.Body(), r.URL.Path == "/stream", time.Now())
+	}
 	if dup {
 		id := first.wait(5 * time.Second)
 		s.log.Debug("envelope received twice (an SDK sending to both its DSN and Spotlight); kept once", "id", id, "user_agent", r.UserAgent())
@@ -236,7 +240,9 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, e *buffer.Entry,
 		}
 	}
 	s.cfg.Buffer.Add(e)
-	s.recent.finish(first, e.ID)
+	if first != nil {
+		s.recent.finish(first, e.ID)
+	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) { // skip building attrs otherwise
 		s.log.Debug("envelope received", "id", e.ID, "items", itemTypes(env), "bytes", len(e.Body()), "user_agent", r.UserAgent())
 	}

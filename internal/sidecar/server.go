@@ -83,6 +83,10 @@ type Config struct {
 	// to build the UI when nil).
 	UI http.Handler
 
+	// KeepTwinsOnce keeps one copy of an envelope an SDK sends to both
+	// /stream and its DSN (duplicates.go): `spotlight run`, which sets
+	// SENTRY_DSN, turns it on.
+	KeepTwinsOnce bool
 	// Capture, when set, saves every envelope received (SPOTLIGHT_CAPTURE).
 	Capture *capture.Dir
 	// ProjectOf names the directories whose files POST /open opens and
@@ -109,7 +113,8 @@ type Server struct {
 	handler http.Handler
 	// receiving bounds the bytes of bodies being received at once.
 	receiving *receiving
-	// recent finds an envelope sent twice (see duplicates.go).
+	// recent finds an envelope sent twice (see duplicates.go); nil unless
+	// Config.KeepTwinsOnce.
 	recent *recentBodies
 	http   *http.Server
 
@@ -158,8 +163,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	origins.local = systemLocalNames()
 	s := &Server{cfg: cfg, log: cfg.Logger, origins: origins, closing: make(chan struct{}), port: cfg.Port,
-		receiving: &receiving{max: cfg.MaxReceivingBytes}, recent: newRecentBodies()}
+		receiving: &receiving{max: cfg.MaxReceivingBytes}}
 	s.sources = sourcecontext.New()
+	if cfg.KeepTwinsOnce {
+		s.recent = newRecentBodies()
+	}
 	s.handler = s.guard(s.routes())
 	s.http = &http.Server{
 		Handler:           s.handler,
