@@ -99,8 +99,8 @@ func TestChildEnv(t *testing.T) {
 		"SENTRY_SPOTLIGHT=http://localhost:4321/stream",
 		"NEXT_PUBLIC_SENTRY_SPOTLIGHT=http://localhost:4321/stream",
 		"SENTRY_TRACES_SAMPLE_RATE=1",
-		"SENTRY_DSN=http://spotlight@localhost:4321/0",
 		"PATH=/app/node_modules/.bin:/usr/bin:/bin",
+		"SENTRY_DSN=http://spotlight@localhost:4321/0",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("ChildEnv =\n%q\nwant\n%q", got, want)

@@ -9,8 +9,19 @@ import (
 // ChildEnv returns base (KEY=value pairs) with what the child's Sentry SDK
 // needs to find the sidecar on port added (replacing earlier values), and
 // binDir first on PATH when set.
+//
+// SENTRY_DSN is added too when base has none at all (an empty one is the
+// developer's choice): SDKs without Spotlight support (sentry-go,
+// python3-sentry-sdk 1.x) then report with no code change. An SDK that also
+// reads SENTRY_SPOTLIGHT sends each envelope to both, and the run's sidecar
+// keeps one (sidecar.Config.KeepTwinsOnce). Compose services get no DSN:
+// the override would replace one their own compose file sets.
 func ChildEnv(base []string, port int, binDir string) []string {
-	return childEnv(base, "http://localhost:"+strconv.Itoa(port)+"/stream", binDir)
+	env := childEnv(base, "http://localhost:"+strconv.Itoa(port)+"/stream", binDir)
+	if !has(base, "SENTRY_DSN") {
+		env = append(env, "SENTRY_DSN="+DSN(port))
+	}
+	return env
 }
 
 // childEnv is ChildEnv with the sidecar's stream URL given.
@@ -19,13 +30,6 @@ func childEnv(base []string, stream, binDir string) []string {
 		"SENTRY_SPOTLIGHT":             stream,
 		"NEXT_PUBLIC_SENTRY_SPOTLIGHT": stream,
 		"SENTRY_TRACES_SAMPLE_RATE":    "1",
-	}
-	// SDKs without Spotlight support (sentry-go, python3-sentry-sdk 1.x)
-	// then report with no code change. A SENTRY_DSN of the developer's own,
-	// even an empty one, is left alone. An SDK that also reads
-	// SENTRY_SPOTLIGHT sends each envelope to both, and the sidecar keeps one.
-	if !has(base, "SENTRY_DSN") {
-		set["SENTRY_DSN"] = dsnFor(stream)
 	}
 	if binDir != "" {
 		path := binDir
@@ -41,7 +45,7 @@ func childEnv(base []string, stream, binDir string) []string {
 			out = append(out, kv)
 		}
 	}
-	for _, k := range []string{"SENTRY_SPOTLIGHT", "NEXT_PUBLIC_SENTRY_SPOTLIGHT", "SENTRY_TRACES_SAMPLE_RATE", "SENTRY_DSN", "PATH"} {
+	for _, k := range []string{"SENTRY_SPOTLIGHT", "NEXT_PUBLIC_SENTRY_SPOTLIGHT", "SENTRY_TRACES_SAMPLE_RATE", "PATH"} {
 		if v, ok := set[k]; ok {
 			out = append(out, k+"="+v)
 		}
@@ -49,14 +53,9 @@ func childEnv(base []string, stream, binDir string) []string {
 	return out
 }
 
-// DSN is the DSN `spotlight run` gives SDKs when SENTRY_DSN is unset.
-func DSN(port int) string { return dsnFor("http://localhost:" + strconv.Itoa(port) + "/stream") }
-
-// dsnFor is the DSN of the sidecar whose stream URL is stream: project 0
-// on the same host and port, so SDKs post to /api/0/envelope/.
-func dsnFor(stream string) string {
-	return strings.Replace(strings.TrimSuffix(stream, "/stream"), "http://", "http://spotlight@", 1) + "/0"
-}
+// DSN is the DSN `spotlight run` gives SDKs when SENTRY_DSN is unset:
+// project 0 of the sidecar on port, so SDKs post to /api/0/envelope/.
+func DSN(port int) string { return "http://spotlight@localhost:" + strconv.Itoa(port) + "/0" }
 
 // has reports whether env sets key at all (to any value, even empty).
 func has(env []string, key string) bool {

@@ -173,7 +173,7 @@ func (r *run) startSidecar() error {
 		Version:    r.o.Version,
 		InstanceID: r.id,
 		// The DSN run sets makes SDKs with Spotlight support send twice.
-		KeepTwinsOnce: !has(r.o.Environ, "SENTRY_DSN"),
+		KeepTwinsOnce: r.setsDSN(),
 		Self:          r.self.Load,
 		Dir:           r.o.Dir,
 		// Containers on Linux reach the host at the docker bridge address.
@@ -234,7 +234,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	o := r.o
 	url := r.srv.URL()
 	fmt.Fprintf(o.Stderr, "spotlight: UI at %s for %s (%s)\n", url, r.cmd.ProjectName, r.cmd.Display)
-	if !has(o.Environ, "SENTRY_DSN") {
+	if r.setsDSN() {
 		fmt.Fprintf(o.Stderr, "spotlight: SENTRY_DSN=%s for SDKs without Spotlight support (set SENTRY_DSN to use your own)\n", DSN(r.srv.Port()))
 	}
 	if o.Open {
@@ -365,6 +365,9 @@ func (r *run) wait(c *child, sigs <-chan os.Signal) (code int, sidecarErr error)
 		}
 	}
 }
+
+// setsDSN reports whether the child gets run's SENTRY_DSN (see ChildEnv).
+func (r *run) setsDSN() bool { return r.cmd.compose == nil && !has(r.o.Environ, "SENTRY_DSN") }
 
 // announceStop says who stopped this instance, when `spotlight terminate`
 // or the Control Center left a note saying so before its signal.
