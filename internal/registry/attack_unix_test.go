@@ -62,7 +62,7 @@ func TestPIDBeyondTheOSRangeIsNeverSignalled(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(r.Dir(), FileName(id)), data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Terminate(context.Background(), id); err == nil || !strings.Contains(err.Error(), "PID range") {
+	if _, err := r.Terminate(context.Background(), id, ""); err == nil || !strings.Contains(err.Error(), "PID range") {
 		t.Errorf("terminate of a file with pid 2^32+%d: %v; want it refused as beyond the PID range", victim.PID, err)
 	}
 	if err := proc.Signal(1<<32+victim.PID, syscall.SIGTERM); err == nil {
@@ -123,7 +123,7 @@ func TestSwappedDirectoryIsRefusedAtUse(t *testing.T) {
 	if out, err := swap.CombinedOutput(); err != nil {
 		t.Fatalf("the other user's swap failed: %v: %s", err, out)
 	}
-	if _, err := r.Terminate(context.Background(), id); err == nil {
+	if _, err := r.Terminate(context.Background(), id, ""); err == nil {
 		t.Error("terminate read the planted file")
 	}
 	if _, err := r.Entries(); err == nil {

@@ -5,24 +5,27 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // A stop note tells a `spotlight run` being terminated who asked for it
 // ("`spotlight terminate` (pid 123)", "the Control Center at ..."): a
 // signal does not say who sent it. Terminate writes it into the registry
-// directory (private to the user, like the instance files) just before
-// SIGTERM; the instance reads and removes it when the signal arrives.
+// directory (private to the user, like the instance files, and reached
+// through the same root handle) just before SIGTERM; the instance reads and
+// removes it when the signal arrives.
 
 // maxStopNote bounds what TakeStopNote reads.
 const maxStopNote = 512
 
-func stopNotePath(dir, id string) string { return filepath.Join(dir, "stop_"+id+".txt") }
+func stopNoteName(id string) string { return "stop_" + id + ".txt" }
 
 // writeStopNote records who stops id, atomically (temp file and rename).
 func (r *Registry) writeStopNote(id, by string) error {
-	f, err := os.CreateTemp(r.dir, tempPrefix+"*.tmp") // created 0600
+	tmp := tempPrefix + uuid.NewString() + ".tmp"
+	f, err := r.openFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
@@ -31,13 +34,16 @@ func (r *Registry) writeStopNote(id, by string) error {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Rename(f.Name(), stopNotePath(r.dir, id))
+		werr = r.root.Rename(tmp, stopNoteName(id))
 	}
 	if werr != nil {
-		_ = os.Remove(f.Name())
+		_ = r.root.Remove(tmp)
 	}
 	return werr
 }
+
+// removeStopNote removes a note the instance did not take.
+func (r *Registry) removeStopNote(id string) { _ = r.root.Remove(stopNoteName(id)) }
 
 // TakeStopNote returns who asked instance id to stop, removing the note;
 // "" when nobody left one (Ctrl+C, a plain kill).
@@ -45,15 +51,14 @@ func (r *Registry) TakeStopNote(id string) string {
 	if !ValidID(id) {
 		return ""
 	}
-	path := stopNotePath(r.dir, id)
-	f, err := os.Open(path)
+	f, err := r.openFile(stopNoteName(id), os.O_RDONLY, 0)
 	if err != nil {
 		return ""
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxStopNote))
 	f.Close()
-	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-		r.logger.Debug("cannot remove the stop note", "path", path, "err", rerr)
+	if rerr := r.root.Remove(stopNoteName(id)); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		r.logger.Debug("cannot remove the stop note", "id", id, "err", rerr)
 	}
 	if err != nil {
 		return ""

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestStopNote(t *testing.T) {
 	if !strings.HasPrefix(got, "the Control Center [31m at http://localhost:8969 x") || len(got) > maxStopNote || strings.ContainsAny(got, "\x1b\n") {
 		t.Fatalf("note %q: want it bounded and without control characters", got)
 	}
-	if _, err := os.Stat(stopNotePath(r.Dir(), id)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(r.Dir(), stopNoteName(id))); !os.IsNotExist(err) {
 		t.Fatalf("the note was not removed: %v", err)
 	}
 	if got := r.TakeStopNote("../../etc/passwd"); got != "" {

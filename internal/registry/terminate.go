@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"os"
 	"syscall"
 	"time"
 
@@ -76,7 +75,7 @@ func (r *Registry) Terminate(ctx context.Context, id, by string) (TerminateResul
 				r.logger.Debug("cannot leave a stop note", "id", id, "err", err)
 			}
 			// Read by spotlight when the signal arrives; gone if it never did.
-			defer func() { _ = os.Remove(stopNotePath(r.dir, id)) }()
+			defer r.removeStopNote(id)
 		}
 		sigErr = signalSpot(syscall.SIGTERM)
 		// A stopped (SIGSTOP, ^Z) spotlight would only see SIGTERM once
