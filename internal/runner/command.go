@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spotlight-dev/spotlight/internal/compose"
 )
 
 // Detected types recorded in the registry's detectedType field.
@@ -85,8 +87,8 @@ func Resolve(args []string, dir string) (Command, error) {
 	if pkgErr == nil {
 		where = "package.json in " + dir + " has none of them"
 	}
-	return Command{}, fmt.Errorf("%w: looked for a package.json script named %s (%s); give the command instead, e.g. `spotlight run npm run dev`",
-		ErrNoCommand, strings.Join(packageScripts(), ", "), where)
+	return Command{}, fmt.Errorf("%w: looked for a package.json script named %s (%s) and a Docker Compose file (%s); give the command instead, e.g. `spotlight run npm run dev`",
+		ErrNoCommand, strings.Join(packageScripts(), ", "), where, strings.Join(compose.DefaultFileNames(), ", "))
 }
 
 type packageJSON struct {

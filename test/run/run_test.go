@@ -709,7 +709,7 @@ func TestPackageJSONScript(t *testing.T) {
 
 	empty := t.TempDir()
 	p = startIn(t, empty, env)
-	if code := p.Wait(t, wait); code != 1 || !strings.Contains(p.Stderr.String(), "dev, develop, serve, start") {
+	if code := p.Wait(t, wait); code != 1 || !strings.Contains(p.Stderr.String(), "dev, develop, serve, start") || !strings.Contains(p.Stderr.String(), "a Docker Compose file (compose.yaml, compose.yml") {
 		t.Errorf("no command, no package.json: exit %d; stderr:\n%s", code, p.Stderr)
 	}
 }
