@@ -24,8 +24,8 @@ func WriteInstances(w io.Writer, f Format, opts Options, list []registry.Instanc
 	}
 	bw := bufio.NewWriter(w)
 	if f == MD && len(list) > 0 {
-		bw.WriteString("| Project | Port | Command | Started | PID | URL | Status |\n")
-		bw.WriteString("|---|---|---|---|---|---|---|\n")
+		bw.WriteString("| Project | Port | Type | Command | Started | PID | URL | Status |\n")
+		bw.WriteString("|---|---|---|---|---|---|---|---|\n")
 	}
 	for i := range list {
 		in := &list[i]
@@ -100,7 +100,7 @@ func instanceFields(in *registry.Instance) []Field {
 
 func writeInstanceMD(w *bufio.Writer, opts Options, in *registry.Instance) {
 	cells := []string{
-		in.ProjectName, strconv.Itoa(in.Port), in.Command, startedAt(in, opts),
+		in.ProjectName, strconv.Itoa(in.Port), in.DetectedType, in.Command, startedAt(in, opts),
 		strconv.Itoa(in.PID), in.URL, string(in.Status),
 	}
 	w.WriteString("|")

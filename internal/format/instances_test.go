@@ -54,10 +54,10 @@ func TestWriteInstances(t *testing.T) {
 		Logfmt: `instanceId=01933c6a-5f00-7000-8000-000000000001 projectName=my-app port=54321 command="npm run dev" cwd=/home/dev/my-app pid=4242 childPid=4243 startTime=2024-11-20T10:30:45Z detectedType=package.json status=healthy uptimeSeconds=75
 instanceId=01933c5b-1c00-7000-8000-000000000002 projectName=api port=3000 command="node server.js --title \"a|b\"" cwd="/home/dev/my api" pid=5151 childPid=0 startTime=2024-11-20T10:14:05Z detectedType=command status=unresponsive uptimeSeconds=1075
 `,
-		MD: `| Project | Port | Command | Started | PID | URL | Status |
-|---|---|---|---|---|---|---|
-| my-app | 54321 | npm run dev | 2024-11-20 11:30:45 | 4242 | http://localhost:54321 | healthy |
-| api | 3000 | node server.js --title "a\|b" | 2024-11-20 11:14:05 | 5151 | http://localhost:3000 | unresponsive |
+		MD: `| Project | Port | Type | Command | Started | PID | URL | Status |
+|---|---|---|---|---|---|---|---|
+| my-app | 54321 | package.json | npm run dev | 2024-11-20 11:30:45 | 4242 | http://localhost:54321 | healthy |
+| api | 3000 | command | node server.js --title "a\|b" | 2024-11-20 11:14:05 | 5151 | http://localhost:3000 | unresponsive |
 `,
 		JSON: `[
   {

@@ -107,7 +107,7 @@ func TestListHealthOfRealInstances(t *testing.T) {
 		t.Errorf("logfmt: %q", out)
 	}
 	out, _, _ = w.spotlight("list", "--all", "-f", "md")
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 4 || lines[0] != "| Project | Port | Command | Started | PID | URL | Status |" || !strings.HasSuffix(lines[3], " | healthy |") {
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 4 || lines[0] != "| Project | Port | Type | Command | Started | PID | URL | Status |" || !strings.HasSuffix(lines[3], " | healthy |") {
 		t.Errorf("md:\n%s", out)
 	}
 }

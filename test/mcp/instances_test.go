@@ -41,8 +41,8 @@ func TestInstances(t *testing.T) {
 	cs, _ := connectStdio(t, env, "-p", strconv.Itoa(testutil.FreePort(t)))
 
 	text := ok(t, cs, "list_instances", nil)
-	contains(t, "list_instances", text, "| Project | Port | Command | Started | PID | URL | Status |",
-		"| "+inst.ProjectName+" | "+strconv.Itoa(appPort)+" | sleep 600 |", app.URL, "healthy", inst.InstanceID)
+	contains(t, "list_instances", text, "| Project | Port | Type | Command | Started | PID | URL | Status |",
+		"| "+inst.ProjectName+" | "+strconv.Itoa(appPort)+" | command | sleep 600 |", app.URL, "healthy", inst.InstanceID)
 
 	// This MCP server's own sidecar is empty; the app's has the error.
 	contains(t, "own sidecar", ok(t, cs, "search_errors", nil), "No errors")
