@@ -35,10 +35,11 @@ type Options struct {
 	// default bounds; Buffer alone: served without the event API.
 	Buffer *buffer.Buffer
 	Events *event.Store
-	// Bounds bound the buffer made when Buffer is nil (MaxEntries and
-	// MaxBytes; zero: the defaults). With WatchRegistry, MaxBytes is shared
-	// between the sidecar's own buffer and the Control Center's merged copy
-	// of every instance's events: half each.
+	// Bounds are --buffer-size and --buffer-bytes (zero: the defaults).
+	// MaxBytes bounds every envelope byte the sidecar holds (see budget):
+	// those being received, its buffer (made from Bounds when Buffer is
+	// nil; a given Buffer should come from NewBuffer with the same Bounds)
+	// and, with WatchRegistry, the Control Center's merged copy.
 	Bounds  buffer.Options
 	Version string // reported to MCP clients
 
@@ -92,14 +93,10 @@ func New(o Options) (*Daemon, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	hubBounds := buffer.Options{MaxEntries: o.Bounds.MaxEntries}
-	if o.WatchRegistry {
-		half := cmp.Or(o.Bounds.MaxBytes, buffer.DefaultMaxBytes) / 2
-		o.Bounds.MaxBytes, hubBounds.MaxBytes = half, half
-	}
+	plan := budget(o.Bounds, o.WatchRegistry)
 	if o.Buffer == nil {
 		o.Events = event.NewStore(nil)
-		o.Buffer = NewBuffer(o.Bounds, o.Events)
+		o.Buffer = buffer.New(withRelease(plan.home, o.Events))
 	}
 	if o.Self == nil {
 		o.Self = func() *registry.Metadata { return nil }
@@ -124,7 +121,7 @@ func New(o Options) (*Daemon, error) {
 	}
 	var all sidecar.AllInstances
 	if o.WatchRegistry {
-		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Bounds: withRelease(hubBounds), Logger: o.Logger})
+		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Bounds: withRelease(plan.hub, nil), Logger: o.Logger})
 		all = d.hub
 	}
 	d.cc = controlcenter.Options{
@@ -149,23 +146,24 @@ func New(o Options) (*Daemon, error) {
 		d.tools.All = &mcp.Local{Buffer: d.hub.Buffer(), Port: d.Port, Keep: keep}
 	}
 	srv, err := sidecar.New(sidecar.Config{
-		Host:           o.Host,
-		Port:           o.Port,
-		AllowedOrigins: o.AllowedOrigins,
-		Logger:         o.Logger,
-		Buffer:         o.Buffer,
-		Events:         o.Events,
-		InstanceID:     o.InstanceID,
-		IngestHosts:    o.IngestHosts,
-		Secret:         secret,
-		SecretPath:     secretPath,
-		Instances:      controlcenter.NewHandler(d.cc),
-		MCP:            mcp.NewHandler(d.tools),
-		UI:             webui.Handler(),
-		ProjectOf:      d.projectOf(o.Self, o.Dir),
-		All:            all,
-		Capture:        d.capture,
-		KeepTwinsOnce:  o.KeepTwinsOnce,
+		Host:              o.Host,
+		Port:              o.Port,
+		AllowedOrigins:    o.AllowedOrigins,
+		Logger:            o.Logger,
+		Buffer:            o.Buffer,
+		Events:            o.Events,
+		MaxReceivingBytes: plan.receiving,
+		InstanceID:        o.InstanceID,
+		IngestHosts:       o.IngestHosts,
+		Secret:            secret,
+		SecretPath:        secretPath,
+		Instances:         controlcenter.NewHandler(d.cc),
+		MCP:               mcp.NewHandler(d.tools),
+		UI:                webui.Handler(),
+		ProjectOf:         d.projectOf(o.Self, o.Dir),
+		All:               all,
+		Capture:           d.capture,
+		KeepTwinsOnce:     o.KeepTwinsOnce,
 	})
 	if err != nil {
 		return nil, err
@@ -183,18 +181,43 @@ func (d *Daemon) CaptureNotice() string {
 	return fmt.Sprintf("saving every envelope received into %s (%s)", d.capture.Path(), capture.EnvVar)
 }
 
-// NewBuffer makes a sidecar's buffer: bounded as bounds say (zero fields:
-// the defaults), decoding into events (may be nil), and handing the memory
-// that packing frees back to the OS.
+// NewBuffer makes the buffer of a sidecar without a merged copy (`spotlight
+// run`), bounded by its share of bounds (see budget), decoding into events
+// (may be nil) and handing the memory that packing frees back to the OS.
 func NewBuffer(bounds buffer.Options, events *event.Store) *buffer.Buffer {
-	bounds.Model = events
-	return buffer.New(withRelease(bounds))
+	return buffer.New(withRelease(budget(bounds, false).home, events))
 }
 
-// withRelease adds the hook that hands memory freed by packing back to the OS.
-func withRelease(o buffer.Options) buffer.Options {
+// withRelease sets o's model and the hook that hands memory freed by
+// packing back to the OS.
+func withRelease(o buffer.Options, events *event.Store) buffer.Options {
+	if events != nil {
+		o.Model = events
+	}
 	o.Packed = (&memlimit.Releaser{}).Freed
 	return o
+}
+
+// shares is how a sidecar divides --buffer-bytes.
+type shares struct {
+	home, hub buffer.Options // its buffer's bounds and the merged copy's
+	receiving int64          // bytes of envelopes being received at once
+}
+
+// budget divides bounds.MaxBytes so that it bounds every envelope byte the
+// sidecar holds: an eighth (at least one body at the size limit, at most
+// the sidecar's default) for bodies being received, the rest for the buffer,
+// halved between it and the merged copy when the sidecar keeps one.
+func budget(bounds buffer.Options, mergedCopy bool) shares {
+	total := cmp.Or(bounds.MaxBytes, buffer.DefaultMaxBytes)
+	receiving := min(max(total/8, sidecar.DefaultMaxBodyBytes+1), sidecar.DefaultMaxReceivingBytes)
+	held := max(total-receiving, total/4) // a small budget still holds something
+	sh := shares{home: buffer.Options{MaxEntries: bounds.MaxEntries, MaxBytes: held}, receiving: receiving}
+	if mergedCopy {
+		sh.home.MaxBytes = held / 2
+		sh.hub = buffer.Options{MaxEntries: bounds.MaxEntries, MaxBytes: held / 2}
+	}
+	return sh
 }
 
 // Listen binds the port; see sidecar.Server.Listen.

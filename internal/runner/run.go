@@ -170,6 +170,7 @@ func (r *run) startSidecar() error {
 		Getenv:     r.o.Getenv,
 		Buffer:     r.buf,
 		Events:     r.events,
+		Bounds:     r.o.Bounds,
 		Version:    r.o.Version,
 		InstanceID: r.id,
 		// The DSN run sets makes SDKs with Spotlight support send twice.
