@@ -2,6 +2,7 @@ package runner
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -115,5 +116,26 @@ func TestChildEnv(t *testing.T) {
 	}
 	if got := lookup(ChildEnv(base, 1, ""), "PATH"); got != "/usr/bin:/bin" {
 		t.Errorf("PATH without a bin dir = %q, want it unchanged", got)
+	}
+}
+
+func TestAskTakesOnlyTheAnswer(t *testing.T) {
+	in := strings.NewReader("x\n2\nfor the child\n")
+	var out strings.Builder
+	choice, ok := ask(in, &out, "Which?", []string{"one", "two"})
+	if !ok || choice != 1 {
+		t.Fatalf("ask = %d, %v; want 1 (the second option)", choice, ok)
+	}
+	if rest, _ := io.ReadAll(in); string(rest) != "for the child\n" {
+		t.Errorf("ask consumed what follows the answer: left %q", rest)
+	}
+	if want := "Which?\n  1) one\n  2) two\nRun which? [1-2]: Run which? [1-2]: "; out.String() != want {
+		t.Errorf("prompt %q, want %q", out.String(), want)
+	}
+	if _, ok := ask(strings.NewReader("3\n0\nno\n"), io.Discard, "Which?", []string{"one", "two"}); ok {
+		t.Error("three answers that are no choice were taken")
+	}
+	if _, ok := ask(strings.NewReader(""), io.Discard, "Which?", []string{"one", "two"}); ok {
+		t.Error("an ended stdin was taken as a choice")
 	}
 }

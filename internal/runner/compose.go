@@ -58,16 +58,17 @@ func resolve(o *Options) (Command, error) {
 	if pkgErr == nil {
 		npm := "npm run " + pkg.CmdArgs[0]
 		where := strings.Join(files, ", ")
+		both := fmt.Errorf("%w: %s has both a Docker Compose project (%s) and a package.json script (%s); say which to run: `spotlight run %s` or `spotlight run %s`",
+			ErrNoCommand, o.Dir, where, pkg.CmdArgs[0], joinCommandLine(argv), npm)
 		if !interactive(o.Stdin, o.Stderr) {
-			return Command{}, fmt.Errorf("%w: %s has both a Docker Compose project (%s) and a package.json script (%s); say which to run: `spotlight run %s` or `spotlight run %s`",
-				ErrNoCommand, o.Dir, where, pkg.CmdArgs[0], joinCommandLine(argv), npm)
+			return Command{}, both
 		}
-		choice, err := ask(o.Stdin, o.Stderr, fmt.Sprintf("spotlight: this directory has a Docker Compose project (%s) and a package.json script (%s).", where, pkg.CmdArgs[0]),
+		choice, ok := ask(o.Stdin, o.Stderr, fmt.Sprintf("spotlight: this directory has a Docker Compose project (%s) and a package.json script (%s).", where, pkg.CmdArgs[0]),
 			[]string{joinCommandLine(argv), npm + "  (" + pkg.Display + ")"})
-		if err != nil {
-			return Command{}, err
-		}
-		if choice == 1 {
+		switch {
+		case !ok:
+			return Command{}, both
+		case choice == 1:
 			return pkg, nil
 		}
 	}
@@ -116,9 +117,10 @@ func interactive(in io.Reader, out io.Writer) bool {
 	return ok && ok2 && term.IsTerminal(int(fi.Fd())) && term.IsTerminal(int(fo.Fd()))
 }
 
-// ask shows a numbered list and returns the index chosen. It reads stdin a
-// byte at a time: what follows the answer belongs to the child.
-func ask(in io.Reader, out io.Writer, question string, options []string) (int, error) {
+// ask shows a numbered list and returns the index chosen; ok is false when
+// three answers were no choice, or stdin ended. It reads stdin a byte at a
+// time: what follows the answer belongs to the child.
+func ask(in io.Reader, out io.Writer, question string, options []string) (choice int, ok bool) {
 	fmt.Fprintln(out, question)
 	for i, opt := range options {
 		fmt.Fprintf(out, "  %d) %s\n", i+1, opt)
@@ -128,13 +130,14 @@ func ask(in io.Reader, out io.Writer, question string, options []string) (int, e
 		fmt.Fprintf(out, "Run which? [1-%d]: ", len(options))
 		line, err := r.ReadString('\n')
 		if n, convErr := strconv.Atoi(strings.TrimSpace(line)); convErr == nil && n >= 1 && n <= len(options) {
-			return n - 1, nil
+			return n - 1, true
 		}
 		if err != nil {
 			break
 		}
 	}
-	return 0, fmt.Errorf("%w: no choice made; give the command instead, e.g. `spotlight run %s`", ErrNoCommand, strings.Fields(options[0])[0])
+	fmt.Fprintln(out)
+	return 0, false
 }
 
 // oneByteReader reads at most one byte per call, so a buffered reader over
