@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/event"
+	"github.com/spotlight-dev/spotlight/internal/peer"
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/streamclient"
 )
@@ -185,7 +188,8 @@ func (h *Hub) start(ctx context.Context, m registry.Metadata) {
 	f := &followed{meta: m, origin: origin, label: originLabel(origin), stop: cancel}
 	h.instances[m.InstanceID] = f
 	c := &streamclient.Client{
-		URL: m.URL() + "/stream?userAgent=1&follower=1",
+		URL:  m.URL() + "/stream?userAgent=1&follower=1",
+		HTTP: followerClient(),
 		// Once the instance ended, a dropped stream is its end: do not
 		// reconnect to a port that some other program may take next.
 		OnDisconnect: func(error) {
@@ -215,6 +219,19 @@ func (h *Hub) start(ctx context.Context, m registry.Metadata) {
 			h.o.Logger.Debug("merged copy: stopped following", "instanceId", m.InstanceID, "error", err)
 		}
 	})
+}
+
+// followerClient reads an instance's stream, connecting only to a socket
+// of the user's own: once an instance exits, another local user could take
+// its port and feed the merged copy. Time-outs as streamclient's default.
+func followerClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 nil, // the instance is local: never via a proxy
+		DialContext:           peer.DialOwn(&net.Dialer{Timeout: 3 * time.Second, KeepAlive: 15 * time.Second}),
+		ResponseHeaderTimeout: 5 * time.Second,
+		MaxIdleConns:          1,
+		IdleConnTimeout:       30 * time.Second,
+	}}
 }
 
 // receivedAt is when the instance received the envelope: its id is a

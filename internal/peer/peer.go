@@ -4,6 +4,7 @@
 package peer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -62,4 +63,21 @@ func CheckOwn(c net.Conn) error {
 		return fmt.Errorf("the other end of the connection belongs to %s, not to %s", Describe(uid), Describe(os.Getuid()))
 	}
 	return nil
+}
+
+// DialOwn is d.DialContext refusing (and closing) a connection whose other
+// end belongs to another user (CheckOwn): for clients of the user's own
+// sidecars, whose ports another user could take once they are free.
+func DialOwn(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckOwn(c); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("%s: %w", addr, err)
+		}
+		return c, nil
+	}
 }

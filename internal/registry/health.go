@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -94,19 +93,5 @@ func (r *Registry) answers(ctx context.Context, m Metadata) bool {
 // ownSidecarsOnly is the transport of health checks: a connection whose
 // other end belongs to another user (peer.CheckOwn) is refused.
 func ownSidecarsOnly() http.RoundTripper {
-	d := &net.Dialer{}
-	return &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := d.DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			if err := peer.CheckOwn(c); err != nil {
-				c.Close()
-				return nil, fmt.Errorf("health check of %s: %w", addr, err)
-			}
-			return c, nil
-		},
-		DisableKeepAlives: true,
-	}
+	return &http.Transport{DialContext: peer.DialOwn(&net.Dialer{}), DisableKeepAlives: true}
 }
