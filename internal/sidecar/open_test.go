@@ -44,7 +44,7 @@ func openServer(t *testing.T, editorVar string) (ts *testServer, root, argsFile 
 			}
 			return nil
 		},
-		Editor:  func() editor.Env { return editor.Env{Getenv: func(k string) string { return vars[k] }} },
+		Editor: func() editor.Env { return editor.Env{Getenv: func(k string) string { return vars[k] }} },
 	})
 	root, _ = filepath.EvalSymlinks(root)
 	return ts, root, argsFile
