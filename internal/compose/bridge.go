@@ -30,8 +30,8 @@ type HostAddress struct {
 // when none is known (Docker Desktop, or no Docker here).
 func FindHostAddress(getenv func(string) string) (HostAddress, bool, error) {
 	if v := getenv(EnvHostIP); v != "" {
-		if net.ParseIP(v) == nil {
-			return HostAddress{}, false, fmt.Errorf("%s=%q is not an IP address", EnvHostIP, v)
+		if ip := net.ParseIP(v); ip == nil || ip.IsUnspecified() {
+			return HostAddress{}, false, fmt.Errorf("%s=%q is not the address of one interface: give the docker bridge's (e.g. 172.17.0.1)", EnvHostIP, v)
 		}
 		return HostAddress{IP: v, Source: EnvHostIP}, true, nil
 	}

@@ -192,9 +192,11 @@ func TestFindHostAddress(t *testing.T) {
 	if a, ok, err := FindHostAddress(getenv); err != nil || !ok || a.IP != "127.0.0.2" {
 		t.Errorf("FindHostAddress with %s = %+v, %v, %v", EnvHostIP, a, ok, err)
 	}
-	env[EnvHostIP] = "docker0"
-	if _, _, err := FindHostAddress(getenv); err == nil {
-		t.Errorf("%s=docker0 was accepted as an address", EnvHostIP)
+	for _, bad := range []string{"docker0", "0.0.0.0", "::"} {
+		env[EnvHostIP] = bad
+		if _, _, err := FindHostAddress(getenv); err == nil {
+			t.Errorf("%s=%s was accepted as an address", EnvHostIP, bad)
+		}
 	}
 }
 

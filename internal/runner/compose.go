@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"runtime"
@@ -166,8 +167,12 @@ func (c *composeRun) prepare(getenv func(string) string) error {
 
 // ingestHosts are the extra addresses the sidecar listens on, for
 // envelopes only.
+// 127.0.0.1 and ::1 are served already.
 func (c *composeRun) ingestHosts() []string {
 	if c == nil || c.host.IP == "" {
+		return nil
+	}
+	if ip := net.ParseIP(c.host.IP); ip.Equal(net.IPv4(127, 0, 0, 1)) || ip.Equal(net.IPv6loopback) {
 		return nil
 	}
 	return []string{c.host.IP}
@@ -221,8 +226,10 @@ func (c *composeRun) announce(w io.Writer, port int) {
 	fmt.Fprintf(w, "spotlight: Docker Compose project %s (%s), services: %s\n", p.Name, files, services)
 	reach := "spotlight: containers send to " + streamURL(port)
 	switch {
-	case c.host.IP != "":
+	case len(c.ingestHosts()) > 0:
 		reach += fmt.Sprintf("; on Linux through %s:%d (%s), which accepts envelopes only", c.host.IP, port, c.host.Source)
+	case c.host.IP != "":
+		reach += fmt.Sprintf("; on Linux through %s:%d (%s)", c.host.IP, port, c.host.Source)
 	case runtime.GOOS == "linux":
 		reach += fmt.Sprintf("; Docker Desktop forwards that to localhost, but no docker0 address was found for Docker Engine: set %s to its bridge address", compose.EnvHostIP)
 	default:
