@@ -49,8 +49,9 @@ const (
 	// whatever apps send: only the UI's own scripts run, data goes only to
 	// loopback sidecars (the Control Center connects to other ports), and no
 	// other site may frame the page (its Terminate buttons stop processes).
+	// Images are data: or blob: URLs (attachments fetched through the API).
 	contentSecurityPolicy = "default-src 'self'; script-src 'self'; " +
-		"connect-src 'self' http://localhost:* http://127.0.0.1:*; img-src 'self' data:; " +
+		"connect-src 'self' http://localhost:* http://127.0.0.1:*; img-src 'self' data: blob:; " +
 		"style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 

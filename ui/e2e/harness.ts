@@ -16,6 +16,25 @@ export const repoRoot = resolve(uiDir, '..');
 export const screenshotsDir = join(repoRoot, 'docs', 'screenshots');
 export const sdkApp = join(uiDir, 'e2e', 'sdk-app.mjs');
 
+/**
+ * Builds the sentry-go program of the tests (ui/e2e/sentrygo) into dir with
+ * the Go toolchain that builds spotlight itself; returns its path.
+ */
+export async function buildSentryGoApp(dir: string): Promise<string> {
+  const out = join(dir, 'sentrygo');
+  await runToEnd(process.env.GO ?? 'go', ['build', '-o', out, './ui/e2e/sentrygo'], {}, repoRoot);
+  return out;
+}
+
+/** Runs a program to its end and returns its output; fails unless it exits 0. */
+export async function runToEnd(cmd: string, args: string[], env: Record<string, string>, cwd?: string): Promise<string> {
+  const proc = startProcess(cmd, args, env, cwd);
+  // 'close' comes after the output has been read, unlike 'exit'.
+  const code = await new Promise<number | null>((r) => proc.child.once('close', (c) => r(c)));
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${code}: ${proc.output()}`);
+  return proc.output();
+}
+
 export function spotlightBin(): string {
   const bin = process.env.SPOTLIGHT_BIN;
   if (!bin || !existsSync(bin)) {

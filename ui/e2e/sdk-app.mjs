@@ -1,6 +1,7 @@
 // A small app instrumented with the real @sentry/node SDK, used by the e2e
 // tests: it sends an error (with in-app frames), a trace with child spans,
-// and logs to the Spotlight sidecar named by SENTRY_SPOTLIGHT, then stays
+// a message (attachStacktrace gives it a synthetic exception carrying the
+// stack) and logs to the Spotlight sidecar named by SENTRY_SPOTLIGHT, then stays
 // alive (the Spotlight integration sends outside the SDK's transport, so
 // Sentry.flush() does not wait for it) until the test stops it.
 import * as Sentry from '@sentry/node';
@@ -10,6 +11,7 @@ const label = process.env.APP_LABEL || 'shop';
 Sentry.init({
   tracesSampleRate: 1,
   enableLogs: true,
+  attachStacktrace: true,
   environment: 'e2e',
   release: `${label}@1.0.0`,
 });
@@ -37,6 +39,7 @@ await Sentry.startSpan({ name: `POST /${label}/checkout`, op: 'http.server' }, a
   }
   await Sentry.startSpan({ name: 'POST https://payments.example/charge', op: 'http.client' }, () => work(25));
 });
+Sentry.captureMessage(`${label}: stock is running low`, 'warning');
 Sentry.logger.warn(`\u001b[33m${label}: payment provider slow\u001b[0m`, { provider: 'example' });
 await Sentry.flush(5000);
 console.log(`${label}: events sent`);

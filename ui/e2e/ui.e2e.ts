@@ -1,6 +1,8 @@
 // The web UI against the real binary in a real headless Chromium: envelopes
-// from a real SDK (@sentry/node) and from ../shared/fixtures, errors with
-// stack frames, the trace waterfall, logs, deep links, reconnect, Clear.
+// from real SDKs (@sentry/node, sentry-go) and from ../shared/fixtures,
+// rendered from the server's event API: errors with stack frames, messages,
+// the trace waterfall, logs in time order, undecodable items, deep links,
+// reconnect, Clear.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   a11yViolations,
+  buildSentryGoApp,
   eventually,
   fixture,
   fixturesDir,
@@ -17,16 +20,20 @@ import {
   newPage,
   postEnvelope,
   removeDir,
+  runToEnd,
   screenshot,
   sdkApp,
   startProcess,
   startSidecar,
+  tempDir,
   type Proc,
   type Sidecar,
 } from './harness';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const SDK_ERROR = 'shop: order 42 has no items';
+const SDK_MESSAGE = 'shop: stock is running low';
+const GO_MESSAGE = 'gocart: inventory is running low';
 
 function transactionEnvelope(traceId: string, spanId: string, name: string, start: number): string {
   const id = hex(16);
@@ -66,6 +73,21 @@ function logEnvelope(from: number, n: number): string {
   return `{}\n${JSON.stringify({ type: 'log', item_count: n, content_type: 'application/vnd.sentry.items.log+json' })}\n${JSON.stringify({ items })}\n`;
 }
 
+/** Trace ids of every transaction and span item the sidecar holds, read from the raw envelopes. */
+async function distinctTraceIds(url: string): Promise<Set<string>> {
+  type Item = [{ type?: string }, Record<string, unknown>];
+  const held = (await (await fetch(`${url}/api/envelopes`)).json()) as { envelope: [unknown, Item[]] }[];
+  const ids = new Set<string>();
+  const add = (v: unknown) => typeof v === 'string' && v !== '' && ids.add(v);
+  for (const { envelope } of held) {
+    for (const [h, p] of envelope[1]) {
+      if (h.type === 'transaction') add((p.contexts as { trace?: { trace_id?: unknown } } | undefined)?.trace?.trace_id);
+      if (h.type === 'span') for (const s of Array.isArray(p.items) ? (p.items as Record<string, unknown>[]) : [p]) add(s.trace_id);
+    }
+  }
+  return ids;
+}
+
 async function navCount(page: Page, view: string): Promise<number> {
   return Number(await page.getByTestId(`count-${view}`).textContent());
 }
@@ -78,8 +100,10 @@ describe('web UI', () => {
   const pageErrors: string[] = [];
   let errorUrl = '';
   let traceUrl = '';
+  const goDir = tempDir('spotlight-e2e-go-');
 
   before(async () => {
+    const goApp = await buildSentryGoApp(goDir);
     sidecar = await startSidecar();
     for (const name of [
       'envelope_javascript.txt',
@@ -92,6 +116,7 @@ describe('web UI', () => {
       await postEnvelope(sidecar.url, fixture(name));
     }
     app = startProcess(process.execPath, [sdkApp], { SENTRY_SPOTLIGHT: `${sidecar.url}/stream`, APP_LABEL: 'shop' });
+    await runToEnd(goApp, [], { SENTRY_SPOTLIGHT: `${sidecar.url}/stream` });
     browser = await launchBrowser();
     page = await newPage(browser, pageErrors);
   });
@@ -101,6 +126,7 @@ describe('web UI', () => {
     await app?.stop();
     await sidecar?.stop();
     if (sidecar) removeDir(dirname(sidecar.registryDir));
+    removeDir(goDir);
     assert.deepEqual(pageErrors, [], 'the page threw errors');
   });
 
@@ -117,12 +143,18 @@ describe('web UI', () => {
     await page.getByRole('searchbox', { name: 'Search errors' }).fill('order 42');
     await eventually('the search to leave only the SDK error', async () => (await rows.count()) === 1);
     await page.getByRole('searchbox', { name: 'Search errors' }).fill('');
-    await page.getByRole('combobox', { name: 'Level' }).selectOption('warning');
+    await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'Warning' });
+    await eventually('the level filter to leave the warnings', async () => {
+      const texts = await rows.allInnerTexts();
+      return texts.length > 0 && texts.every((t) => /^warning/.test(t)) && texts.some((t) => t.includes(SDK_MESSAGE));
+    });
+    await page.getByRole('searchbox', { name: 'Search errors' }).fill('no-such-error');
     await page.getByText('No errors match the filter.').waitFor();
-    await page.getByRole('combobox', { name: 'Level' }).selectOption('all');
+    await page.getByRole('searchbox', { name: 'Search errors' }).fill('');
+    await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'All levels' });
     // The search applies after its debounce: wait for every group to be back.
-    const counter = page.locator('[aria-live=polite]');
-    await eventually('the filters to be cleared', async () => /^(\d+) of \1 groups/.test(await counter.innerText()));
+    const counter = page.getByTestId('list-status');
+    await eventually('the filters to be cleared', async () => /^\d+ groups? · \d+ events held$/.test(await counter.innerText()));
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'errors-dark');
     await page.emulateMedia({ colorScheme: 'light' });
@@ -154,7 +186,7 @@ describe('web UI', () => {
     const detail = page.getByTestId('error-detail');
     await detail.waitFor();
     errorUrl = page.url();
-    assert.match(new URL(errorUrl).pathname, /^\/errors\/[0-9a-f]{32}$/);
+    assert.match(new URL(errorUrl).pathname, /^\/errors\/[0-9a-f-]{36}\.\d+$/);
     await detail.getByRole('heading', { level: 1, name: `TypeError: ${SDK_ERROR}` }).waitFor();
     const inApp = detail.locator('[data-testid=frame].in-app');
     assert.ok((await inApp.count()) >= 2, 'expected the in-app frames checkout and the span callback');
@@ -167,8 +199,51 @@ describe('web UI', () => {
     await screenshot(page, 'error-detail');
   });
 
-  test('library frames are folded, and an attachment is shown inline', async () => {
+  test('a message with a synthetic exception (@sentry/node captureMessage) is shown as its message, with its stack', async () => {
     await page.getByRole('link', { name: '← Errors' }).click();
+    const row = page.getByTestId('error-row').filter({ hasText: SDK_MESSAGE });
+    await row.waitFor();
+    assert.equal(await row.locator('.error-title strong').count(), 0, 'no exception type in the row');
+    assert.match(await row.innerText(), /warning/);
+    await row.click();
+    const detail = page.getByTestId('error-detail');
+    await detail.getByRole('heading', { level: 1, name: SDK_MESSAGE, exact: true }).waitFor();
+    assert.equal(await detail.getByTestId('exception').count(), 0, 'the synthetic exception is not an exception');
+    await detail.getByRole('heading', { name: 'Stack trace' }).waitFor();
+    assert.match(await detail.locator('[data-testid=frame].in-app').first().innerText(), /sdk-app\.mjs:\d+/);
+    // It shares the SDK trace, whose error count is the TypeError's alone.
+    await detail.getByRole('link', { name: /^trace / }).click();
+    const trace = page.getByTestId('trace-detail');
+    await trace.getByRole('heading', { name: /^Errors in this trace \(2\)/ }).waitFor();
+    await page.getByRole('link', { name: '← Traces' }).click();
+    const traceRow = page.getByTestId('trace-row').filter({ hasText: 'POST /shop/checkout' });
+    assert.equal(await traceRow.locator('.count-error').innerText(), '1');
+  });
+
+  test('sentry-go: a message with AttachStacktrace (threads as a bare array) shows its frames; an error its cause chain; a trace its nested spans', async () => {
+    await page.getByRole('link', { name: /^Errors/ }).click();
+    await page.getByTestId('error-row').filter({ hasText: GO_MESSAGE }).click();
+    const detail = page.getByTestId('error-detail');
+    await detail.getByRole('heading', { level: 1, name: GO_MESSAGE, exact: true }).waitFor();
+    await detail.getByRole('heading', { name: 'Stack trace' }).waitFor();
+    await detail.getByTestId('frame').filter({ hasText: /captureNotice.*sentrygo\/main\.go:\d+/ }).waitFor();
+    assert.match(await detail.locator('.meta').innerText(), /sentry\.go/);
+
+    await page.getByRole('link', { name: '← Errors' }).click();
+    await page.getByTestId('error-row').filter({ hasText: 'gocart: loading items: connection refused' }).click();
+    await detail.getByRole('heading', { name: /^Exceptions \(2, most recent first\)/ }).waitFor();
+    assert.match(await detail.getByTestId('exception').nth(1).innerText(), /^caused by .*connection refused/);
+
+    await page.getByRole('link', { name: /^Traces/ }).click();
+    await page.getByTestId('trace-row').filter({ hasText: 'GET /gocart/items' }).click();
+    const spans = page.getByTestId('span-row');
+    await eventually('the sentry-go trace to show its 3 spans', async () => (await spans.count()) === 3);
+    const depth = await spans.filter({ hasText: 'scan rows' }).locator('.wf-label').getAttribute('title');
+    assert.equal(depth, 'depth 2', 'db.rows is the grandchild of the transaction');
+  });
+
+  test('library frames are folded, and an attachment is shown inline', async () => {
+    await page.getByRole('link', { name: /^Errors/ }).click();
     await page.getByTestId('error-row').filter({ hasText: 'Test attachment: attachment.txt' }).click();
     const detail = page.getByTestId('error-detail');
     const frames = detail.getByTestId('frame');
@@ -262,15 +337,32 @@ describe('web UI', () => {
     assert.equal(await slow.locator('.ansi-fg-3').count(), 1);
     await screenshot(page, 'logs');
 
-    await page.getByRole('combobox', { name: 'Level' }).selectOption('warn');
-    await eventually('only warn logs', async () => {
+    await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'Warn' });
+    await eventually('only warn logs (@sentry/node sends "warn", sentry-go "warn", events "warning")', async () => {
       const bodies = await rows.allInnerTexts();
-      return bodies.length === 2 && bodies.every((b) => /warn/.test(b));
+      return bodies.length >= 2 && bodies.every((b) => /warn/.test(b)) && bodies.some((b) => b.includes('payment provider slow')) && bodies.some((b) => b.includes('gocart: cache is cold'));
     });
-    await page.getByRole('combobox', { name: 'Level' }).selectOption('all');
+    await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'All levels' });
     await page.getByRole('searchbox', { name: 'Search logs' }).fill('pool exhausted');
     await eventually('the search to find one log', async () => (await rows.count()) === 1);
     assert.match(await rows.first().innerText(), /Database connection pool exhausted/);
+    await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
+  });
+
+  test('logs are in time order, whatever order they arrived in', async () => {
+    const t = Date.now() / 1000;
+    const env = (body: string, ts: number) =>
+      `{}\n${JSON.stringify({ type: 'log', item_count: 1, content_type: 'application/vnd.sentry.items.log+json' })}\n${JSON.stringify({ items: [{ timestamp: ts, level: 'info', body }] })}\n`;
+    // The later one first, as when `spotlight run` relays a line after the SDK's own logs.
+    await postEnvelope(sidecar.url, env('ordered: written second', t));
+    await postEnvelope(sidecar.url, env('ordered: written first', t - 5));
+    await page.getByRole('searchbox', { name: 'Search logs' }).fill('ordered:');
+    const rows = page.getByTestId('log-row');
+    await eventually('both logs to be listed', async () => (await rows.count()) === 2);
+    assert.deepEqual(
+      (await rows.allInnerTexts()).map((r) => /ordered: written (\w+)/.exec(r)?.[1]),
+      ['first', 'second'],
+    );
     await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
   });
 
@@ -282,7 +374,7 @@ describe('web UI', () => {
     await list.evaluate((el) => el.scrollTo(0, 0));
     const follow = page.getByRole('button', { name: '↓ Follow new logs' });
     await follow.waitFor();
-    const counter = page.locator('[aria-live=polite]');
+    const counter = page.getByTestId('list-status');
     const before = await counter.innerText();
     await postEnvelope(sidecar.url, logEnvelope(200, 10));
     await eventually('the new logs to be counted', async () => (await counter.innerText()) !== before);
@@ -291,6 +383,20 @@ describe('web UI', () => {
     await follow.click();
     await rows.filter({ hasText: 'bulk line 209' }).waitFor();
     await follow.waitFor({ state: 'detached' });
+  });
+
+  test('an item the server cannot decode is listed with its type and reason, and shown raw', async () => {
+    const id = hex(16);
+    await postEnvelope(sidecar.url, `${JSON.stringify({ event_id: id })}\n{"type":"event"}\n{"level": "error", oops}\n`);
+    await page.getByRole('link', { name: /^Undecodable/ }).click();
+    const row = page.getByTestId('item-row').filter({ hasText: 'event' });
+    await row.waitFor();
+    assert.ok((await row.innerText()).length > 'event'.length, 'the row gives a reason');
+    await row.click();
+    const detail = page.getByTestId('item-detail');
+    await detail.getByRole('note').waitFor();
+    assert.equal(await detail.getByTestId('item-payload').innerText(), '{"level": "error", oops}');
+    assert.match(await detail.getByRole('link', { name: 'Download envelope' }).getAttribute('href') ?? '', /^\/envelope\/[0-9a-f-]{36}$/);
   });
 
   test('deep links reload to the same view', async () => {
@@ -321,15 +427,18 @@ describe('web UI', () => {
     await page.goto(`${sidecar.url}/errors`);
     const rows = page.getByTestId('error-row');
     await eventually('the fixtures to arrive', async () => (await rows.count()) > 10);
-    const groups = Number(/of (\d+) groups/.exec(await page.locator('[aria-live=polite]').innerText())?.[1]);
+    const groups = Number(/^(\d+) groups/.exec(await page.getByTestId('list-status').innerText())?.[1]);
     await openEach(page, 'Errors', groups, 'error-detail', 'error-row');
     await page.getByTestId('error-row').filter({ hasText: 'attachment.jpeg' }).click();
     const img = page.getByTestId('attachment').locator('img');
     await eventually('the image attachment to load', () => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
 
     await page.getByRole('link', { name: /^Traces/ }).click();
-    const traces = Number(/of (\d+) traces/.exec(await page.locator('[aria-live=polite]').innerText())?.[1]);
-    assert.ok(traces > 5, `${traces} traces`);
+    const traces = Number(/^(\d+) traces/.exec(await page.getByTestId('list-status').innerText())?.[1]);
+    const ids = await distinctTraceIds(sidecar.url);
+    assert.ok(ids.size > 5, `${ids.size} trace ids`);
+    assert.equal(traces, ids.size, 'one trace per distinct trace id of the transactions and spans held');
+    assert.equal(await navCount(page, 'traces'), ids.size);
     await openEach(page, 'Traces', traces, 'span-row', 'trace-row');
     await page.getByRole('link', { name: /^Logs/ }).click();
     await page.getByTestId('log-row').first().waitFor();
@@ -342,23 +451,31 @@ describe('web UI', () => {
     for (const scheme of ['light', 'dark'] as const) assert.deepEqual(await a11yViolations(browser, urls, scheme, ready), []);
   });
 
-  test('the UI reconnects after the sidecar restarts, without duplicating events', async () => {
+  test('after the sidecar restarts, the UI reconnects and shows what the new sidecar holds, each event once', async () => {
     await page.goto(`${sidecar.url}/errors`);
     await page.getByTestId('error-row').filter({ hasText: SDK_ERROR }).waitFor();
-    const errors = await navCount(page, 'errors');
     await sidecar.stop();
     await page.getByTestId('connection').getByText('Reconnecting…').waitFor();
     sidecar = await startSidecar({ port: sidecar.port, registryDir: sidecar.registryDir });
     await page.getByTestId('connection').getByText('Live').waitFor({ timeout: 30_000 });
+    // A new sidecar holds nothing yet: the cursor of the old one is unknown to it, so the lists reload.
+    await page.getByText('No errors yet.').waitFor();
     const id = hex(16);
     const event = { event_id: id, level: 'error', platform: 'node', exception: { values: [{ type: 'Error', value: 'after the restart' }] } };
-    await postEnvelope(sidecar.url, `${JSON.stringify({ event_id: id })}\n{"type":"event"}\n${JSON.stringify(event)}\n`);
+    const body = `${JSON.stringify({ event_id: id })}\n{"type":"event"}\n${JSON.stringify(event)}\n`;
+    await postEnvelope(sidecar.url, body);
     await page.getByTestId('error-row').filter({ hasText: 'after the restart' }).waitFor();
-    assert.equal(await navCount(page, 'errors'), errors + 1);
+    assert.equal(await navCount(page, 'errors'), 1);
+    // And it stays live: the next event arrives once.
+    await postEnvelope(sidecar.url, body.replace('after the restart', 'second after the restart').replaceAll(id, hex(16)));
+    await page.getByTestId('error-row').filter({ hasText: 'second after the restart' }).waitFor();
+    assert.equal(await page.getByTestId('error-row').count(), 2);
+    assert.equal(await navCount(page, 'errors'), 2);
   });
 
   test('Clear empties the views and the sidecar', async () => {
-    assert.ok((await navCount(page, 'logs')) > 0);
+    await postEnvelope(sidecar.url, logEnvelope(0, 3));
+    await eventually('the logs to be counted', async () => (await navCount(page, 'logs')) === 3);
     await page.getByRole('button', { name: 'Clear' }).click();
     await eventually('all counts to be 0', async () => (await navCount(page, 'errors')) + (await navCount(page, 'traces')) + (await navCount(page, 'logs')) === 0);
     await page.getByText('No errors yet.').waitFor();

@@ -3,20 +3,22 @@
 
 import { useState } from 'react';
 import { Link, useAppState, useStoreApi } from './context';
-import { useHistorySync, useInstancesRefresh, useStream } from './hooks';
-import { clearSidecar, homePort, sidecarBase } from './sidecar';
+import { useFeed, useHistorySync, useInstancesRefresh } from './hooks';
+import { homePort } from './sidecar';
+import { messageOf } from './api/http';
 import { ErrorsView } from './views/Errors';
 import { ErrorDetailView } from './views/ErrorDetail';
 import { TracesView } from './views/Traces';
 import { TraceDetailView } from './views/TraceDetail';
 import { LogsView } from './views/Logs';
 import { ControlCenterView } from './views/ControlCenter';
+import { ItemDetailView, ItemsView } from './views/Items';
 import type { AppState } from './store/store';
 
 export function App() {
   const store = useStoreApi();
   const instancePort = useAppState((s) => s.instancePort);
-  useStream(store, instancePort);
+  useFeed(store, instancePort);
   useInstancesRefresh(store);
   useHistorySync(store);
   return (
@@ -52,11 +54,12 @@ function Header() {
   const [clearError, setClearError] = useState<string | null>(null);
   const clear = async () => {
     try {
-      await clearSidecar(sidecarBase(instancePort));
-      store.getState().clearData();
+      await store.getState().client().clear();
+      // The feed says so too; emptying now spares a moment of stale rows.
+      store.getState().resetEvents();
       setClearError(null);
     } catch (e) {
-      setClearError(e instanceof Error ? e.message : String(e));
+      setClearError(messageOf(e));
     }
   };
   const connText = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[connection];
@@ -92,14 +95,14 @@ function Header() {
 
 function Nav() {
   const path = useAppState((s) => s.path);
-  const errors = useAppState((s) => s.data.errors.length);
-  const traces = useAppState((s) => s.data.traces.size);
-  const logs = useAppState((s) => s.data.logs.length);
+  const counts = useAppState((s) => s.counts);
   const instances = useAppState((s) => s.instances.size);
   const items = [
-    { to: '/errors', label: 'Errors', count: errors },
-    { to: '/traces', label: 'Traces', count: traces },
-    { to: '/logs', label: 'Logs', count: logs },
+    { to: '/errors', label: 'Errors', count: counts?.errors ?? 0 },
+    { to: '/traces', label: 'Traces', count: counts?.traces ?? 0 },
+    { to: '/logs', label: 'Logs', count: counts?.logs ?? 0 },
+    // Shown only when there is something to look at.
+    ...((counts?.items ?? 0) > 0 || path.startsWith('/items') ? [{ to: '/items', label: 'Undecodable', count: counts?.items ?? 0 }] : []),
     { to: '/instances', label: 'Control Center', count: instances },
   ];
   return (
@@ -149,9 +152,10 @@ function Route() {
   const query = useAppState((s) => s.query);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [view, id] = parts;
-  if (!view || view === 'errors') return id ? <ErrorDetailView eventId={id} /> : <ErrorsView />;
+  if (!view || view === 'errors') return id ? <ErrorDetailView id={id} /> : <ErrorsView />;
   if (view === 'traces') return id ? <TraceDetailView traceId={id} spanId={new URLSearchParams(query).get('span') ?? undefined} /> : <TracesView />;
   if (view === 'logs') return <LogsView query={query} />;
+  if (view === 'items') return id ? <ItemDetailView id={id} /> : <ItemsView />;
   if (view === 'instances') return <ControlCenterView />;
   return (
     <div className="view padded">

@@ -3,34 +3,32 @@
 // context lines and local variables the SDK sent.
 
 import { useMemo, useState } from 'react';
-import { exceptionValues, obj, stackFrames, str } from '../store/ingest';
-import { KeyValueTable, Section } from './common';
-import type { ErrorEvent, ExceptionValue, Frame, Json, JsonObject } from '../types';
+import { Section, TagTable } from './common';
+import type { Exception, Frame } from '../api/types';
 
-export function Exceptions({ event }: { event: ErrorEvent }) {
-  const values = exceptionValues(event.payload);
-  if (values.length === 0) {
-    const frames = stackFrames(event.payload, undefined);
-    return frames.length > 0 ? (
+/** The exception chain, the one raised last first; or the message's stack. */
+export function Exceptions({ exceptions, frames }: { exceptions: readonly Exception[]; frames?: readonly Frame[] }) {
+  if (exceptions.length === 0) {
+    return frames && frames.length > 0 ? (
       <Section title="Stack trace">
         <Frames frames={frames} />
       </Section>
     ) : null;
   }
-  // Sentry lists the chain oldest first; the one raised last leads.
-  const chain = [...values].reverse();
+  // The server lists the chain as sent, oldest first; the one raised last leads.
+  const chain = [...exceptions].reverse();
   return (
     <Section title={chain.length > 1 ? `Exceptions (${chain.length}, most recent first)` : 'Exception'}>
       {chain.map((ex, i) => (
-        <ExceptionBlock key={i} ex={ex} payload={event.payload} cause={i > 0} />
+        <ExceptionBlock key={i} ex={ex} cause={i > 0} />
       ))}
     </Section>
   );
 }
 
-function ExceptionBlock({ ex, payload, cause }: { ex: ExceptionValue; payload: JsonObject; cause: boolean }) {
-  const mech = obj(ex.mechanism as Json);
-  const frames = stackFrames(payload, ex);
+function ExceptionBlock({ ex, cause }: { ex: Exception; cause: boolean }) {
+  const mech = ex.mechanism;
+  const frames = ex.frames ?? [];
   return (
     <div className="exception" data-testid="exception">
       <h3>
@@ -38,9 +36,9 @@ function ExceptionBlock({ ex, payload, cause }: { ex: ExceptionValue; payload: J
         <span className="exc-type">{ex.type || 'Error'}</span>
         {ex.value ? `: ${ex.value}` : ''}
       </h3>
-      {str(mech.type) && (
+      {mech?.type && (
         <p className="muted small">
-          mechanism: {str(mech.type)}
+          mechanism: {mech.type}
           {mech.handled === false ? ' · unhandled' : mech.handled === true ? ' · handled' : ''}
         </p>
       )}
@@ -49,35 +47,31 @@ function ExceptionBlock({ ex, payload, cause }: { ex: ExceptionValue; payload: J
   );
 }
 
-type FrameBlock = { kind: 'app'; frame: Frame; index: number } | { kind: 'lib'; frames: { frame: Frame; index: number }[] };
+type FrameBlock = { kind: 'app'; frame: Frame } | { kind: 'lib'; frames: Frame[] };
 
 /** Frames, most recent call first, with runs of library frames folded. */
-function Frames({ frames }: { frames: Frame[] }) {
+function Frames({ frames }: { frames: readonly Frame[] }) {
   const blocks = useMemo(() => {
     const out: FrameBlock[] = [];
     const ordered = [...frames].reverse();
-    const anyInApp = ordered.some((f) => f.in_app === true);
-    ordered.forEach((frame, index) => {
+    const anyInApp = ordered.some((f) => f.inApp === true);
+    for (const frame of ordered) {
       // Without any in-app frame, show them all rather than fold everything.
-      if (frame.in_app === true || !anyInApp) {
-        out.push({ kind: 'app', frame, index });
-        return;
+      if (frame.inApp === true || !anyInApp) {
+        out.push({ kind: 'app', frame });
+        continue;
       }
       const last = out.at(-1);
-      if (last?.kind === 'lib') last.frames.push({ frame, index });
-      else out.push({ kind: 'lib', frames: [{ frame, index }] });
-    });
+      if (last?.kind === 'lib') last.frames.push(frame);
+      else out.push({ kind: 'lib', frames: [frame] });
+    }
     return out;
   }, [frames]);
   const firstApp = blocks.find((b) => b.kind === 'app');
   return (
     <ol className="frames" aria-label="Stack frames">
       {blocks.map((b, i) =>
-        b.kind === 'app' ? (
-          <FrameRow key={i} frame={b.frame} inApp={b.frame.in_app === true} initiallyOpen={b === firstApp} />
-        ) : (
-          <LibraryFrames key={i} frames={b.frames.map((f) => f.frame)} />
-        ),
+        b.kind === 'app' ? <FrameRow key={i} frame={b.frame} inApp={b.frame.inApp === true} initiallyOpen={b === firstApp} /> : <LibraryFrames key={i} frames={b.frames} />,
       )}
     </ol>
   );
@@ -102,9 +96,9 @@ function LibraryFrames({ frames }: { frames: Frame[] }) {
 }
 
 function FrameRow({ frame, inApp, initiallyOpen }: { frame: Frame; inApp: boolean; initiallyOpen: boolean }) {
-  const hasDetail = Boolean(frame.context_line) || Object.keys(frame.vars ?? {}).length > 0;
+  const hasDetail = frame.contextLine !== undefined || (frame.vars?.length ?? 0) > 0;
   const [open, setOpen] = useState(initiallyOpen && hasDetail);
-  const file = frame.filename || frame.abs_path || frame.module || '<unknown>';
+  const file = frame.filename || frame.absPath || frame.module || frame.instructionAddr || '<unknown>';
   const loc = frame.lineno !== undefined ? `:${frame.lineno}${frame.colno !== undefined ? `:${frame.colno}` : ''}` : '';
   const title = (
     <>
@@ -128,8 +122,8 @@ function FrameRow({ frame, inApp, initiallyOpen }: { frame: Frame; inApp: boolea
       )}
       {open && (
         <div className="frame-body">
-          {frame.context_line !== undefined && <ContextLines frame={frame} />}
-          {frame.vars && Object.keys(frame.vars).length > 0 && <KeyValueTable data={frame.vars} label="Local variables" />}
+          {frame.contextLine !== undefined && <ContextLines frame={frame} />}
+          {frame.vars && frame.vars.length > 0 && <TagTable tags={frame.vars} label="Local variables" />}
         </div>
       )}
     </li>
@@ -137,12 +131,12 @@ function FrameRow({ frame, inApp, initiallyOpen }: { frame: Frame; inApp: boolea
 }
 
 function ContextLines({ frame }: { frame: Frame }) {
-  const pre = frame.pre_context ?? [];
-  const post = frame.post_context ?? [];
+  const pre = frame.preContext ?? [];
+  const post = frame.postContext ?? [];
   const line = frame.lineno ?? pre.length + 1;
   const rows = [
     ...pre.map((t, i) => ({ n: line - pre.length + i, t, cur: false })),
-    { n: line, t: frame.context_line ?? '', cur: true },
+    { n: line, t: frame.contextLine ?? '', cur: true },
     ...post.map((t, i) => ({ n: line + 1 + i, t, cur: false })),
   ];
   return (

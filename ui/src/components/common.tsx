@@ -43,13 +43,27 @@ export function LevelBadge({ level }: { level: string }) {
 }
 
 export function KeyValueTable({ data, label }: { data: Record<string, unknown>; label: string }) {
-  const entries = Object.entries(data).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return null;
+  return <EntriesTable entries={Object.entries(data)} label={label} />;
+}
+
+/** Key/value pairs as the API sends them (tags, frame variables, headers). */
+export function TagTable({ tags, label }: { tags: readonly { key: string; value: string }[]; label: string }) {
+  return <EntriesTable entries={tags.map((t) => [t.key, t.value])} label={label} />;
+}
+
+/** Typed attributes of a log or span. */
+export function AttributeTable({ attributes, label }: { attributes: readonly { key: string; value: unknown }[]; label: string }) {
+  return <EntriesTable entries={attributes.map((a) => [a.key, a.value])} label={label} />;
+}
+
+function EntriesTable({ entries, label }: { entries: [string, unknown][]; label: string }) {
+  const shown = entries.filter(([, v]) => v !== undefined);
+  if (shown.length === 0) return null;
   return (
     <table className="kv" aria-label={label}>
       <tbody>
-        {entries.map(([k, v]) => (
-          <tr key={k}>
+        {shown.map(([k, v], i) => (
+          <tr key={`${i}:${k}`}>
             <th scope="row">{k}</th>
             <td>
               {v !== null && typeof v === 'object' ? <pre className="json">{JSON.stringify(v, null, 2)}</pre> : displayValue(v)}
@@ -98,14 +112,14 @@ export function Select<T extends string>(p: { value: T; onChange: (v: T) => void
   );
 }
 
-/** A detail view whose record is not (or no longer) in the buffer: deep links land here until it arrives. */
-export function NotInBuffer(p: { back: string; backLabel: string; children: ReactNode }) {
+/** A detail view whose record is loading, not (or no longer) in the buffer, or failed: deep links land here until it arrives. */
+export function NotInBuffer(p: { back: string; backLabel: string; status: 'loading' | 'ok' | 'missing' | 'error'; error?: string; children: ReactNode }) {
   return (
     <div className="view padded">
       <p>
         <Link to={p.back}>← {p.backLabel}</Link>
       </p>
-      <p role="status">{p.children}</p>
+      <p role="status">{p.status === 'loading' ? 'Loading…' : p.status === 'error' ? `Could not load it: ${p.error ?? 'unknown error'}` : p.children}</p>
     </div>
   );
 }

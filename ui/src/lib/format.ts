@@ -25,11 +25,13 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Local wall-clock time with milliseconds, e.g. 14:03:07.123. */
 export function formatClock(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
   const d = new Date(ms);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
 export function formatDateTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
 }
@@ -55,4 +57,15 @@ export function displayValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
+}
+
+/** An RFC 3339 time from the API as ms since the epoch (NaN when absent or unreadable). */
+export function parseTime(t: string | undefined): number {
+  return t ? Date.parse(t) : NaN;
+}
+
+/** "name version" of an SDK. */
+export function sdkLabel(sdk: { name: string; version?: string } | undefined): string {
+  if (!sdk) return '';
+  return sdk.version ? `${sdk.name} ${sdk.version}` : sdk.name;
 }

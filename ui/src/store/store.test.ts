@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore, navigate, routeUrl } from './store';
-import { errorEnvelope } from './testdata';
-import { errorReason, instanceFromSearch } from '../sidecar';
+import { instanceFromSearch } from '../sidecar';
+import { errorReason } from '../api/http';
 import type { Instance } from '../types';
 
 const inst = (id: string, port: number, status?: Instance['status']): Instance => ({
@@ -16,13 +16,12 @@ const inst = (id: string, port: number, status?: Instance['status']): Instance =
 });
 
 describe('app store', () => {
-  it('switching instance drops the previous data and keeps the choice in the URL', () => {
+  it('switching instance talks to its sidecar and keeps the choice in the URL', () => {
     const urls: string[] = [];
     const store = createAppStore({ pushUrl: (u) => urls.push(u) });
-    store.getState().ingest([{ id: 'a', data: errorEnvelope({ eventId: 'a' }) }]);
-    expect(store.getState().data.errors).toHaveLength(1);
+    expect(store.getState().client().base).toBe('');
     store.getState().switchInstance(54321);
-    expect(store.getState().data.errors).toHaveLength(0);
+    expect(store.getState().client().base).toBe('http://localhost:54321');
     expect(store.getState().instancePort).toBe(54321);
     expect(urls).toEqual(['/errors?instance=54321']);
     navigate(store, '/traces/abc?span=1', (u) => urls.push(u));

@@ -1,9 +1,11 @@
-// The one application store: event data, the connection, the instance being
-// viewed, the Control Center's instances, and the route.
+// The one application store: event data (events.ts), the connection, the
+// instance being viewed, the Control Center's instances, and the route.
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CurrentInfo, Instance } from '../types';
-import { applyBatch, emptyData, MAX_ENVELOPES, type DataState, type IncomingEnvelope } from './data';
+import { createClient, type Client } from '../api/client';
+import { sidecarBase } from '../sidecar';
+import { eventsSlice, type EventsSlice } from './events';
 
 export type Connection = 'connecting' | 'open' | 'reconnecting';
 
@@ -14,8 +16,7 @@ export interface InstanceView {
   terminating?: boolean;
 }
 
-export interface AppState {
-  data: DataState;
+export interface AppState extends EventsSlice {
   connection: Connection;
   /** Port of the sidecar this tab views; null = the page's own sidecar. */
   instancePort: number | null;
@@ -29,8 +30,8 @@ export interface AppState {
   path: string;
   query: string;
 
-  ingest(batch: IncomingEnvelope[]): void;
-  clearData(): void;
+  /** The event API of the viewed sidecar. */
+  client(): Client;
   setConnection(c: Connection): void;
   setCurrent(c: CurrentInfo | null): void;
   setLost(lost: boolean): void;
@@ -41,15 +42,15 @@ export interface AppState {
   upsertInstance(i: Instance): void;
   removeInstance(id: string): void;
   setTerminate(id: string, v: { error?: string; terminating?: boolean }): void;
-  /** Views another instance (null = home) at `path`: the data of the previous one is dropped. */
+  /** Views another instance (null = home) at `path`: the records of the previous one are dropped. */
   switchInstance(port: number | null, path?: string): void;
   /** Sets the route from the browser's location (start-up and back/forward). */
   syncRoute(path: string, query: string, instancePort: number | null): void;
 }
 
 export interface StoreOptions {
-  limit?: number;
-  now?: () => number;
+  /** Makes the client of a sidecar (base '' = home); tests pass one over a fixture server. */
+  createClient?: (base: string) => Client;
   /** Pushes a URL to the history (the browser's in the app; a recorder in tests). */
   pushUrl?: (url: string) => void;
   path?: string;
@@ -68,13 +69,18 @@ export function routeUrl(path: string, query: string, instancePort: number | nul
 }
 
 export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
-  const limit = opts.limit ?? MAX_ENVELOPES;
-  const now = opts.now ?? Date.now;
+  const makeClient = opts.createClient ?? createClient;
+  let client: Client | null = null;
   const pushUrl = opts.pushUrl ?? (() => {});
   const fetchList = opts.fetchInstances ?? (() => Promise.resolve([]));
   let inFlight: Promise<void> | null = null;
-  return createStore<AppState>()((set, get) => ({
-    data: emptyData(),
+  return createStore<AppState>()((set, get, api) => ({
+    ...eventsSlice<AppState>({ client: () => get().client() })(set, get, api),
+    client() {
+      const base = sidecarBase(get().instancePort);
+      if (client?.base !== base) client = makeClient(base);
+      return client;
+    },
     connection: 'connecting',
     instancePort: opts.instancePort ?? null,
     current: null,
@@ -85,13 +91,6 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
     path: opts.path ?? '/errors',
     query: opts.query ?? '',
 
-    ingest(batch) {
-      const data = applyBatch(get().data, batch, now(), limit);
-      if (data !== get().data) set({ data });
-    },
-    clearData() {
-      set({ data: emptyData() });
-    },
     setConnection(connection) {
       if (get().connection !== connection) set({ connection });
     },
@@ -153,13 +152,15 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
     },
     switchInstance(port, path = '/errors') {
       if (port === get().instancePort) return;
-      set({ instancePort: port, data: emptyData(), connection: 'connecting', current: null, lost: false, path, query: '' });
+      set({ instancePort: port, connection: 'connecting', current: null, lost: false, path, query: '' });
+      get().resetEvents();
       pushUrl(routeUrl(path, '', port));
     },
     syncRoute(path, query, instancePort) {
       const s = get();
       if (instancePort !== s.instancePort) {
-        set({ instancePort, data: emptyData(), connection: 'connecting', current: null, lost: false });
+        set({ instancePort, connection: 'connecting', current: null, lost: false });
+        get().resetEvents();
       }
       if (path !== s.path || query !== s.query) set({ path, query });
     },

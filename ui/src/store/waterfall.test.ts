@@ -1,44 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { waterfallRows } from './waterfall';
-import type { Span } from '../types';
+import type { Span } from '../api/types';
 
-const span = (spanId: string, parentSpanId: string | undefined, start: number): Span => ({
+const span = (spanId: string, depth: number, childCount: number): Span => ({
   spanId,
-  parentSpanId,
-  traceId: 'T',
-  op: 'op',
-  description: spanId,
-  start,
-  end: start + 1,
-  isSegment: false,
-  data: {},
-  tags: {},
+  traceId: 't',
+  depth,
+  childCount,
+  start: '2026-01-01T00:00:00Z',
+  durationMs: 1,
+  isSegment: depth === 0,
   envelopeId: 'e',
 });
 
+// root ─┬─ a ── a1
+//       └─ b
+// orphan (a root whose parent is not held)
+const tree = [span('root', 0, 2), span('a', 1, 1), span('a1', 2, 0), span('b', 1, 0), span('orphan', 0, 0)];
+
 describe('waterfallRows', () => {
-  // Sorted by start, as the store keeps them.
-  const spans = [span('root', undefined, 0), span('a', 'root', 1), span('a1', 'a', 2), span('b', 'root', 3), span('lost', 'missing-parent', 4)];
-
-  it('orders spans depth-first with their depth; spans with an unknown parent are roots', () => {
-    expect(waterfallRows(spans, new Set()).map((r) => [r.span.spanId, r.depth, r.children])).toEqual([
-      ['root', 0, 2],
-      ['a', 1, 1],
-      ['a1', 2, 0],
-      ['b', 1, 0],
-      ['lost', 0, 0],
-    ]);
+  it('keeps the server order', () => {
+    expect(waterfallRows(tree, new Set()).map((s) => s.spanId)).toEqual(['root', 'a', 'a1', 'b', 'orphan']);
   });
 
-  it('hides the subtree of a collapsed span', () => {
-    expect(waterfallRows(spans, new Set(['a'])).map((r) => r.span.spanId)).toEqual(['root', 'a', 'b', 'lost']);
-  });
-
-  it('shows spans caught in a parent cycle (bad data) once each', () => {
-    const cyclic = [span('x', 'y', 0), span('y', 'x', 1)];
-    expect(waterfallRows(cyclic, new Set()).map((r) => [r.span.spanId, r.depth])).toEqual([
-      ['x', 0],
-      ['y', 1],
-    ]);
+  it('folding a span hides its subtree only', () => {
+    expect(waterfallRows(tree, new Set(['a'])).map((s) => s.spanId)).toEqual(['root', 'a', 'b', 'orphan']);
+    expect(waterfallRows(tree, new Set(['root'])).map((s) => s.spanId)).toEqual(['root', 'orphan']);
+    // A folded span inside a folded subtree changes nothing more.
+    expect(waterfallRows(tree, new Set(['root', 'a'])).map((s) => s.spanId)).toEqual(['root', 'orphan']);
   });
 });

@@ -1,46 +1,45 @@
-// The errors list: grouped by type + value + top frame, filterable by level
-// and searchable.
+// The errors list: groups of events with the same type, value and top frame
+// (grouped, filtered, ordered and paged by the server), newest first.
 
-import { useMemo, useState } from 'react';
-import { useAppState, useNavigate } from '../context';
-import { useDebounced, useNow } from '../hooks';
-import { groupErrors, type ErrorGroup } from '../store/groups';
-import { formatRelative } from '../lib/format';
+import { useState } from 'react';
+import { useAppState, useNavigate, useStoreApi } from '../context';
+import { useDebounced, useList, useNow } from '../hooks';
+import { formatRelative, parseTime, sdkLabel } from '../lib/format';
 import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
+import type { ErrorGroup } from '../api/types';
 
-type LevelFilter = 'all' | 'fatal' | 'error' | 'warning' | 'info' | 'debug';
-const LEVEL_OPTIONS: { value: LevelFilter; label: string }[] = [
-  { value: 'all', label: 'All levels' },
+const LEVEL_OPTIONS = [
+  { value: '', label: 'All levels' },
   { value: 'fatal', label: 'Fatal' },
   { value: 'error', label: 'Error' },
   { value: 'warning', label: 'Warning' },
   { value: 'info', label: 'Info' },
   { value: 'debug', label: 'Debug' },
-];
+] as const;
 
 export function ErrorsView() {
-  const errors = useAppState((s) => s.data.errors);
+  const store = useStoreApi();
   const nav = useNavigate();
   const now = useNow(5000);
-  const [query, setQuery] = useState('');
-  const [level, setLevel] = useState<LevelFilter>('all');
-  const q = useDebounced(query.trim().toLowerCase());
-  const groups = useMemo(() => groupErrors(errors), [errors]);
-  const shown = useMemo(
-    () => groups.filter((g) => (level === 'all' || g.latest.level === level) && (!q || g.events.some((e) => e.search.includes(q)))),
-    [groups, level, q],
-  );
+  // The filter survives a visit to a detail: it lives in the store.
+  const [query, setQuery] = useState(() => store.getState().lists.errors.params.q ?? '');
+  const [level, setLevel] = useState(() => store.getState().lists.errors.params.level ?? '');
+  const q = useDebounced(query.trim());
+  const { list, total, item, onRange } = useList('errors', { q, level });
+  const events = useAppState((s) => s.counts?.errors ?? 0);
+  const filtered = q !== '' || level !== '';
   return (
     <div className="view">
       <div className="toolbar">
         <h1>Errors</h1>
         <SearchBox value={query} onChange={setQuery} label="Search errors" />
         <Select value={level} onChange={setLevel} label="Level" options={LEVEL_OPTIONS} />
-        <span className="muted" aria-live="polite">
-          {shown.length} of {groups.length} groups · {errors.length} events
+        <span className="muted" aria-live="polite" data-testid="list-status">
+          {list.total === null ? 'Loading…' : `${total} group${total === 1 ? '' : 's'}${filtered ? ' match' : ''} · ${events} events held`}
         </span>
       </div>
+      {list.error && <ListError error={list.error} />}
       <div className="list-head errors-row" aria-hidden="true">
         <span>Level</span>
         <span>Error</span>
@@ -49,31 +48,50 @@ export function ErrorsView() {
         <span>Platform / SDK</span>
       </div>
       <VirtualList<ErrorGroup>
-        items={shown}
+        count={total}
+        item={item}
+        onRange={onRange}
         label="Errors"
         rowHeight={58}
-        getKey={(g) => g.key}
-        onOpen={(g) => nav(`/errors/${g.latest.eventId}`)}
-        empty={errors.length === 0 ? 'No errors yet. Errors your app sends to Spotlight appear here live.' : 'No errors match the filter.'}
+        getKey={(g) => g.groupKey}
+        onOpen={(g) => nav(`/errors/${encodeURIComponent(g.latest.id)}`)}
+        empty={list.total === null ? null : filtered ? 'No errors match the filter.' : 'No errors yet. Errors your app sends to Spotlight appear here live.'}
         renderRow={(g) => (
           <div className="errors-row row-content" data-testid="error-row">
-            <LevelBadge level={g.latest.level} />
+            <LevelBadge level={g.latest.level ?? 'error'} />
             <span className="error-title">
               <span className="ellipsis">
-                {g.latest.type && <strong>{g.latest.type}</strong>}
-                {g.latest.type && g.latest.value ? ': ' : ''}
-                {g.latest.value}
+                <ErrorTitle e={g.latest} />
               </span>
-              <span className="muted ellipsis small">{g.latest.topFrame || g.latest.transaction || ''}</span>
+              <span className="muted ellipsis small">{g.latest.culprit || g.latest.transaction || ''}</span>
             </span>
             <span className="count" title={`${g.count} occurrences`}>
               {g.count}
             </span>
-            <span className="muted small">{formatRelative(g.lastSeen, now)}</span>
-            <span className="muted small ellipsis">{[g.latest.platform, g.latest.sdk].filter(Boolean).join(' · ')}</span>
+            <span className="muted small">{formatRelative(parseTime(g.lastSeen), now)}</span>
+            <span className="muted small ellipsis">{[g.latest.platform, sdkLabel(g.latest.sdk)].filter(Boolean).join(' · ')}</span>
           </div>
         )}
       />
     </div>
+  );
+}
+
+/** "Type: value" with the type in bold; a message event (no exception) is its message. */
+export function ErrorTitle({ e }: { e: { type?: string; value?: string; title: string } }) {
+  if (!e.type) return <>{e.title}</>;
+  return (
+    <>
+      <strong>{e.type}</strong>
+      {e.value ? `: ${e.value}` : ''}
+    </>
+  );
+}
+
+export function ListError({ error }: { error: string }) {
+  return (
+    <p className="banner banner-warn" role="alert">
+      Could not load the list: {error}
+    </p>
   );
 }

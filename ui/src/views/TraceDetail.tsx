@@ -1,29 +1,28 @@
-// One trace: the waterfall of all its spans (across every envelope with this
-// trace id; later spans join live), a span detail panel, and the errors and
-// logs with the same trace id.
+// One trace: the waterfall of all its spans (the server builds the tree
+// across every envelope with this trace id; later spans join live), a span
+// detail panel, and the errors and logs with the same trace id.
 
 import { useMemo, useState, type CSSProperties } from 'react';
-import { Link, useAppState, useNavigate } from '../context';
-import { formatClock, formatDateTime, formatDuration } from '../lib/format';
-import { AnsiText, KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
+import { Link, useNavigate } from '../context';
+import { useDetail } from '../hooks';
+import { formatClock, formatDateTime, formatDuration, parseTime } from '../lib/format';
+import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, NotInBuffer, Section, TagTable } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { isOk, statusClass } from './Traces';
-import type { ErrorEvent, LogRecord, Span, Trace } from '../types';
-import { waterfallRows, type WaterfallRow } from '../store/waterfall';
+import { ErrorTitle } from './Errors';
+import type { ErrorSummary, Log, Span, TraceDetail } from '../api/types';
+import { waterfallRows } from '../store/waterfall';
 
 export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?: string }) {
-  const trace = useAppState((s) => s.data.traces.get(traceId));
-  const allErrors = useAppState((s) => s.data.errors);
-  const allLogs = useAppState((s) => s.data.logs);
-  const errors = useMemo(() => allErrors.filter((e) => e.traceId === traceId), [allErrors, traceId]);
-  const logs = useMemo(() => allLogs.filter((l) => l.traceId === traceId), [allLogs, traceId]);
-  if (!trace) {
+  const d = useDetail('trace', traceId);
+  if (!d.data) {
     return (
-      <NotInBuffer back="/traces" backLabel="Traces">
+      <NotInBuffer back="/traces" backLabel="Traces" status={d.status} error={d.error}>
         Trace {traceId} is not in the sidecar's buffer (yet). It shows up here as soon as its spans arrive.
       </NotInBuffer>
     );
   }
+  const trace = d.data;
   const selected = spanId ? trace.spans.find((s) => s.spanId === spanId) : undefined;
   return (
     <div className="view trace-detail" data-testid="trace-detail">
@@ -33,32 +32,36 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
         </p>
         <h1>{trace.name}</h1>
         <div className="meta">
-          <span className={statusClass(trace.status)}>{trace.status}</span>
-          <span>{trace.op}</span>
-          <span>{formatDuration((trace.end - trace.start) * 1000)}</span>
-          <span>{trace.spans.length} spans</span>
-          <span>{formatDateTime(trace.start * 1000)}</span>
+          <span className={statusClass(trace.status)}>{trace.status || 'unknown'}</span>
+          {trace.op && <span>{trace.op}</span>}
+          <span>{formatDuration(trace.durationMs)}</span>
+          <span>{trace.spanCount} spans</span>
+          <span>{formatDateTime(parseTime(trace.start))}</span>
+          {trace.environment && <span>env: {trace.environment}</span>}
+          {trace.release && <span>release: {trace.release}</span>}
           <span className="mono small">trace {trace.traceId}</span>
         </div>
+        {!trace.hasRoot && <p className="muted small">The root span of this trace has not arrived (yet): its spans are shown from the earliest held.</p>}
       </div>
       <div className="trace-body">
-        <Waterfall trace={trace} selectedId={spanId} errors={errors} />
+        <Waterfall trace={trace} selectedId={spanId} />
         {selected && <SpanPanel span={selected} trace={trace} />}
       </div>
       <div className="padded">
-        <LinkedErrors errors={errors} />
-        <LinkedLogs logs={logs} traceId={traceId} />
+        <LinkedErrors errors={trace.errors} />
+        <LinkedLogs logs={trace.logs} traceId={traceId} />
       </div>
     </div>
   );
 }
 
-function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: string; errors: ErrorEvent[] }) {
+function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: string }) {
   const nav = useNavigate();
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => waterfallRows(trace.spans, collapsed), [trace.spans, collapsed]);
-  const errorSpans = useMemo(() => new Set(errors.map((e) => e.spanId).filter(Boolean)), [errors]);
-  const total = Math.max(trace.end - trace.start, 1e-6);
+  const errorSpans = useMemo(() => new Set(trace.errors.map((e) => e.spanId).filter(Boolean)), [trace.errors]);
+  const t0 = parseTime(trace.start);
+  const total = Math.max(trace.durationMs, 1e-3);
   const setOpen = (id: string, open: boolean) => {
     if (open !== collapsed.has(id)) return;
     const next = new Set(collapsed);
@@ -74,33 +77,33 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
         <span className="wf-ticks">
           {[0, 0.25, 0.5, 0.75, 1].map((f) => (
             <span key={f} style={{ left: `${f * 100}%` }}>
-              {formatDuration(total * f * 1000)}
+              {formatDuration(total * f)}
             </span>
           ))}
         </span>
       </div>
-      <VirtualList<WaterfallRow>
-        items={rows}
+      <VirtualList<Span>
+        count={rows.length}
+        item={(i) => rows[i]}
         label="Spans"
         rowHeight={30}
-        getKey={(r) => r.span.spanId}
+        getKey={(s) => s.spanId}
         selectedKey={selectedId}
-        onOpen={(r) => nav(`/traces/${trace.traceId}?span=${r.span.spanId}`)}
-        onSideways={(r, d) => r.children > 0 && setOpen(r.span.spanId, d === 'right')}
-        renderRow={(r) => {
-          const s = r.span;
-          const left = ((s.start - trace.start) / total) * 100;
-          const width = Math.max(((s.end - s.start) / total) * 100, 0.2);
+        onOpen={(s) => nav(`/traces/${trace.traceId}?span=${s.spanId}`)}
+        onSideways={(s, d) => s.childCount > 0 && setOpen(s.spanId, d === 'right')}
+        renderRow={(s) => {
+          const left = ((parseTime(s.start) - t0) / total) * 100;
+          const width = Math.max((s.durationMs / total) * 100, 0.2);
           return (
             <div className="wf-row" data-testid="span-row">
-              <span className="wf-label" style={{ paddingLeft: Math.min(r.depth, 24) * 10 }} title={`depth ${r.depth}`}>
-                {r.children > 0 ? (
+              <span className="wf-label" style={{ paddingLeft: Math.min(s.depth, 24) * 10 }} title={`depth ${s.depth}`}>
+                {s.childCount > 0 ? (
                   // Not a button: rows are options of a listbox, which may not
                   // nest controls; the keyboard folds with ArrowLeft / ArrowRight.
                   <span
                     className="wf-toggle"
                     aria-hidden="true"
-                    title={collapsed.has(s.spanId) ? `Expand ${r.children} child spans` : `Collapse ${r.children} child spans`}
+                    title={collapsed.has(s.spanId) ? `Expand ${s.childCount} child spans` : `Collapse ${s.childCount} child spans`}
                     onClick={(e) => {
                       e.stopPropagation();
                       toggle(s.spanId);
@@ -111,18 +114,15 @@ function Waterfall({ trace, selectedId, errors }: { trace: Trace; selectedId?: s
                 ) : (
                   <span className="wf-toggle-space" />
                 )}
-                {r.children > 0 && <span className="visually-hidden">{collapsed.has(s.spanId) ? `collapsed, ${r.children} child spans` : `${r.children} child spans`}</span>}
+                {s.childCount > 0 && <span className="visually-hidden">{collapsed.has(s.spanId) ? `collapsed, ${s.childCount} child spans` : `${s.childCount} child spans`}</span>}
                 <span className="wf-op">{s.op || 'span'}</span>
-                <span className="ellipsis">{s.description}</span>
+                <span className="ellipsis">{s.name}</span>
                 {errorSpans.has(s.spanId) && <span className="badge badge-error">error</span>}
               </span>
               <span className="wf-track">
-                <span
-                  className={`wf-bar${s.transaction || s.isSegment ? ' wf-bar-tx' : ''}${isOk(s.status ?? '') ? '' : ' wf-bar-bad'}`}
-                  style={{ left: `${left}%`, width: `${width}%` }}
-                />
+                <span className={`wf-bar${s.isSegment ? ' wf-bar-tx' : ''}${isOk(s.status) ? '' : ' wf-bar-bad'}`} style={{ left: `${left}%`, width: `${width}%` }} />
                 <span className={`wf-dur${left + width > 75 && left <= 20 ? ' wf-dur-inside' : ''}`} style={durationLabelStyle(left, width)}>
-                  {formatDuration((s.end - s.start) * 1000)}
+                  {formatDuration(s.durationMs)}
                 </span>
               </span>
             </div>
@@ -140,12 +140,12 @@ function durationLabelStyle(left: number, width: number): CSSProperties {
   return { right: `${100 - left - width}%`, paddingRight: '0.3rem' };
 }
 
-function SpanPanel({ span, trace }: { span: Span; trace: Trace }) {
+function SpanPanel({ span, trace }: { span: Span; trace: TraceDetail }) {
   return (
     <aside className="span-panel" aria-label="Span details" data-testid="span-panel">
       <div className="span-panel-head">
         <h2>
-          {span.op || 'span'} <span className="muted">{span.description}</span>
+          {span.op || 'span'} <span className="muted">{span.name}</span>
         </h2>
         <Link to={`/traces/${trace.traceId}`} aria-label="Close span details">
           ✕
@@ -156,40 +156,40 @@ function SpanPanel({ span, trace }: { span: Span; trace: Trace }) {
         data={{
           'span id': span.spanId,
           'parent span id': span.parentSpanId,
-          transaction: span.transaction,
+          segment: span.segmentName,
           status: span.status,
-          start: formatClock(span.start * 1000),
-          'offset from trace start': formatDuration((span.start - trace.start) * 1000),
-          duration: formatDuration((span.end - span.start) * 1000),
+          origin: span.origin,
+          start: formatClock(parseTime(span.start)),
+          'offset from trace start': formatDuration(parseTime(span.start) - parseTime(trace.start)),
+          duration: formatDuration(span.durationMs),
         }}
       />
-      {Object.keys(span.tags).length > 0 && (
+      {span.tags && span.tags.length > 0 && (
         <>
           <h3>Tags</h3>
-          <KeyValueTable data={span.tags} label="Span tags" />
+          <TagTable tags={span.tags} label="Span tags" />
         </>
       )}
-      {Object.keys(span.data).length > 0 && (
+      {span.data && span.data.length > 0 && (
         <>
           <h3>Data</h3>
-          <KeyValueTable data={span.data} label="Span data" />
+          <AttributeTable attributes={span.data} label="Span data" />
         </>
       )}
     </aside>
   );
 }
 
-function LinkedErrors({ errors }: { errors: ErrorEvent[] }) {
+function LinkedErrors({ errors }: { errors: readonly ErrorSummary[] }) {
   if (errors.length === 0) return null;
   return (
     <Section title={`Errors in this trace (${errors.length})`}>
       <ul className="plain-list">
         {errors.map((e) => (
-          <li key={e.eventId}>
-            <LevelBadge level={e.level} />{' '}
-            <Link to={`/errors/${e.eventId}`}>
-              {e.type ? `${e.type}: ` : ''}
-              {e.value}
+          <li key={e.id}>
+            <LevelBadge level={e.level ?? 'error'} />{' '}
+            <Link to={`/errors/${encodeURIComponent(e.id)}`}>
+              <ErrorTitle e={e} />
             </Link>
           </li>
         ))}
@@ -198,7 +198,7 @@ function LinkedErrors({ errors }: { errors: ErrorEvent[] }) {
   );
 }
 
-function LinkedLogs({ logs, traceId }: { logs: LogRecord[]; traceId: string }) {
+function LinkedLogs({ logs, traceId }: { logs: readonly Log[]; traceId: string }) {
   if (logs.length === 0) return null;
   return (
     <Section title={`Logs in this trace (${logs.length})`}>
@@ -206,9 +206,9 @@ function LinkedLogs({ logs, traceId }: { logs: LogRecord[]; traceId: string }) {
         <tbody>
           {logs.slice(0, 200).map((l) => (
             <tr key={l.id}>
-              <td className="mono small nowrap shrink">{formatClock(l.timestamp)}</td>
+              <td className="mono small nowrap shrink">{formatClock(parseTime(l.timestamp))}</td>
               <td className="shrink">
-                <LevelBadge level={l.level} />
+                <LevelBadge level={l.level ?? 'info'} />
               </td>
               <td className="log-body">
                 <AnsiText text={l.body} />

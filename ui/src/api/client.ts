@@ -1,0 +1,100 @@
+// The event API of one sidecar: lists (filtered, ordered and paged by the
+// server), one record's detail, counts, attachment bytes, and the URL of the
+// live feed. A view added later (profiles, insights, ...) adds its list or
+// detail to LISTS / DETAILS and its shape to ListItems / DetailItems.
+
+import { getJson, request } from './http';
+import type {
+  ChangeKind,
+  Counts,
+  ErrorDetail,
+  ErrorGroup,
+  ErrorSummary,
+  Log,
+  Page,
+  TraceDetail,
+  TraceSummary,
+  UndecodableItem,
+  UndecodableItemDetail,
+} from './types';
+
+/** What each list holds. */
+export interface ListItems {
+  errors: ErrorGroup;
+  traces: TraceSummary;
+  logs: Log;
+  items: UndecodableItem;
+  /** Occurrences of one error group (`groupKey=`), newest first. */
+  occurrences: ErrorSummary;
+}
+export type ListName = keyof ListItems;
+
+/** What each detail holds. */
+export interface DetailItems {
+  error: ErrorDetail;
+  trace: TraceDetail;
+  item: UndecodableItemDetail;
+}
+export type DetailName = keyof DetailItems;
+
+export interface ListDef {
+  path: string;
+  /** Parameters every request of this list carries. */
+  fixed?: Record<string, string>;
+  /** The feed changes that may alter this list. */
+  changes: readonly ChangeKind[];
+}
+
+export const LISTS: Record<ListName, ListDef> = {
+  errors: { path: '/api/errors', fixed: { group: '1' }, changes: ['error'] },
+  traces: { path: '/api/traces', changes: ['trace'] },
+  logs: { path: '/api/logs', changes: ['log'] },
+  items: { path: '/api/items', changes: ['item'] },
+  occurrences: { path: '/api/errors', changes: ['error'] },
+};
+
+export const DETAILS: Record<DetailName, { path: string; change: ChangeKind }> = {
+  error: { path: '/api/errors/', change: 'error' },
+  trace: { path: '/api/traces/', change: 'trace' },
+  item: { path: '/api/items/', change: 'item' },
+};
+
+/** Filter parameters of a list (q, level, sort, traceId, ...); empty values are left out. */
+export type ListParams = Readonly<Record<string, string>>;
+
+/** The query string of a list request: fixed parameters, the filter, then the page. */
+export function listQuery(name: ListName, params: ListParams, offset: number, limit: number): string {
+  const qs = new URLSearchParams(LISTS[name].fixed);
+  for (const [k, v] of Object.entries(params).sort(([a], [b]) => a.localeCompare(b))) if (v !== '') qs.set(k, v);
+  qs.set('offset', String(offset));
+  qs.set('limit', String(limit));
+  return qs.toString();
+}
+
+export interface Client {
+  /** '' for the page's own sidecar, else http://localhost:<port>. */
+  readonly base: string;
+  list<N extends ListName>(name: N, params: ListParams, offset: number, limit: number): Promise<Page<ListItems[N]>>;
+  detail<N extends DetailName>(name: N, id: string): Promise<DetailItems[N]>;
+  counts(): Promise<Counts>;
+  /** The bytes of an attachment (contentUrl of its record). */
+  content(contentUrl: string): Promise<Blob>;
+  clear(): Promise<void>;
+  feedUrl(cursor?: string): string;
+  envelopeUrl(envelopeId: string): string;
+}
+
+export function createClient(base: string): Client {
+  return {
+    base,
+    list: (name, params, offset, limit) => getJson(`${base}${LISTS[name].path}?${listQuery(name, params, offset, limit)}`),
+    detail: (name, id) => getJson(`${base}${DETAILS[name].path}${encodeURIComponent(id)}`),
+    counts: () => getJson(`${base}/api/counts`),
+    content: (contentUrl) => request(`${base}${contentUrl}`, {}, (r) => r.blob()),
+    clear: async () => {
+      await request(`${base}/clear`, { method: 'DELETE' });
+    },
+    feedUrl: (cursor) => `${base}/api/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+    envelopeUrl: (envelopeId) => `${base}/envelope/${encodeURIComponent(envelopeId)}`,
+  };
+}
