@@ -123,6 +123,8 @@ export interface ErrorDetail extends ErrorSummary {
   contexts?: Record<string, unknown>;
   extra?: Record<string, unknown>;
   fingerprint?: string[];
+  /** Its group in the Errors list, with how many events it has. */
+  group?: { key: string; count: number };
   /** The attachments sent in its envelope. */
   attachments?: Attachment[];
 }

@@ -42,7 +42,7 @@ export function ErrorDetailView({ id }: { id: string }) {
         {e.eventId && <span className="mono small">event {e.eventId}</span>}
         {e.traceId && <Link to={`/traces/${e.traceId}`}>trace {e.traceId.slice(0, 8)}…</Link>}
       </div>
-      <Occurrences e={e} />
+      {e.group && e.group.count > 1 && <Occurrences e={e} />}
       <Exceptions exceptions={e.exceptions ?? []} frames={e.frames} />
       {e.message && e.exceptionCount > 0 && (
         <Section title="Message">
@@ -69,12 +69,11 @@ export function ErrorDetailView({ id }: { id: string }) {
   );
 }
 
-/** The newest occurrences of the error's group (when it has others), from the server's list. */
+/** The newest occurrences of the error's group, from the server's list. */
 function Occurrences({ e }: { e: ErrorDetail }) {
   const { total, item, onRange } = useList('occurrences', { groupKey: e.groupKey });
   // The first 30 are plenty for a glance.
   useEffect(() => onRange(0, 30), [onRange]);
-  if (total < 2) return null;
   const shown = Array.from({ length: Math.min(total, 30) }, (_, i) => item(i)).filter((x) => x !== undefined);
   return (
     <Section title={`Occurrences (${total})`}>
