@@ -17,12 +17,14 @@ export const screenshotsDir = join(repoRoot, 'docs', 'screenshots');
 export const sdkApp = join(uiDir, 'e2e', 'sdk-app.mjs');
 
 /**
- * Builds the sentry-go program of the tests (ui/e2e/sentrygo) into dir with
- * the Go toolchain that builds spotlight itself; returns its path.
+ * Builds the sentry-go program of the event model's tests
+ * (test/model/testdata/goapp: an error with a cause, a message with
+ * AttachStacktrace, a transaction with nested spans, logs) into dir with the
+ * Go toolchain that builds spotlight itself; returns its path.
  */
 export async function buildSentryGoApp(dir: string): Promise<string> {
-  const out = join(dir, 'sentrygo');
-  await runToEnd(process.env.GO ?? 'go', ['build', '-o', out, './ui/e2e/sentrygo'], {}, repoRoot);
+  const out = join(dir, 'goapp');
+  await runToEnd(process.env.GO ?? 'go', ['build', '-o', out, './test/model/testdata/goapp'], {}, repoRoot);
   return out;
 }
 

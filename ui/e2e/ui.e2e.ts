@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -33,7 +33,7 @@ import {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const SDK_ERROR = 'shop: order 42 has no items';
 const SDK_MESSAGE = 'shop: stock is running low';
-const GO_MESSAGE = 'gocart: inventory is running low';
+const GO_MESSAGE = 'inventory is running low';
 
 function transactionEnvelope(traceId: string, spanId: string, name: string, start: number): string {
   const id = hex(16);
@@ -116,7 +116,10 @@ describe('web UI', () => {
       await postEnvelope(sidecar.url, fixture(name));
     }
     app = startProcess(process.execPath, [sdkApp], { SENTRY_SPOTLIGHT: `${sidecar.url}/stream`, APP_LABEL: 'shop' });
-    await runToEnd(goApp, [], { SENTRY_SPOTLIGHT: `${sidecar.url}/stream` });
+    // goapp waits for its gate file once it has sent everything: there is one already.
+    const gate = join(goDir, 'gate');
+    writeFileSync(gate, '');
+    await runToEnd(goApp, [gate], { SENTRY_SPOTLIGHT: `${sidecar.url}/stream` });
     browser = await launchBrowser();
     page = await newPage(browser, pageErrors);
   });
@@ -140,7 +143,7 @@ describe('web UI', () => {
     assert.equal(new URL(page.url()).pathname, '/errors');
     await screenshot(page, 'errors');
 
-    await page.getByRole('searchbox', { name: 'Search errors' }).fill('order 42');
+    await page.getByRole('searchbox', { name: 'Search errors' }).fill('42 has no items');
     await eventually('the search to leave only the SDK error', async () => (await rows.count()) === 1);
     await page.getByRole('searchbox', { name: 'Search errors' }).fill('');
     await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'Warning' });
@@ -226,20 +229,20 @@ describe('web UI', () => {
     const detail = page.getByTestId('error-detail');
     await detail.getByRole('heading', { level: 1, name: GO_MESSAGE, exact: true }).waitFor();
     await detail.getByRole('heading', { name: 'Stack trace' }).waitFor();
-    await detail.getByTestId('frame').filter({ hasText: /captureNotice.*sentrygo\/main\.go:\d+/ }).waitFor();
+    await detail.getByTestId('frame').filter({ hasText: /main.*goapp\/main\.go:\d+/ }).waitFor();
     assert.match(await detail.locator('.meta').innerText(), /sentry\.go/);
 
     await page.getByRole('link', { name: '← Errors' }).click();
-    await page.getByTestId('error-row').filter({ hasText: 'gocart: loading items: connection refused' }).click();
+    await page.getByTestId('error-row').filter({ hasText: 'charge order 42: card declined' }).click();
     await detail.getByRole('heading', { name: /^Exceptions \(2, most recent first\)/ }).waitFor();
-    assert.match(await detail.getByTestId('exception').nth(1).innerText(), /^caused by .*connection refused/);
+    assert.match(await detail.getByTestId('exception').nth(1).innerText(), /^caused by .*card declined/);
 
     await page.getByRole('link', { name: /^Traces/ }).click();
-    await page.getByTestId('trace-row').filter({ hasText: 'GET /gocart/items' }).click();
+    await page.getByTestId('trace-row').filter({ hasText: 'POST /orders' }).click();
     const spans = page.getByTestId('span-row');
-    await eventually('the sentry-go trace to show its 3 spans', async () => (await spans.count()) === 3);
-    const depth = await spans.filter({ hasText: 'scan rows' }).locator('.wf-label').getAttribute('title');
-    assert.equal(depth, 'depth 2', 'db.rows is the grandchild of the transaction');
+    await eventually('the sentry-go trace to show its 4 spans', async () => (await spans.count()) === 4);
+    const depth = await spans.filter({ hasText: 'orders-db' }).locator('.wf-label').getAttribute('title');
+    assert.equal(depth, 'depth 2', 'db.connect is the grandchild of the transaction');
   });
 
   test('library frames are folded, and an attachment is shown inline', async () => {
@@ -340,7 +343,7 @@ describe('web UI', () => {
     await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'Warn' });
     await eventually('only warn logs (@sentry/node sends "warn", sentry-go "warn", events "warning")', async () => {
       const bodies = await rows.allInnerTexts();
-      return bodies.length >= 2 && bodies.every((b) => /warn/.test(b)) && bodies.some((b) => b.includes('payment provider slow')) && bodies.some((b) => b.includes('gocart: cache is cold'));
+      return bodies.length >= 2 && bodies.every((b) => /warn/.test(b)) && bodies.some((b) => b.includes('payment provider slow')) && bodies.some((b) => b.includes('receipt rendered slowly'));
     });
     await page.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'All levels' });
     await page.getByRole('searchbox', { name: 'Search logs' }).fill('pool exhausted');

@@ -7,6 +7,7 @@ import { useDebounced, useList, useNow } from '../hooks';
 import { formatRelative, parseTime, sdkLabel } from '../lib/format';
 import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
+import { ListError, ListStatus, plural } from '../components/ListParts';
 import type { ErrorGroup } from '../api/types';
 
 const LEVEL_OPTIONS = [
@@ -35,9 +36,10 @@ export function ErrorsView() {
         <h1>Errors</h1>
         <SearchBox value={query} onChange={setQuery} label="Search errors" />
         <Select value={level} onChange={setLevel} label="Level" options={LEVEL_OPTIONS} />
-        <span className="muted" aria-live="polite" data-testid="list-status">
-          {list.total === null ? 'Loading…' : `${total} group${total === 1 ? '' : 's'}${filtered ? ' match' : ''} · ${events} events held`}
-        </span>
+        <ListStatus loaded={list.total !== null}>
+          {plural(total, 'group')}
+          {filtered ? ' match' : ''} · {events} events held
+        </ListStatus>
       </div>
       {list.error && <ListError error={list.error} />}
       <div className="list-head errors-row" aria-hidden="true">
@@ -85,13 +87,5 @@ export function ErrorTitle({ e }: { e: { type?: string; value?: string; title: s
       <strong>{e.type}</strong>
       {e.value ? `: ${e.value}` : ''}
     </>
-  );
-}
-
-export function ListError({ error }: { error: string }) {
-  return (
-    <p className="banner banner-warn" role="alert">
-      Could not load the list: {error}
-    </p>
   );
 }

@@ -6,7 +6,7 @@ import { useDetail, useList, useNow } from '../hooks';
 import { formatBytes, formatDateTime, formatRelative, parseTime } from '../lib/format';
 import { KeyValueTable, NotInBuffer, Section } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { ListError } from './Errors';
+import { ListError, ListStatus, plural } from '../components/ListParts';
 import type { UndecodableItem } from '../api/types';
 
 const PAYLOAD_SHOWN_CHARS = 100_000;
@@ -19,9 +19,7 @@ export function ItemsView() {
     <div className="view">
       <div className="toolbar">
         <h1>Undecodable items</h1>
-        <span className="muted" aria-live="polite" data-testid="list-status">
-          {list.total === null ? 'Loading…' : `${total} item${total === 1 ? '' : 's'}`}
-        </span>
+        <ListStatus loaded={list.total !== null}>{plural(total, 'item')}</ListStatus>
       </div>
       {list.error && <ListError error={list.error} />}
       <div className="list-head items-row" aria-hidden="true">

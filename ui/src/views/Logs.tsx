@@ -8,7 +8,7 @@ import { useDebounced, useList } from '../hooks';
 import { formatClock, displayValue, parseTime, sdkLabel } from '../lib/format';
 import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { ListError } from './Errors';
+import { ListError, ListStatus } from '../components/ListParts';
 import type { Log } from '../api/types';
 
 // SDKs send "warn" for logs and "warning" for events: the filter asks for both.
@@ -60,9 +60,7 @@ export function LogsView({ query: routeQuery }: { query: string }) {
             </button>
           </span>
         )}
-        <span className="muted" aria-live="polite" data-testid="list-status">
-          {list.total === null ? 'Loading…' : filtered ? `${total} of ${held} logs` : `${total} logs`}
-        </span>
+        <ListStatus loaded={list.total !== null}>{filtered ? `${total} of ${held} logs` : `${total} logs`}</ListStatus>
         {!following && (
           <button type="button" className="button" onClick={() => setJump(jump + 1)}>
             ↓ Follow new logs

@@ -7,7 +7,7 @@ import { useDebounced, useList } from '../hooks';
 import { formatDateTime, formatDuration, parseTime } from '../lib/format';
 import { SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { ListError } from './Errors';
+import { ListError, ListStatus, plural } from '../components/ListParts';
 import type { TraceSummary } from '../api/types';
 
 const SORTS = [
@@ -50,9 +50,10 @@ export function TracesView() {
         <SearchBox value={query} onChange={setQuery} label="Search traces" />
         <Select value={status} onChange={setStatus} label="Status" options={STATUSES} />
         <Select value={sort} onChange={setSort} label="Sort" options={SORTS} />
-        <span className="muted" aria-live="polite" data-testid="list-status">
-          {list.total === null ? 'Loading…' : `${total} trace${total === 1 ? '' : 's'}${filtered ? ' match' : ''}`}
-        </span>
+        <ListStatus loaded={list.total !== null}>
+          {plural(total, 'trace')}
+          {filtered ? ' match' : ''}
+        </ListStatus>
       </div>
       {list.error && <ListError error={list.error} />}
       <div className="list-head traces-row" aria-hidden="true">
