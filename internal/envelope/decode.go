@@ -109,8 +109,10 @@ type reserveError struct{ err error }
 func (e *reserveError) Error() string { return e.err.Error() }
 
 // readAll reads r to its end or to limit+1 bytes, whichever comes first.
-// The buffer starts at min(hint, StartBufferSize) (at least 512 bytes) and
-// doubles, never past limit+1; reserve is asked before every allocation.
+// The buffer starts at 512 bytes, so a client that sends nothing costs
+// little whatever it claims; once that is full it grows to the hint (up to
+// StartBufferSize) and then doubles, never past limit+1. Reserve is asked
+// before every allocation.
 func readAll(r io.Reader, limit, hint int64, reserve func(int) error) ([]byte, error) {
 	grow := func(buf []byte, size int) ([]byte, error) {
 		if reserve != nil {
@@ -122,7 +124,8 @@ func readAll(r io.Reader, limit, hint int64, reserve func(int) error) ([]byte, e
 		copy(next, buf)
 		return next, nil
 	}
-	buf, err := grow(nil, int(min(max(hint, 512), StartBufferSize, limit+1)))
+	const first = 512
+	buf, err := grow(nil, int(min(first, limit+1)))
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +134,8 @@ func readAll(r io.Reader, limit, hint int64, reserve func(int) error) ([]byte, e
 			if int64(len(buf)) > limit {
 				return buf, nil
 			}
-			if buf, err = grow(buf, int(min(2*int64(cap(buf)), limit+1))); err != nil {
+			next := max(2*int64(cap(buf)), min(hint, StartBufferSize))
+			if buf, err = grow(buf, int(min(next, limit+1))); err != nil {
 				return nil, err
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/mcp"
+	"github.com/spotlight-dev/spotlight/internal/proc"
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
@@ -85,21 +86,14 @@ func errorCode(v map[string]any) float64 {
 	return c
 }
 
-// peakRSS is the process's VmHWM in bytes.
+// peakRSS is the process's high-water mark of resident memory.
 func peakRSS(t *testing.T, pid int) int64 {
 	t.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	_, peak, err := proc.Memory(pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM")
-	return 0
+	return peak
 }
 
 // Finding 5: one malformed frame made `spotlight mcp` exit (15 of 64 did).
