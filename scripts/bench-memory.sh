@@ -26,7 +26,7 @@ head -c 1048576 /dev/urandom > "$tmp/blob"
 	printf '\n'
 } > "$tmp/envelope_1mib.bin"
 
-echo "== the issue's load: 130 KB browser error, 16 clients, 8 s; RSS 5 s later"
+echo "== the issue's load: 130 KB browser error, 16 clients, 8 s; RSS 15 s later"
 if [ $# -ge 1 ]; then
 	port=18971
 	node "$1" --port $port > "$tmp/upstream.log" 2>&1 &
@@ -34,11 +34,11 @@ if [ $# -ge 1 ]; then
 	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
 	sleep 2 # let it settle before reading its idle RSS
 	echo "-- upstream 4.11.8 (node $(node --version))"
-	$LOAD -url "http://127.0.0.1:$port" -pid $up -file "$F/envelope_javascript.txt" -c 16 -d 8s -settle 5s
+	$LOAD -url "http://127.0.0.1:$port" -pid $up -file "$F/envelope_javascript.txt" -c 16 -d 8s -settle 15s
 	kill $up; wait $up 2> /dev/null || true
 fi
 echo "-- spotlight, default bounds"
-$LOAD -spawn bin/spotlight -file "$F/envelope_javascript.txt" -c 16 -d 8s -settle 5s
+$LOAD -spawn bin/spotlight -file "$F/envelope_javascript.txt" -c 16 -d 8s -settle 15s
 
 echo "== peak RSS against --buffer-bytes (16 clients, 10 s)"
 for bytes in 64MiB 256MiB; do

@@ -43,11 +43,21 @@ func (c *codec) init() error {
 	return c.err
 }
 
+// probeBytes is how much of a large body is compressed first to see whether
+// it compresses at all: an image or other binary attachment is left raw
+// without compressing (and throwing away) all of it.
+const probeBytes = 32 << 10
+
 // pack returns body compressed in a slice of its own size, or nil when that
 // would not save at least a quarter.
 func (c *codec) pack(body []byte) []byte {
 	if c.init() != nil {
 		return nil
+	}
+	if len(body) > 4*probeBytes {
+		if probe := c.enc.EncodeAll(body[:probeBytes], nil); len(probe) > probeBytes*3/4 {
+			return nil
+		}
 	}
 	out := c.enc.EncodeAll(body, nil)
 	if len(out) > len(body)*3/4 {
