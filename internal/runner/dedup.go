@@ -59,14 +59,22 @@ func (d *dedup) sdkSent(body string) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.off {
-		return
-	}
-	if d.stdio.has(h) {
+	if !d.off && d.stdio.has(h) {
 		d.switchOff()
-		return
 	}
-	d.sdk.add(h)
+	d.sdk.add(h) // also once off: held stdio lines are checked against it
+}
+
+// fromSDK reports whether the SDK has sent body as a log (among its last
+// dedupWindow bodies).
+func (d *dedup) fromSDK(body string) bool {
+	h, ok := d.key(body)
+	if !ok {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sdk.has(h)
 }
 
 func (d *dedup) isOff() bool {
@@ -78,7 +86,7 @@ func (d *dedup) isOff() bool {
 // switchOff is called with d.mu held.
 func (d *dedup) switchOff() {
 	d.off = true
-	d.stdio, d.sdk = window{}, window{}
+	d.stdio = window{}
 	d.logger.Debug("the app's Sentry SDK sends its console output as logs; no longer relaying stdout/stderr as logs (the terminal still shows them)")
 }
 

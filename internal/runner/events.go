@@ -27,6 +27,27 @@ type watcher struct {
 	logger     *slog.Logger
 	dec        *event.Decoder
 	follow     *event.Follower
+	// catchUps asks run to handle what the buffer holds now (see catchUp).
+	catchUps chan chan struct{}
+}
+
+// catchUp has the watcher handle every entry already in the buffer, waiting
+// at most timeout: at exit the SDK's last log batch is in the buffer, and the
+// relay must know its bodies before it decides which held stdio lines it
+// doubled.
+func (w *watcher) catchUp(timeout time.Duration) {
+	done := make(chan struct{})
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case w.catchUps <- done:
+	case <-t.C:
+		return
+	}
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }
 
 // run handles entries until ctx ends and nothing more is ready: Next still
@@ -51,6 +72,13 @@ func (w *watcher) run(ctx context.Context) {
 			}
 		case now := <-tick.C:
 			w.write(w.follow.Due(now))
+		case done := <-w.catchUps:
+			for es := w.sub.TryNext(); es != nil; es = w.sub.TryNext() {
+				for _, e := range es {
+					w.handle(e)
+				}
+			}
+			close(done)
 		case <-ctx.Done():
 			for es := w.sub.TryNext(); es != nil; es = w.sub.TryNext() {
 				for _, e := range es {

@@ -41,6 +41,16 @@ const (
 	// reader (and so the child) rather than growing memory.
 	queueLen = 4096
 	readSize = 32 << 10
+	// holdFor is how long `spotlight run` holds the child's first lines back,
+	// from the first one (RelayOptions.Hold): an SDK that sends the console as logs sends its
+	// first batch within about 5 s (@sentry/node flushes every 5 s). The
+	// lines it sent are then dropped from the held ones, so they are not
+	// kept twice and the SDK's level wins (a console.warn is warn, not the
+	// stderr copy's error); the rest become logs as usual, late but with the
+	// time they were printed.
+	holdFor = 6 * time.Second
+	// maxHeldBytes ends the hold early rather than grow memory.
+	maxHeldBytes = 4 << 20
 )
 
 // RelayOptions configures a Relay.
@@ -51,6 +61,9 @@ type RelayOptions struct {
 	Version string // the SDK version reported for stdio logs
 	// TraceID groups this run's stdio logs (32 hex digits).
 	TraceID string
+	// Hold, when positive, holds the first stdio lines back for that long
+	// before they become logs (see holdFor).
+	Hold time.Duration
 	// Label, when set, tells a line's log body and its source (compose's
 	// `web-1  | ` prefix names a container). Lines of different sources come
 	// from different programs, so each source stops being relayed on its
@@ -270,20 +283,61 @@ func (r *Relay) Close() {
 
 func (r *Relay) batch() {
 	defer close(r.done)
-	var pending []logLine
+	var pending, held []logLine
+	heldBytes := 0
+	// The hold counts from the first line: the SDK's own batch timer starts
+	// with its first log, and a slow start (a busy machine) delays both.
+	holding := r.opts.Hold > 0
+	hold := time.NewTimer(time.Hour)
+	hold.Stop()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	flush := func() {
-		if len(pending) > 0 {
-			r.opts.Buffer.Add(stdioEntry(pending, r.opts))
-			pending = pending[:0]
+	add := func(lines []logLine) {
+		for len(lines) > 0 {
+			n := min(len(lines), maxBatch)
+			r.opts.Buffer.Add(stdioEntry(lines[:n], r.opts))
+			lines = lines[n:]
 		}
+	}
+	release := func() {
+		holding = false
+		hold.Stop()
+		kept := held[:0]
+		for _, l := range held {
+			if !r.dedupOf(l.src).fromSDK(l.body) {
+				kept = append(kept, l)
+			}
+		}
+		add(kept)
+		held = nil
+	}
+	flush := func() {
+		if len(pending) == 0 {
+			return
+		}
+		if holding {
+			if len(held) == 0 {
+				hold.Reset(r.opts.Hold)
+			}
+			for _, l := range pending {
+				heldBytes += len(l.body)
+			}
+			held = append(held, pending...)
+			pending = pending[:0]
+			if heldBytes > maxHeldBytes {
+				release()
+			}
+			return
+		}
+		add(pending)
+		pending = pending[:0]
 	}
 	for {
 		select {
 		case l, ok := <-r.lines:
 			if !ok {
 				flush()
+				release()
 				return
 			}
 			if len(pending) == 0 {
@@ -296,6 +350,9 @@ func (r *Relay) batch() {
 			}
 		case <-timer.C:
 			flush()
+		case <-hold.C:
+			flush()
+			release()
 		}
 	}
 }

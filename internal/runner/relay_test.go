@@ -328,3 +328,39 @@ func TestRelayDoubledLogsStopPerSource(t *testing.T) {
 		t.Error("Relaying() = false while db's lines are still relayed")
 	}
 }
+
+// With a hold, the lines printed before the SDK's first log batch wait; the
+// ones the SDK then sends itself are dropped (its copy, with its level, is
+// the one kept), the others become logs with the time they were printed.
+func TestRelayHoldDropsEarlierCopiesOfSDKLogs(t *testing.T) {
+	b := buffer.New(buffer.Options{})
+	printed := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	r := NewRelay(RelayOptions{Buffer: b, Version: "1", TraceID: "0123456789abcdef0123456789abcdef", Hold: time.Hour,
+		Now: func() time.Time { return printed }})
+	var term bytes.Buffer
+	if err := r.Pump(strings.NewReader("> app@1.0.0 dev\nlistening on :3000\n"), &term, Stdout()); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Pump(strings.NewReader("\033[33mdisk almost full\033[0m\n"), &term, Stderr()); err != nil {
+		t.Fatal(err)
+	}
+	// The batcher holds them: nothing is in the buffer yet.
+	testutil.Eventually(t, 5*time.Second, func() bool { return len(r.lines) == 0 }, "the batcher never took the lines")
+	time.Sleep(3 * batchDelay) // a batch would have been flushed by now
+	if n, _ := b.Len(); n != 0 {
+		t.Fatalf("%d envelopes during the hold, want none", n)
+	}
+	r.NoteSDKLog("listening on :3000")
+	r.NoteSDKLog("disk almost full") // the SDK's console.warn
+	r.Close()
+	logs, _ := logsOf(t, b)
+	if got := bodies(logs); len(got) != 1 || got[0] != "> app@1.0.0 dev" {
+		t.Fatalf("relayed %q, want only the line the SDK did not send", got)
+	}
+	if logs[0].Timestamp != float64(printed.Unix()) {
+		t.Errorf("held log stamped %v, want when it was printed (%v)", logs[0].Timestamp, printed.Unix())
+	}
+	if term.String() != "> app@1.0.0 dev\nlistening on :3000\n\033[33mdisk almost full\033[0m\n" {
+		t.Errorf("the terminal got %q", term.String())
+	}
+}

@@ -241,7 +241,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	if o.Open {
 		openBrowser(url, o.Logger)
 	}
-	relayOpts := RelayOptions{Buffer: r.buf, Now: o.Now, Logger: o.Logger, Version: o.Version, TraceID: strings.ReplaceAll(uuid.NewString(), "-", "")}
+	relayOpts := RelayOptions{Buffer: r.buf, Now: o.Now, Logger: o.Logger, Version: o.Version, TraceID: strings.ReplaceAll(uuid.NewString(), "-", ""), Hold: holdFor}
 	env := ChildEnv(o.Environ, r.srv.Port(), r.cmd.BinDir)
 	stderr := Stderr()
 	if c := r.cmd.compose; c != nil {
@@ -256,7 +256,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 
 	relay := NewRelay(relayOpts)
 	watchCtx, stopWatch := context.WithCancel(ctx)
-	w := &watcher{sub: r.buf.Subscribe(""), out: o.Events, relay: relay, logger: o.Logger,
+	w := &watcher{sub: r.buf.Subscribe(""), out: o.Events, relay: relay, catchUps: make(chan chan struct{}), logger: o.Logger,
 		format: o.Format, formatOpts: format.Options{Color: o.Color, Location: time.Local}}
 	watched := make(chan struct{})
 	go func() { defer close(watched); w.run(watchCtx) }()
@@ -308,6 +308,7 @@ func (r *run) supervise(ctx context.Context) (int, error) {
 	code, sidecarErr := r.wait(c, sigs)
 	c.drain(drainTimeout)
 	pumps.Wait()
+	w.catchUp(time.Second) // the SDK's last logs decide which held lines were doubled
 	relay.Close()
 	if o.Keep && sidecarErr == nil {
 		r.keepServing(code, sigs)

@@ -794,3 +794,51 @@ func TestNodeSDKSendingToDSNAndSpotlightIsKeptOnce(t *testing.T) {
 		t.Fatalf("the sidecar holds the error %d times and the log %d times; want each once", errors, logs)
 	}
 }
+
+// @sentry/node with console logging: each console line reaches the sidecar
+// from stdio and from the SDK. Lines printed before the SDK's first batch
+// are held back and dropped once the SDK sends them, so each is kept once,
+// with the SDK's level (console.warn is warn, not stderr's error).
+func TestConsoleLinesSentByTheSDKAreKeptOnce(t *testing.T) {
+	script := testutil.NodeSDKScript(t)
+	marker := fmt.Sprintf("console-%d", time.Now().UnixNano())
+	env, _ := runEnv(t)
+	p := startRun(t, append(env, "SENTRY_DSN="), "--keep", "node", filepath.Join(filepath.Dir(script), "console-logs.mjs"), marker)
+	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "press Ctrl+C to stop") },
+		"no --keep notice; stderr:\n%s", p.Stderr)
+	resp, err := http.Get(p.URL + "/api/envelopes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var held []struct {
+		Envelope json.RawMessage `json:"envelope"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&held); err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string][]string{}
+	for _, e := range held {
+		_, items := streamItems(t, string(e.Envelope))
+		for _, it := range items {
+			var logs struct {
+				Items []struct{ Body, Level string }
+			}
+			if json.Unmarshal(it[1], &logs) != nil {
+				continue
+			}
+			for _, l := range logs.Items {
+				if strings.Contains(l.Body, marker) {
+					levels[l.Body] = append(levels[l.Body], l.Level)
+				}
+			}
+		}
+	}
+	info, warn := levels["info line "+marker], levels["warn line "+marker]
+	if len(info) != 1 || len(warn) != 1 || warn[0] != "warn" {
+		t.Fatalf("logs held: info %q, warn %q; want each once, warn at level warn", info, warn)
+	}
+	if !strings.Contains(p.Stderr.String(), "warn line "+marker) || !strings.Contains(p.Stdout.String(), "info line "+marker) {
+		t.Errorf("the terminal lost the console lines; stdout %q stderr %q", p.Stdout, p.Stderr)
+	}
+}
