@@ -99,13 +99,17 @@ func (w *watcher) handle(e *buffer.Entry) {
 	if !ok {
 		d = w.dec.Decode(env, event.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
 	}
+	var bodies []string
 	for _, r := range d.Records {
-		if r.Log != nil && w.relay != nil {
-			w.relay.NoteSDKLog(r.Log.Body)
+		if r.Log != nil {
+			bodies = append(bodies, r.Log.Body)
 		}
 		if r.Item != nil {
 			w.logger.Debug("an item of an envelope could not be read", "id", e.ID, "type", r.Item.ItemType, "err", r.Item.Reason)
 		}
+	}
+	if len(bodies) > 0 && w.relay != nil {
+		w.relay.NoteSDKLogs(bodies)
 	}
 	now := time.Now()
 	w.follow.Add(d, now)

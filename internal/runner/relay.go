@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,9 +43,10 @@ const (
 	queueLen = 4096
 	readSize = 32 << 10
 	// holdFor is how long `spotlight run` holds the child's first lines back,
-	// from the first one (RelayOptions.Hold): an SDK that sends the console as logs sends its
-	// first batch within about 5 s (@sentry/node flushes every 5 s). The
-	// lines it sent are then dropped from the held ones, so they are not
+	// from the first one (RelayOptions.Hold), unless the SDK's first log
+	// batch comes sooner: an SDK that sends the console as logs sends it
+	// within about 5 s (@sentry/node flushes every 5 s). The lines it sent
+	// are then dropped from the held ones, so they are not
 	// kept twice and the SDK's level wins (a console.warn is warn, not the
 	// stderr copy's error); the rest become logs as usual, late but with the
 	// time they were printed.
@@ -90,6 +92,8 @@ type Relay struct {
 	opts  RelayOptions
 	lines chan logLine
 	done  chan struct{}
+	// sdkSeen tells the batcher the SDK sent logs (ends the hold).
+	sdkSeen chan struct{}
 	// dedups notice doubled logs, per source (nil: the child itself).
 	dedupMu sync.Mutex
 	dedups  map[*Source]*dedup
@@ -112,10 +116,11 @@ func NewRelay(opts RelayOptions) *Relay {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Relay{
-		opts:   opts,
-		lines:  make(chan logLine, queueLen),
-		done:   make(chan struct{}),
-		dedups: map[*Source]*dedup{nil: newDedup(opts.Logger)},
+		opts:    opts,
+		lines:   make(chan logLine, queueLen),
+		sdkSeen: make(chan struct{}, 1),
+		done:    make(chan struct{}),
+		dedups:  map[*Source]*dedup{nil: newDedup(opts.Logger)},
 	}
 	go r.batch()
 	return r
@@ -228,9 +233,20 @@ func (r *Relay) emit(line []byte, s Stream) {
 }
 
 // NoteSDKLog tells the relay about a log body the app's own SDK sent.
-func (r *Relay) NoteSDKLog(body string) {
+func (r *Relay) NoteSDKLog(body string) { r.NoteSDKLogs([]string{body}) }
+
+// NoteSDKLogs tells the relay about the log bodies of one SDK envelope. The
+// first ends the hold: held lines the SDK sent are dropped, the rest
+// relayed, together with the SDK's batch (so in time order with it).
+func (r *Relay) NoteSDKLogs(bodies []string) {
 	for _, d := range r.allDedups() {
-		d.sdkSent(body)
+		for _, b := range bodies {
+			d.sdkSent(b)
+		}
+	}
+	select {
+	case r.sdkSeen <- struct{}{}:
+	default: // already signalled
 	}
 }
 
@@ -302,13 +318,7 @@ func (r *Relay) batch() {
 	release := func() {
 		holding = false
 		hold.Stop()
-		kept := held[:0]
-		for _, l := range held {
-			if !r.dedupOf(l.src).fromSDK(l.body) {
-				kept = append(kept, l)
-			}
-		}
-		add(kept)
+		add(slices.DeleteFunc(held, func(l logLine) bool { return r.dedupOf(l.src).fromSDK(l.body) }))
 		held = nil
 	}
 	flush := func() {
@@ -353,6 +363,11 @@ func (r *Relay) batch() {
 		case <-hold.C:
 			flush()
 			release()
+		case <-r.sdkSeen:
+			if holding {
+				flush()
+				release()
+			}
 		}
 	}
 }

@@ -330,7 +330,7 @@ func TestRelayDoubledLogsStopPerSource(t *testing.T) {
 }
 
 // With a hold, the lines printed before the SDK's first log batch wait; the
-// ones the SDK then sends itself are dropped (its copy, with its level, is
+// batch ends the hold, and the ones the SDK sent itself are dropped (its copy, with its level, is
 // the one kept), the others become logs with the time they were printed.
 func TestRelayHoldDropsEarlierCopiesOfSDKLogs(t *testing.T) {
 	b := buffer.New(buffer.Options{})
@@ -350,8 +350,9 @@ func TestRelayHoldDropsEarlierCopiesOfSDKLogs(t *testing.T) {
 	if n, _ := b.Len(); n != 0 {
 		t.Fatalf("%d envelopes during the hold, want none", n)
 	}
-	r.NoteSDKLog("listening on :3000")
-	r.NoteSDKLog("disk almost full") // the SDK's console.warn
+	// The SDK's first batch (its console.log and console.warn) ends the hold.
+	r.NoteSDKLogs([]string{"listening on :3000", "disk almost full"})
+	testutil.Eventually(t, 5*time.Second, func() bool { n, _ := b.Len(); return n == 1 }, "the SDK's batch did not end the hold")
 	r.Close()
 	logs, _ := logsOf(t, b)
 	if got := bodies(logs); len(got) != 1 || got[0] != "> app@1.0.0 dev" {
