@@ -150,6 +150,9 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 	if opts.all && errors.Is(err, streamclient.ErrNotAStream) {
 		return fmt.Errorf("port %d is not the Control Center, which alone holds every instance's events (%w); point --port at the `spotlight` sidecar (8969 by default)", port, err)
 	}
+	if errors.Is(err, streamclient.ErrRefused) {
+		return fmt.Errorf("the Spotlight on port %d refused to stream its events: %w", port, err)
+	}
 	if errors.Is(err, streamclient.ErrNotAStream) {
 		return fmt.Errorf("port %d does not serve a Spotlight stream (%w); check the port with `spotlight list` or --port", port, err)
 	}

@@ -68,8 +68,12 @@ func (s *Server) sameUser(next http.Handler) http.Handler {
 			why = fmt.Sprintf("%s %s is refused: %v, and this Spotlight (run by %s) serves events and instances only to its own user. "+
 				"Send the secret from %s as the %s header to be let in.", r.Method, r.URL.Path, err, me, s.secretWhere(), registry.SecretHeader)
 		} else {
+			only := me + " (or root)"
+			if os.Getuid() == 0 {
+				only = me
+			}
 			why = fmt.Sprintf("%s %s is refused: this Spotlight belongs to %s and the request comes from %s. "+
-				"Any user may send envelopes, but only %s (or root) may read events and instances, ping, clear or terminate.", r.Method, r.URL.Path, me, peer.Describe(uid), me)
+				"Any user may send envelopes, but only %s may read events and instances, ping, clear or terminate.", r.Method, r.URL.Path, me, peer.Describe(uid), only)
 		}
 		s.log.Debug("refused another user", "path", r.URL.Path, "reason", why)
 		http.Error(w, why, http.StatusForbidden)

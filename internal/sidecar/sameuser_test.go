@@ -14,27 +14,6 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
-// rawAs sends one HTTP/1.0 request to port as user u (bash's /dev/tcp, so
-// the client really is another user's process) and returns the status line
-// and the body.
-func rawAs(t *testing.T, u *testutil.OtherUser, port int, method, path, body string, headers ...string) (string, string) {
-	t.Helper()
-	req := fmt.Sprintf("%s %s HTTP/1.0\r\nHost: localhost\r\nContent-Length: %d\r\n", method, path, len(body))
-	for _, h := range headers {
-		req += h + "\r\n"
-	}
-	req += "\r\n" + body
-	cmd := u.Command("bash", "-c", fmt.Sprintf(`exec 3<>/dev/tcp/127.0.0.1/%d; printf '%%s' "$REQ" >&3; cat <&3`, port))
-	cmd.Env = []string{"REQ=" + req}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s as %s: %v", method, path, u.Name, err)
-	}
-	status, rest, _ := strings.Cut(string(out), "\r\n")
-	_, respBody, _ := strings.Cut(rest, "\r\n\r\n")
-	return status, respBody
-}
-
 // Finding 3: any local user could list instances, read every event, stop
 // apps, clear and ping. Now only envelopes and /health are theirs; every
 // other route answers 403 saying whose Spotlight it is and who asked.
@@ -46,10 +25,10 @@ func TestOtherUsersMayOnlySend(t *testing.T) {
 	ts := start(t, Config{Instances: named("instances"), MCP: named("mcp"), UI: named("ui"), Secret: func() string { return strings.Repeat("s", 64) }})
 	id := postEnvelope(t, ts, "/stream", []byte(testEnvelope)).header.Get("X-Spotlight-Envelope-Id")
 
-	if status, body := rawAs(t, u, ts.Port(), "POST", "/api/0/envelope/", testEnvelope, "Content-Type: application/x-sentry-envelope"); !strings.Contains(status, " 200 ") {
+	if status, body := u.RawHTTP(t, ts.Port(), "POST", "/api/0/envelope/", testEnvelope, "Content-Type: application/x-sentry-envelope"); !strings.Contains(status, " 200 ") {
 		t.Fatalf("another user's envelope: %s %s", status, body)
 	}
-	if status, _ := rawAs(t, u, ts.Port(), "GET", "/health", ""); !strings.Contains(status, " 200 ") {
+	if status, _ := u.RawHTTP(t, ts.Port(), "GET", "/health", ""); !strings.Contains(status, " 200 ") {
 		t.Fatalf("another user's /health: %s", status)
 	}
 	for _, c := range []struct{ method, path string }{
@@ -64,16 +43,16 @@ func TestOtherUsersMayOnlySend(t *testing.T) {
 		{"POST", "/open"},
 		{"GET", "/"},
 	} {
-		status, body := rawAs(t, u, ts.Port(), c.method, c.path, "")
+		status, body := u.RawHTTP(t, ts.Port(), c.method, c.path, "")
 		if !strings.Contains(status, " 403 ") || !strings.Contains(body, "the request comes from "+u.Name) || !strings.Contains(body, fmt.Sprintf("uid %d", os.Getuid())) {
 			t.Errorf("%s %s as another user: %s %q; want 403 naming both users", c.method, c.path, status, body)
 		}
 	}
 	// The per-user secret lets a client in whatever its user.
-	if status, body := rawAs(t, u, ts.Port(), "GET", "/api/envelopes", "", registry.SecretHeader+": "+strings.Repeat("s", 64)); !strings.Contains(status, " 200 ") || !strings.Contains(body, id) {
+	if status, body := u.RawHTTP(t, ts.Port(), "GET", "/api/envelopes", "", registry.SecretHeader+": "+strings.Repeat("s", 64)); !strings.Contains(status, " 200 ") || !strings.Contains(body, id) {
 		t.Errorf("with the secret: %s %q", status, body)
 	}
-	if status, _ := rawAs(t, u, ts.Port(), "GET", "/api/envelopes", "", registry.SecretHeader+": wrong"); !strings.Contains(status, " 403 ") {
+	if status, _ := u.RawHTTP(t, ts.Port(), "GET", "/api/envelopes", "", registry.SecretHeader+": wrong"); !strings.Contains(status, " 403 ") {
 		t.Errorf("with a wrong secret: %s", status)
 	}
 	// The user's own connections (root counts as the user) get through.

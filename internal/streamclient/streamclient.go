@@ -41,6 +41,10 @@ type Event struct {
 // stream (another server on the port, or a wrong path): retrying is useless.
 var ErrNotAStream = errors.New("not a Spotlight event stream")
 
+// ErrRefused is returned when the sidecar refuses the reader (403: another
+// user's Spotlight); the error carries the sidecar's reason.
+var ErrRefused = errors.New("refused by the sidecar")
+
 // ErrEventTooLarge is passed to OnSkip for events over MaxEventBytes.
 var ErrEventTooLarge = errors.New("event too large")
 
@@ -92,7 +96,7 @@ func (c *Client) Run(ctx context.Context, handle func(Event) error) error {
 		if errors.As(err, &herr) {
 			return herr.err
 		}
-		if errors.Is(err, ErrNotAStream) {
+		if errors.Is(err, ErrNotAStream) || errors.Is(err, ErrRefused) {
 			return err
 		}
 		if up {
@@ -184,6 +188,10 @@ func (s *session) connect(ctx context.Context, reconnect bool) (up bool, err err
 }
 
 func checkResponse(resp *http.Response) error {
+	if resp.StatusCode == http.StatusForbidden {
+		reason, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		return fmt.Errorf("%w: %s", ErrRefused, bytes.TrimSpace(reason))
+	}
 	if resp.StatusCode != http.StatusOK {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 		err := fmt.Errorf("GET %s: %s: %s", resp.Request.URL, resp.Status, bytes.TrimSpace(snippet))

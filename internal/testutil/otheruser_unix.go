@@ -5,10 +5,12 @@ package testutil
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/user"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -54,4 +56,25 @@ func (u *OtherUser) Command(name string, args ...string) *exec.Cmd {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(u.UID), Gid: uint32(u.GID)}}
 	cmd.Dir = "/"
 	return cmd
+}
+
+// RawHTTP sends one HTTP/1.0 request to 127.0.0.1:port as the other user
+// (bash's /dev/tcp, so the client really is their process) and returns the
+// status line and the body.
+func (u *OtherUser) RawHTTP(t testing.TB, port int, method, path, body string, headers ...string) (status, respBody string) {
+	t.Helper()
+	req := fmt.Sprintf("%s %s HTTP/1.0\r\nHost: localhost\r\nContent-Length: %d\r\n", method, path, len(body))
+	for _, h := range headers {
+		req += h + "\r\n"
+	}
+	req += "\r\n" + body
+	cmd := u.Command("bash", "-c", fmt.Sprintf(`exec 3<>/dev/tcp/127.0.0.1/%d; printf '%%s' "$REQ" >&3; cat <&3`, port))
+	cmd.Env = []string{"REQ=" + req}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s as %s: %v", method, path, u.Name, err)
+	}
+	status, rest, _ := strings.Cut(string(out), "\r\n")
+	_, respBody, _ = strings.Cut(rest, "\r\n\r\n")
+	return status, respBody
 }
