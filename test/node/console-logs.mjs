@@ -3,6 +3,7 @@
 // as an SDK log. MARKER (argv[2]) tags the lines. Run with SENTRY_SPOTLIGHT
 // set (spotlight run sets it).
 import * as Sentry from '@sentry/node';
+import { waitForSidecar } from './wait-for-sidecar.mjs';
 
 const marker = process.argv[2] ?? 'spotlight-console-test';
 
@@ -15,17 +16,6 @@ Sentry.init({
 console.log(`info line ${marker}`);
 console.warn(`warn line ${marker}`);
 await Sentry.flush(2000);
-// The Spotlight integration sends outside the SDK transport: wait until the
-// sidecar holds the SDK's logs, so the run sees them before the child exits.
-const sidecar = process.env.SENTRY_SPOTLIGHT.replace(/\/stream\/?$/, '');
-const deadline = Date.now() + 10_000;
-for (;;) {
-  const res = await fetch(`${sidecar}/api/envelopes`, { signal: AbortSignal.timeout(5000) });
-  const held = await res.text();
-  if (held.includes(`"body":"warn line ${marker}"`) && held.includes(`"body":"info line ${marker}"`)) break;
-  if (Date.now() > deadline) {
-    process.stderr.write(`the sidecar at ${sidecar} did not receive the SDK's logs within 10 s\n`);
-    process.exit(1);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
+// Wait until the sidecar holds the SDK's logs, so the run sees them before
+// the child exits.
+await waitForSidecar(`"body":"warn line ${marker}"`, `"body":"info line ${marker}"`);

@@ -773,22 +773,10 @@ func TestNodeSDKSendingToDSNAndSpotlightIsKeptOnce(t *testing.T) {
 	p := startRun(t, env, "--keep", "node", script, marker)
 	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "press Ctrl+C to stop") },
 		"no --keep notice; stderr:\n%s", p.Stderr)
-	resp, err := http.Get(p.URL + "/api/envelopes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var held []struct {
-		UserAgent string          `json:"userAgent"`
-		Envelope  json.RawMessage `json:"envelope"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&held); err != nil {
-		t.Fatal(err)
-	}
 	errors, logs := 0, 0
-	for _, e := range held {
-		errors += strings.Count(string(e.Envelope), `"value":"boom `+marker+`"`)
-		logs += strings.Count(string(e.Envelope), `"body":"log line `+marker+`"`)
+	for _, e := range heldEnvelopes(t, p.URL) {
+		errors += strings.Count(string(e), `"value":"boom `+marker+`"`)
+		logs += strings.Count(string(e), `"body":"log line `+marker+`"`)
 	}
 	if errors != 1 || logs != 1 {
 		t.Fatalf("the sidecar holds the error %d times and the log %d times; want each once", errors, logs)
@@ -806,20 +794,9 @@ func TestConsoleLinesSentByTheSDKAreKeptOnce(t *testing.T) {
 	p := startRun(t, append(env, "SENTRY_DSN="), "--keep", "node", filepath.Join(filepath.Dir(script), "console-logs.mjs"), marker)
 	testutil.Eventually(t, wait, func() bool { return strings.Contains(p.Stderr.String(), "press Ctrl+C to stop") },
 		"no --keep notice; stderr:\n%s", p.Stderr)
-	resp, err := http.Get(p.URL + "/api/envelopes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var held []struct {
-		Envelope json.RawMessage `json:"envelope"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&held); err != nil {
-		t.Fatal(err)
-	}
 	levels := map[string][]string{}
-	for _, e := range held {
-		_, items := streamItems(t, string(e.Envelope))
+	for _, e := range heldEnvelopes(t, p.URL) {
+		_, items := streamItems(t, string(e))
 		for _, it := range items {
 			var logs struct {
 				Items []struct{ Body, Level string }
@@ -841,4 +818,25 @@ func TestConsoleLinesSentByTheSDKAreKeptOnce(t *testing.T) {
 	if !strings.Contains(p.Stderr.String(), "warn line "+marker) || !strings.Contains(p.Stdout.String(), "info line "+marker) {
 		t.Errorf("the terminal lost the console lines; stdout %q stderr %q", p.Stdout, p.Stderr)
 	}
+}
+
+// heldEnvelopes is what the sidecar at url holds, in the stream form.
+func heldEnvelopes(t *testing.T, url string) []json.RawMessage {
+	t.Helper()
+	resp, err := http.Get(url + "/api/envelopes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var held []struct {
+		Envelope json.RawMessage `json:"envelope"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&held); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]json.RawMessage, len(held))
+	for i, e := range held {
+		out[i] = e.Envelope
+	}
+	return out
 }
