@@ -118,7 +118,7 @@ func runTail(ctx context.Context, env *Env, opts *tailOptions, args []string) er
 		},
 	}
 	p := &tailPrinter{env: env, f: f, fopts: fopts, kinds: kinds, withInstance: opts.all,
-		dec: event.NewDecoder(), follow: map[string]*event.Follower{}}
+		dec: event.NewDetailDecoder(), follow: map[string]*event.Follower{}}
 	ticks := time.NewTicker(event.DefaultSettle / 4)
 	defer ticks.Stop()
 	stopTicks := make(chan struct{})

@@ -86,10 +86,15 @@ type ItemDecoder func(c *ItemContext, it *envelope.Item) error
 // ItemContext is what an ItemDecoder gets: the fields shared by every
 // record of the envelope, and where to put what it read.
 type ItemContext struct {
-	base  Header
-	hints hints
-	out   *Decoded
+	base    Header
+	hints   hints
+	out     *Decoded
+	details bool
 }
+
+// Details reports whether the decoder reads details too (NewDetailDecoder):
+// a decoder may skip what only a record's detail shows otherwise.
+func (c *ItemContext) Details() bool { return c.details }
 
 // Base returns the header every record of this envelope starts from (SDK,
 // environment, release, trace id and time of the envelope header).
@@ -105,11 +110,18 @@ func (c *ItemContext) AddSpan(s Span) { c.out.Spans = append(c.out.Spans, s) }
 // Types without a decoder (sessions, client reports, replays...) are left
 // in the raw envelope and yield nothing.
 type Decoder struct {
-	items map[string]ItemDecoder
+	items   map[string]ItemDecoder
+	details bool
 }
 
-// NewDecoder returns a decoder of every item type the model covers.
+// NewDecoder returns a decoder of every item type the model covers, into
+// the model every view reads (what the buffer caches).
 func NewDecoder() *Decoder { return &Decoder{items: itemDecoders()} }
+
+// NewDetailDecoder is NewDecoder that also reads what only one record's
+// detail shows (an error's breadcrumbs, contexts, user, extra and request
+// body): Store.Detail decodes the held envelope again with it.
+func NewDetailDecoder() *Decoder { return &Decoder{items: itemDecoders(), details: true} }
 
 // itemDecoders is the one table of item types the model reads. A decoder
 // for a new item type (profiles, ...) lives in its own file and is listed
@@ -124,8 +136,10 @@ func itemDecoders() map[string]ItemDecoder {
 	}
 }
 
-// Decode reads an envelope with a default Decoder.
-func Decode(env *envelope.Envelope, meta Meta) *Decoded { return NewDecoder().Decode(env, meta) }
+// Decode reads an envelope once, details included (NewDetailDecoder): for
+// one-off readers such as `spotlight tail`. Stores keep the lighter model
+// of NewDecoder.
+func Decode(env *envelope.Envelope, meta Meta) *Decoded { return NewDetailDecoder().Decode(env, meta) }
 
 // Decode reads env into the model. It never fails: an item that cannot be
 // read becomes a KindItem record with the reason, and the other items are
@@ -137,7 +151,7 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 	if !isNull(env.Header) {
 		hdrErr = json.Unmarshal(env.Header, &hdr)
 	}
-	c := &ItemContext{out: d, base: Header{
+	c := &ItemContext{out: d, details: dec.details, base: Header{
 		Received:    meta.Received,
 		Timestamp:   meta.Received,
 		EventID:     hdr.EventID,
@@ -186,10 +200,10 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 		}
 	}
 	for i := range d.Records {
-		d.Records[i].Source = inferSource(&d.Records[i].Header, hdr.SDK.Name, meta.UserAgent, c.hints)
+		d.Records[i].Source = inferSource(&d.Records[i].Header, hdr.SDK.Name, meta.UserAgent, &c.hints)
 	}
 	for i := range d.Spans {
-		d.Spans[i].Source = inferSource(&d.Spans[i].Header, hdr.SDK.Name, meta.UserAgent, c.hints)
+		d.Spans[i].Source = inferSource(&d.Spans[i].Header, hdr.SDK.Name, meta.UserAgent, &c.hints)
 		d.Spans[i].Instance = c.base.Instance
 	}
 	d.setEnvelope(meta.ID)
@@ -273,17 +287,4 @@ func withEvent(base Header, p *eventPayload) Header {
 	r.ServerName = p.ServerName
 	r.Tags = pairs(p.Tags)
 	return r
-}
-
-// readContexts reads the part of contexts the model interprets; a
-// malformed contexts object is an error of the item.
-func readContexts(raw json.RawMessage) (contextsPayload, error) {
-	var c contextsPayload
-	if isNull(raw) {
-		return c, nil
-	}
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, fmt.Errorf("contexts: %w", err)
-	}
-	return c, nil
 }

@@ -15,11 +15,7 @@ func decodeEvent(c *ItemContext, it *envelope.Item) error {
 	if err := json.Unmarshal(it.Payload, &p); err != nil {
 		return err
 	}
-	ctx, err := readContexts(p.Contexts)
-	if err != nil {
-		return err
-	}
-	c.hints.add(&ctx, p.Request, "")
+	ctx := &p.Contexts
 	e := &Error{
 		Message:     messageText(p.LogEntry),
 		Logger:      p.Logger,
@@ -27,6 +23,14 @@ func decodeEvent(c *ItemContext, it *envelope.Item) error {
 		Request:     p.Request.decode(),
 		Fingerprint: p.Fingerprint,
 	}
+	var headers []Tag
+	switch {
+	case e.Request != nil:
+		headers = e.Request.Headers
+	case p.Request != nil: // headers without a URL or method
+		headers = pairs(p.Request.Headers)
+	}
+	c.hints.add(ctx, headers, "")
 	if e.Message == "" {
 		e.Message = messageText(p.Message)
 	}
@@ -53,11 +57,11 @@ func decodeEvent(c *ItemContext, it *envelope.Item) error {
 			return fmt.Errorf("threads: %w", err)
 		}
 	}
-	if e.Breadcrumbs, err = breadcrumbs(p.Breadcrumbs); err != nil {
-		return fmt.Errorf("breadcrumbs: %w", err)
+	if c.details {
+		if err := readDetails(e, it.Payload); err != nil {
+			return err
+		}
 	}
-	e.User, e.Extra = rawObject(p.User), rawObject(p.Extra)
-	e.Contexts = rawObject(p.Contexts)
 	e.ExceptionCount = len(exc)
 	if pr := e.Primary(); pr != nil {
 		e.Type, e.Value = pr.Type, pr.Value
@@ -79,6 +83,23 @@ func decodeEvent(c *ItemContext, it *envelope.Item) error {
 		r.Level = "error"
 	}
 	c.AddRecord(r)
+	return nil
+}
+
+// readDetails adds what only an error's detail shows (eventDetails).
+func readDetails(e *Error, payload []byte) error {
+	var p eventDetails
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return err
+	}
+	var err error
+	if e.Breadcrumbs, err = breadcrumbs(p.Breadcrumbs); err != nil {
+		return fmt.Errorf("breadcrumbs: %w", err)
+	}
+	e.User, e.Extra, e.Contexts = rawObject(p.User), rawObject(p.Extra), rawObject(p.Contexts)
+	if q := p.Request; q != nil && e.Request != nil {
+		e.Request.Data, e.Request.Cookies, e.Request.Env = rawObject(q.Data), rawObject(q.Cookies), rawObject(q.Env)
+	}
 	return nil
 }
 
@@ -250,8 +271,7 @@ func (p *requestPayload) decode() *Request {
 	if p == nil || (p.URL == "" && p.Method == "") {
 		return nil
 	}
-	r := &Request{Method: p.Method, URL: p.URL, Headers: pairs(p.Headers),
-		Data: rawObject(p.Data), Cookies: rawObject(p.Cookies), Env: rawObject(p.Env)}
+	r := &Request{Method: p.Method, URL: p.URL, Headers: pairs(p.Headers)}
 	var qs string
 	if json.Unmarshal(p.QueryString, &qs) == nil {
 		r.Query = qs

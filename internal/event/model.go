@@ -224,6 +224,8 @@ type Error struct {
 	// crashed or current thread's, the event's, or a synthetic exception's.
 	// Oldest call first.
 	Frames      []Frame         `json:"frames,omitempty"`
+	// Breadcrumbs and what follows are read with details only
+	// (NewDetailDecoder, Store.Detail): lists and searches need none.
 	Breadcrumbs []Breadcrumb    `json:"breadcrumbs,omitempty"`
 	Request     *Request        `json:"request,omitempty"`
 	User        json.RawMessage `json:"user,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,13 +51,27 @@ type eventPayload struct {
 	Exception   json.RawMessage `json:"exception"`
 	Stacktrace  *stacktrace     `json:"stacktrace"`
 	Threads     json.RawMessage `json:"threads"`
-	Breadcrumbs json.RawMessage `json:"breadcrumbs"`
 	Request     *requestPayload `json:"request"`
+	Fingerprint []string        `json:"fingerprint"`
+	Contexts    contextsPayload `json:"contexts"`
+	Spans       []spanPayload   `json:"spans"`
+}
+
+// eventDetails are the parts of an event only its detail shows (the API's
+// GET /api/errors/{id}): read again from the held envelope when asked, not
+// kept in the model, where they would double an envelope's memory
+// (breadcrumbs are most of a browser error's bytes, and reading them most
+// of its decoding time).
+type eventDetails struct {
+	Breadcrumbs json.RawMessage `json:"breadcrumbs"`
 	User        json.RawMessage `json:"user"`
 	Extra       json.RawMessage `json:"extra"`
-	Fingerprint []string        `json:"fingerprint"`
 	Contexts    json.RawMessage `json:"contexts"`
-	Spans       []spanPayload   `json:"spans"`
+	Request     *struct {
+		Data    json.RawMessage `json:"data"`
+		Cookies json.RawMessage `json:"cookies"`
+		Env     json.RawMessage `json:"env"`
+	} `json:"request"`
 }
 
 // contextsPayload is the part of an event's contexts that says where it
@@ -131,9 +146,6 @@ type requestPayload struct {
 	URL         string          `json:"url"`
 	QueryString json.RawMessage `json:"query_string"`
 	Headers     json.RawMessage `json:"headers"`
-	Data        json.RawMessage `json:"data"`
-	Cookies     json.RawMessage `json:"cookies"`
-	Env         json.RawMessage `json:"env"`
 }
 
 // spanPayload is a span of a transaction, its trace context, a standalone
@@ -263,6 +275,14 @@ func pairs(raw json.RawMessage) []Tag {
 	var out []Tag
 	switch raw[0] {
 	case '{':
+		// Most tags and headers are strings: read those without boxing.
+		var strs map[string]string
+		if json.Unmarshal(raw, &strs) == nil {
+			for k, v := range strs {
+				out = append(out, Tag{k, v})
+			}
+			break
+		}
 		var m map[string]any
 		if decodeNumbers(raw, &m) != nil {
 			return nil
@@ -281,7 +301,7 @@ func pairs(raw json.RawMessage) []Tag {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	slices.SortStableFunc(out, func(a, b Tag) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }
 
@@ -322,7 +342,7 @@ func attributes(raw json.RawMessage) []Attribute {
 		}
 		out = append(out, a)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	slices.SortFunc(out, func(a, b Attribute) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }
 

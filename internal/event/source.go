@@ -1,6 +1,9 @@
 package event
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // hints are the source clues found in an envelope's payloads; one envelope
 // comes from one SDK, so they apply to all its records.
@@ -9,17 +12,31 @@ type hints struct {
 	browser   bool   // contexts.browser is present
 	mobileOS  bool   // contexts.os / device name a mobile OS
 	runtime   string // contexts.runtime.name (node, CPython...), or a log's server.address
+	// headers are a transaction's request headers, read only if the
+	// source is still open when everything else was considered (agent).
+	headers json.RawMessage
+}
+
+// agent is the User-Agent found, reading the kept request headers if
+// needed (once).
+func (h *hints) agent() string {
+	if h.userAgent == "" && h.headers != nil {
+		h.add(&contextsPayload{}, pairs(h.headers), "")
+		h.headers = nil
+	}
+	return h.userAgent
 }
 
 // add takes the clues of one event, transaction or span payload.
-func (h *hints) add(c *contextsPayload, req *requestPayload, userAgent string) {
+// headers are the request's, decoded (nil without a request).
+func (h *hints) add(c *contextsPayload, headers []Tag, userAgent string) {
 	h.browser = h.browser || c.Browser != nil
 	if h.runtime == "" {
 		h.runtime = strings.ToLower(c.Runtime.Name)
 	}
 	h.mobileOS = h.mobileOS || isMobileOS(c.OS.Name) || isMobileOS(c.Device.Family)
-	if h.userAgent == "" && req != nil {
-		for _, kv := range pairs(req.Headers) {
+	if h.userAgent == "" {
+		for _, kv := range headers {
 			if strings.EqualFold(kv.Key, "user-agent") {
 				h.userAgent = kv.Value
 				break
@@ -85,7 +102,7 @@ func sdkSource(sdk string) Source {
 // inferSource decides where a record came from. The SDK name is decisive
 // when it names one runtime; meta-framework SDKs (Next.js, Astro, Nuxt...)
 // run on both sides, so the User-Agent and contexts decide for them.
-func inferSource(r *Header, envelopeSDK, userAgent string, h hints) Source {
+func inferSource(r *Header, envelopeSDK, userAgent string, h *hints) Source {
 	sdk := r.SDKName()
 	if sdk == "" {
 		sdk = envelopeSDK
@@ -96,7 +113,7 @@ func inferSource(r *Header, envelopeSDK, userAgent string, h hints) Source {
 	if h.mobileOS {
 		return SourceMobile
 	}
-	if ua := firstNonEmpty(userAgent, h.userAgent); ua != "" {
+	if ua := firstNonEmpty(userAgent, h.agent()); ua != "" {
 		if isBrowserUA(ua) {
 			return SourceBrowser
 		}

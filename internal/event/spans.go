@@ -126,11 +126,12 @@ func decodeTransaction(c *ItemContext, it *envelope.Item) error {
 	if err := json.Unmarshal(it.Payload, &p); err != nil {
 		return err
 	}
-	ctx, err := readContexts(p.Contexts)
-	if err != nil {
-		return err
+	ctx := &p.Contexts
+	c.hints.add(ctx, nil, "")
+	if p.Request != nil && c.hints.headers == nil {
+		// Parsed only if the source is still open at the end (hints.agent).
+		c.hints.headers = p.Request.Headers
 	}
-	c.hints.add(&ctx, p.Request, "")
 	h := withEvent(c.base, &p)
 	if ctx.Trace.TraceID != "" {
 		h.TraceID = ctx.Trace.TraceID

@@ -22,13 +22,15 @@ import (
 // A Store can also be filled without a buffer (Append), e.g. by the MCP
 // tools over another sidecar's envelopes.
 type Store struct {
-	dec *Decoder
+	dec    *Decoder
+	detail *Decoder // dec's item decoders, with details (Detail)
 
 	mu      sync.Mutex
 	held    []*heldEnvelope // buffer order
 	byEnv   map[string]*heldEnvelope
 	records map[Kind][]*Record // arrival order
 	traces  map[string]*traceState
+	counts  map[string]*traceCounts // errors and logs by trace id
 	feed    feed
 }
 
@@ -39,10 +41,8 @@ type heldEnvelope struct {
 
 // traceState is what the store knows of one trace id.
 type traceState struct {
-	spans  []*Span // arrival order
-	errors int     // error events (with a real exception) of this trace id
-	logs   int
-	built  *Record // BuildTrace's answer, until the trace changes
+	spans []*Span // arrival order
+	built *Record // BuildTrace's answer, until the trace changes
 }
 
 // NewStore returns an empty store decoding with dec (nil: NewDecoder()).
@@ -52,9 +52,11 @@ func NewStore(dec *Decoder) *Store {
 	}
 	return &Store{
 		dec:     dec,
+		detail:  &Decoder{items: dec.items, details: true},
 		byEnv:   map[string]*heldEnvelope{},
 		records: map[Kind][]*Record{},
 		traces:  map[string]*traceState{},
+		counts:  map[string]*traceCounts{},
 		feed:    newFeed(),
 	}
 }
@@ -92,10 +94,26 @@ func (s *Store) Added(e *buffer.Entry) {
 }
 
 // Append adds an envelope decoded elsewhere (with its id set), as the newest.
-func (s *Store) Append(d *Decoded) {
+func (s *Store) Append(d *Decoded) { s.AppendEntry(nil, d) }
+
+// AppendEntry is Append of an entry's decoded envelope: Detail reads the
+// entry again for details.
+func (s *Store) AppendEntry(e *buffer.Entry, d *Decoded) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.add(&heldEnvelope{d: d})
+	s.add(&heldEnvelope{entry: e, d: d})
+}
+
+// Details replaces the records of recs by their Detail (those that have
+// more to show, i.e. errors), e.g. before rendering a page of them.
+func (s *Store) Details(recs []Record) {
+	for i := range recs {
+		if recs[i].Kind == KindError {
+			if full, ok := s.Detail(KindError, recs[i].ID); ok {
+				recs[i] = full
+			}
+		}
+	}
 }
 
 // Removed implements buffer.Model.
@@ -129,6 +147,9 @@ func (s *Store) add(h *heldEnvelope) {
 		r := &d.Records[i]
 		s.records[r.Kind] = append(s.records[r.Kind], r)
 		s.feed.add(opAdd, r.Kind, r.ID)
+		if s.count(r, 1) {
+			touched[r.TraceID] = true
+		}
 	}
 	var fresh []string
 	for i := range d.Spans {
@@ -138,56 +159,52 @@ func (s *Store) add(h *heldEnvelope) {
 			t = &traceState{}
 			s.traces[sp.TraceID] = t
 			fresh = append(fresh, sp.TraceID)
-			s.countTrace(sp.TraceID, t)
 		}
 		t.spans = append(t.spans, sp)
 		t.built = nil
 		touched[sp.TraceID] = true
-	}
-	// New traces counted this envelope's records already (countTrace).
-	for i := range d.Records {
-		r := &d.Records[i]
-		if t := s.traces[r.TraceID]; t != nil && countsInTrace(r) && !slices.Contains(fresh, r.TraceID) {
-			t.bump(r, 1)
-			touched[r.TraceID] = true
-		}
 	}
 	for _, id := range fresh {
 		s.feed.add(opAdd, KindTrace, id)
 		delete(touched, id)
 	}
 	for _, id := range sortedKeys(touched) {
-		s.feed.add(opUpdate, KindTrace, id)
+		if t := s.traces[id]; t != nil {
+			t.built = nil
+			s.feed.add(opUpdate, KindTrace, id)
+		}
 	}
 }
 
 // countsInTrace: errors (real exceptions, not messages) and logs are
 // counted on their trace.
 func countsInTrace(r *Record) bool {
-	return r.Kind == KindLog || (r.Kind == KindError && r.Error.ExceptionCount > 0)
+	return r.TraceID != "" && (r.Kind == KindLog || (r.Kind == KindError && r.Error.ExceptionCount > 0))
 }
 
-func (t *traceState) bump(r *Record, n int) {
-	switch {
-	case r.Kind == KindLog:
-		t.logs += n
-	case r.Kind == KindError && r.Error.ExceptionCount > 0:
-		t.errors += n
-	default:
-		return
-	}
-	t.built = nil
-}
+// traceCounts is how many errors and logs of a trace id are held, whether
+// or not a span of it is.
+type traceCounts struct{ errors, logs int }
 
-// countTrace counts the errors and logs already held of a new trace.
-func (s *Store) countTrace(id string, t *traceState) {
-	for _, k := range []Kind{KindError, KindLog} {
-		for _, r := range s.records[k] {
-			if r.TraceID == id {
-				t.bump(r, 1)
-			}
-		}
+// count adds n to the counts of r's trace and reports whether r counts.
+func (s *Store) count(r *Record, n int) bool {
+	if !countsInTrace(r) {
+		return false
 	}
+	c := s.counts[r.TraceID]
+	if c == nil {
+		c = &traceCounts{}
+		s.counts[r.TraceID] = c
+	}
+	if r.Kind == KindLog {
+		c.logs += n
+	} else {
+		c.errors += n
+	}
+	if c.errors == 0 && c.logs == 0 {
+		delete(s.counts, r.TraceID)
+	}
+	return true
 }
 
 func (s *Store) remove(envID string) {
@@ -196,6 +213,7 @@ func (s *Store) remove(envID string) {
 		return
 	}
 	delete(s.byEnv, envID)
+	// Evictions take the oldest: what they remove leads every list.
 	if len(s.held) > 0 && s.held[0] == h {
 		s.held[0] = nil
 		s.held = s.held[1:]
@@ -214,8 +232,7 @@ func (s *Store) remove(envID string) {
 			s.records[r.Kind] = slices.DeleteFunc(list, func(x *Record) bool { return x == r })
 		}
 		s.feed.add(opRemove, r.Kind, r.ID)
-		if t := s.traces[r.TraceID]; t != nil && countsInTrace(r) {
-			t.bump(r, -1)
+		if s.count(r, -1) {
 			touched[r.TraceID] = true
 		}
 	}
@@ -225,15 +242,23 @@ func (s *Store) remove(envID string) {
 		if t == nil {
 			continue
 		}
-		t.spans = slices.DeleteFunc(t.spans, func(x *Span) bool { return x == sp })
-		t.built = nil
+		if len(t.spans) > 0 && t.spans[0] == sp {
+			t.spans[0] = nil
+			t.spans = t.spans[1:]
+		} else {
+			t.spans = slices.DeleteFunc(t.spans, func(x *Span) bool { return x == sp })
+		}
 		touched[sp.TraceID] = true
 	}
 	for _, id := range sortedKeys(touched) {
-		if t := s.traces[id]; len(t.spans) == 0 {
+		t := s.traces[id]
+		switch {
+		case t == nil:
+		case len(t.spans) == 0:
 			delete(s.traces, id)
 			s.feed.add(opRemove, KindTrace, id)
-		} else {
+		default:
+			t.built = nil
 			s.feed.add(opUpdate, KindTrace, id)
 		}
 	}
@@ -244,6 +269,7 @@ func (s *Store) clear() {
 	s.byEnv = map[string]*heldEnvelope{}
 	s.records = map[Kind][]*Record{}
 	s.traces = map[string]*traceState{}
+	s.counts = map[string]*traceCounts{}
 	s.feed.add(opClear, "", "")
 }
 
@@ -263,7 +289,11 @@ func (s *Store) trace(id string) (*Record, bool) {
 		return nil, false
 	}
 	if t.built == nil {
-		r := BuildTrace(id, t.spans, t.errors, t.logs)
+		var c traceCounts
+		if n := s.counts[id]; n != nil {
+			c = *n
+		}
+		r := BuildTrace(id, t.spans, c.errors, c.logs)
 		t.built = &r
 	}
 	return t.built, true
@@ -369,6 +399,38 @@ func (s *Store) Get(kind Kind, id string) (Record, bool) {
 	s.mu.Unlock()
 	if entry != nil {
 		s.restoreDetails(&out, entry, n) // outside the lock: it decodes
+	}
+	return out, true
+}
+
+// Detail is Get with what only one record's detail shows (an error's
+// breadcrumbs, contexts, user, extra, request body), read again from the
+// held envelope: the model keeps what every view shows, not what one
+// detail page does, which would double the memory of a browser error.
+func (s *Store) Detail(kind Kind, id string) (Record, bool) {
+	s.mu.Lock()
+	r, ok := s.get(kind, id)
+	var out Record
+	var entry *buffer.Entry
+	if ok {
+		out = *r
+		if envID, _, isRecord := splitID(id); isRecord && kind != KindTrace {
+			entry = s.byEnv[envID].entry
+		}
+	}
+	s.mu.Unlock()
+	if !ok || entry == nil || kind != KindError {
+		return out, ok
+	}
+	env := entry.Envelope() // outside the lock: a packed body is unpacked here
+	if env == nil {
+		return out, true
+	}
+	d := s.detail.Decode(env, Meta{ID: entry.ID, Received: entry.Received, UserAgent: entry.UserAgent})
+	if _, n, _ := splitID(id); n < len(d.Records) && d.Records[n].Kind == kind && d.Records[n].Error != nil {
+		full := d.Records[n]
+		full.Header = out.Header // as held (e.g. the instance a merged copy names)
+		return full, true
 	}
 	return out, true
 }

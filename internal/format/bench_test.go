@@ -5,22 +5,8 @@ import (
 	"testing"
 )
 
-// Decoding and rendering cost per envelope, for `spotlight tail` and the
-// MCP tools that decode whole buffers. Results: docs/BENCHMARKS.md.
-
-func BenchmarkDecode(b *testing.B) {
-	for _, name := range []string{"envelope_javascript", "envelope_python", "log_envelope"} {
-		env := loadEnvelope(b, "testdata/envelopes/"+name+".txt")
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Decode(env, Meta{ID: "x"}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
+// Rendering cost (decoding: internal/event's BenchmarkDecode), for
+// `spotlight tail` and the MCP tools. Results: docs/BENCHMARKS.md.
 
 func BenchmarkWrite(b *testing.B) {
 	var recs []Record

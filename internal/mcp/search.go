@@ -87,7 +87,7 @@ func (d *decoded) store(entries []*buffer.Entry) *event.Store {
 			}
 		}
 		next[e.ID] = dd
-		st.Append(dd)
+		st.AppendEntry(e, dd)
 	}
 	d.byID = next
 	return st
@@ -218,10 +218,12 @@ func (s *tools) page(h *held, k searchKind, in searchArgs, matched []event.Recor
 		// Logs read in time order; the first page is still the newest.
 		n := len(matched)
 		fmt.Fprintf(&b, "# %s %s in %s (showing %d-%d counting from the newest, in time order)\n\n", k.count(n), scope, describe(h.src), in.Offset+1, end)
-		writeMD(&b, matched[n-end:n-in.Offset]...)
+		writeMD(&b, matched[n-end:n-in.Offset]...) // logs: no details to add
 	} else {
 		fmt.Fprintf(&b, "# %s %s in %s (showing %d-%d, newest first)\n\n", k.count(len(matched)), scope, describe(h.src), in.Offset+1, end)
-		writeMD(&b, matched[in.Offset:end]...)
+		shown := slices.Clone(matched[in.Offset:end])
+		h.events.Details(shown) // md shows an error's breadcrumbs
+		writeMD(&b, shown...)
 	}
 	if end < len(matched) {
 		fmt.Fprintf(&b, "%d more: call %s again with offset=%d.\n", len(matched)-end, k.tool, end)

@@ -69,6 +69,7 @@ func (s *tools) getTraces(ctx context.Context, in getTracesArgs) (string, error)
 func (h *held) renderTrace(id string) string {
 	tr, _ := h.events.Get(event.KindTrace, id)
 	errs, logs := h.events.TraceOf(id)
+	h.events.Details(errs)
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Trace %s: %d spans, %d errors, %d logs\n\n", id, tr.Trace.SpanCount, len(errs), len(logs))

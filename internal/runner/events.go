@@ -59,7 +59,7 @@ func (w *watcher) run(ctx context.Context) {
 		w.follow = event.NewFollower(0)
 	}
 	if w.dec == nil {
-		w.dec = event.NewDecoder()
+		w.dec = event.NewDetailDecoder()
 	}
 	tick := time.NewTicker(event.DefaultSettle / 4)
 	defer tick.Stop()
@@ -95,8 +95,9 @@ func (w *watcher) handle(e *buffer.Entry) {
 	if e.Event != buffer.EventEnvelope || env == nil || fromStdio(env) {
 		return
 	}
+	// md shows breadcrumbs, which the buffer's model leaves out.
 	d, ok := e.Model.(*event.Decoded)
-	if !ok {
+	if !ok || w.format == format.MD {
 		d = w.dec.Decode(env, event.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
 	}
 	var bodies []string
