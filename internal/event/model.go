@@ -223,7 +223,7 @@ type Error struct {
 	// Frames is the stack of an event without exception (a message): the
 	// crashed or current thread's, the event's, or a synthetic exception's.
 	// Oldest call first.
-	Frames      []Frame         `json:"frames,omitempty"`
+	Frames []Frame `json:"frames,omitempty"`
 	// Breadcrumbs and what follows are read with details only
 	// (NewDetailDecoder, Store.Detail): lists and searches need none.
 	Breadcrumbs []Breadcrumb    `json:"breadcrumbs,omitempty"`
