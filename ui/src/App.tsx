@@ -13,6 +13,7 @@ import { TraceDetailView } from './views/TraceDetail';
 import { LogsView } from './views/Logs';
 import { ControlCenterView } from './views/ControlCenter';
 import { ItemDetailView, ItemsView } from './views/Items';
+import { EvictionNotice } from './components/EvictionNotice';
 import type { AppState } from './store/store';
 
 export function App() {
@@ -28,6 +29,7 @@ export function App() {
         <Nav />
         <main className="main" id="main">
           <LostBanner />
+          <EvictionNotice />
           <Route />
         </main>
       </div>

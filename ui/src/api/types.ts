@@ -226,6 +226,17 @@ export interface UndecodableItemDetail extends UndecodableItem {
   payloadEncoding: 'text' | 'base64';
 }
 
+/** GET /api/stats: what the viewed sidecar's buffer holds and has evicted. */
+export interface BufferStats {
+  entries: number;
+  bytes: number;
+  maxEntries: number;
+  maxBytes: number;
+  /** Envelopes the bounds pushed out since the sidecar started (Clear is not eviction). */
+  evicted: number;
+  lastEvictedAt?: string;
+}
+
 export interface Counts {
   errors: number;
   traces: number;

@@ -4,6 +4,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CurrentInfo, Instance } from '../types';
 import { createClient, type Client } from '../api/client';
+import { getJson } from '../api/http';
+import type { BufferStats } from '../api/types';
 import { sidecarBase } from '../sidecar';
 import { eventsSlice, type EventsSlice } from './events';
 
@@ -29,6 +31,8 @@ export interface AppState extends EventsSlice {
   instancesError: string | null;
   path: string;
   query: string;
+  /** The viewed sidecar's buffer (GET /api/stats); null until read, or from an older sidecar. */
+  buffer: BufferStats | null;
 
   /** The event API of the viewed sidecar. */
   client(): Client;
@@ -46,6 +50,8 @@ export interface AppState extends EventsSlice {
   switchInstance(port: number | null, path?: string): void;
   /** Sets the route from the browser's location (start-up and back/forward). */
   syncRoute(path: string, query: string, instancePort: number | null): void;
+  /** Rereads the viewed sidecar's buffer stats; a call while one is in flight rereads once it ends. */
+  refreshBuffer(): void;
 }
 
 export interface StoreOptions {
@@ -74,6 +80,8 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
   const pushUrl = opts.pushUrl ?? (() => {});
   const fetchList = opts.fetchInstances ?? (() => Promise.resolve([]));
   let inFlight: Promise<void> | null = null;
+  let bufferReading = false;
+  let bufferStale = false;
   return createStore<AppState>()((set, get, api) => ({
     ...eventsSlice<AppState>({ client: () => get().client() })(set, get, api),
     client() {
@@ -90,6 +98,7 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
     instancesError: null,
     path: opts.path ?? '/errors',
     query: opts.query ?? '',
+    buffer: null,
 
     setConnection(connection) {
       if (get().connection !== connection) set({ connection });
@@ -152,17 +161,37 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
     },
     switchInstance(port, path = '/errors') {
       if (port === get().instancePort) return;
-      set({ instancePort: port, connection: 'connecting', current: null, lost: false, path, query: '' });
+      set({ instancePort: port, connection: 'connecting', current: null, lost: false, path, query: '', buffer: null });
       get().resetEvents();
       pushUrl(routeUrl(path, '', port));
     },
     syncRoute(path, query, instancePort) {
       const s = get();
       if (instancePort !== s.instancePort) {
-        set({ instancePort, connection: 'connecting', current: null, lost: false });
+        set({ instancePort, connection: 'connecting', current: null, lost: false, buffer: null });
         get().resetEvents();
       }
       if (path !== s.path || query !== s.query) set({ path, query });
+    },
+    refreshBuffer() {
+      if (bufferReading) {
+        bufferStale = true;
+        return;
+      }
+      bufferReading = true;
+      bufferStale = false;
+      const port = get().instancePort;
+      void getJson<BufferStats>(`${get().client().base}/api/stats`)
+        .then(
+          (buffer) => {
+            if (get().instancePort === port) set({ buffer });
+          },
+          () => {}, // an older sidecar without the route: no notice
+        )
+        .finally(() => {
+          bufferReading = false;
+          if (bufferStale) get().refreshBuffer();
+        });
     },
   }));
 }
