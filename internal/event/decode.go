@@ -120,7 +120,7 @@ func NewDecoder() *Decoder { return &Decoder{items: itemDecoders()} }
 
 // NewDetailDecoder is NewDecoder that also reads what only one record's
 // detail shows (an error's breadcrumbs, contexts, user, extra and request
-// body): Store.Detail decodes the held envelope again with it.
+// body): Store.Get decodes the held envelope again with it.
 func NewDetailDecoder() *Decoder { return &Decoder{items: itemDecoders(), details: true} }
 
 // itemDecoders is the one table of item types the model reads. A decoder

@@ -112,7 +112,7 @@ func (s *Store) CursorAt(c Change) string { return s.feed.epoch + "-" + strconv.
 func (s *Store) Lookup(c Change) (Record, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.get(c.Kind, c.ID) // not Get: a summary needs no shed details
+	r, ok := s.get(c.Kind, c.ID) // not Get: a summary needs no details
 	if !ok {
 		return Record{}, false
 	}

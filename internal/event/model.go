@@ -225,16 +225,13 @@ type Error struct {
 	// Oldest call first.
 	Frames []Frame `json:"frames,omitempty"`
 	// Breadcrumbs and what follows are read with details only
-	// (NewDetailDecoder, Store.Detail): lists and searches need none.
+	// (NewDetailDecoder, Store.Get): lists and searches need none.
 	Breadcrumbs []Breadcrumb    `json:"breadcrumbs,omitempty"`
 	Request     *Request        `json:"request,omitempty"`
 	User        json.RawMessage `json:"user,omitempty"`
 	Contexts    json.RawMessage `json:"contexts,omitempty"`
 	Extra       json.RawMessage `json:"extra,omitempty"`
 	Fingerprint []string        `json:"fingerprint,omitempty"`
-
-	// shed says the details above were dropped to save memory (shed.go).
-	shed bool
 }
 
 // Primary is the exception that was raised last (the one users care about).

@@ -23,7 +23,7 @@ import (
 // tools over another sidecar's envelopes.
 type Store struct {
 	dec    *Decoder
-	detail *Decoder // dec's item decoders, with details (Detail)
+	detail *Decoder // dec's item decoders, with details (Get)
 
 	mu      sync.Mutex
 	held    []*heldEnvelope // buffer order
@@ -75,7 +75,6 @@ func (s *Store) Decode(e *buffer.Entry) (any, int64) {
 		}
 	}
 	d := s.dec.Decode(env, Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
-	d.shedDetails() // the entry keeps the envelope to decode them again from
 	return d, d.Bytes
 }
 
@@ -96,7 +95,7 @@ func (s *Store) Added(e *buffer.Entry) {
 // Append adds an envelope decoded elsewhere (with its id set), as the newest.
 func (s *Store) Append(d *Decoded) { s.AppendEntry(nil, d) }
 
-// AppendEntry is Append of an entry's decoded envelope: Detail reads the
+// AppendEntry is Append of an entry's decoded envelope: Get reads the
 // entry again for details.
 func (s *Store) AppendEntry(e *buffer.Entry, d *Decoded) {
 	s.mu.Lock()
@@ -104,12 +103,12 @@ func (s *Store) AppendEntry(e *buffer.Entry, d *Decoded) {
 	s.add(&heldEnvelope{entry: e, d: d})
 }
 
-// Details replaces the records of recs by their Detail (those that have
-// more to show, i.e. errors), e.g. before rendering a page of them.
+// Details replaces the records of recs by their complete form (Get: those
+// that have more to show, i.e. errors), e.g. before rendering a page.
 func (s *Store) Details(recs []Record) {
 	for i := range recs {
 		if recs[i].Kind == KindError {
-			if full, ok := s.Detail(KindError, recs[i].ID); ok {
+			if full, ok := s.Get(KindError, recs[i].ID); ok {
 				recs[i] = full
 			}
 		}
@@ -382,32 +381,12 @@ func Order(kind Kind, recs []*Record) {
 }
 
 // Get returns the record of kind with that id (a trace id for traces),
-// complete: an error's shed details are decoded again (shed.go).
+// complete: an error's breadcrumbs, contexts, user, extra and request
+// body are read again from the held envelope (NewDetailDecoder). The model
+// keeps what lists, search, groups and the feed use, not what only one
+// record's detail shows: that would double the memory of a browser error
+// (breadcrumbs are most of its bytes) and its decoding time at ingest.
 func (s *Store) Get(kind Kind, id string) (Record, bool) {
-	s.mu.Lock()
-	r, ok := s.get(kind, id)
-	if !ok {
-		s.mu.Unlock()
-		return Record{}, false
-	}
-	out := *r
-	var entry *buffer.Entry
-	envID, n, _ := splitID(id)
-	if r.Error != nil && r.Error.shed {
-		entry = s.byEnv[envID].entry
-	}
-	s.mu.Unlock()
-	if entry != nil {
-		s.restoreDetails(&out, entry, n) // outside the lock: it decodes
-	}
-	return out, true
-}
-
-// Detail is Get with what only one record's detail shows (an error's
-// breadcrumbs, contexts, user, extra, request body), read again from the
-// held envelope: the model keeps what every view shows, not what one
-// detail page does, which would double the memory of a browser error.
-func (s *Store) Detail(kind Kind, id string) (Record, bool) {
 	s.mu.Lock()
 	r, ok := s.get(kind, id)
 	var out Record

@@ -153,7 +153,7 @@ func (s *Server) detailHandler(kind event.Kind) http.Handler {
 		if !ok {
 			return
 		}
-		rec, ok := ev.store.Detail(kind, id)
+		rec, ok := ev.store.Get(kind, id)
 		if !ok {
 			http.Error(w, fmt.Sprintf("no %s %q is held (never received, evicted or cleared); list them with GET /api/%ss", kind, id, kindPath(kind)), http.StatusNotFound)
 			return

@@ -7,9 +7,10 @@ import (
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 )
 
-// An error's breadcrumbs, request, user, contexts and extra are not kept
-// decoded (they are most of its memory), but every read of the record has
-// them, decoded again from the envelope the buffer holds, packed or not.
+// An error's breadcrumbs, user, contexts, extra and request body are not
+// kept decoded (they are most of its memory), but every read of the record
+// (Get) has them, decoded again from the envelope the buffer holds, packed
+// or not.
 func TestShedDetailsAreReadBack(t *testing.T) {
 	crumbs := strings.Repeat(`{"category":"ui.click","message":"button#save clicked","data":{"x":1}},`, 200)
 	body := []byte(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}` + "\n" + `{"type":"event"}` + "\n" +
@@ -22,7 +23,7 @@ func TestShedDetailsAreReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Add(e)
-	full := store.dec.Decode(e.Envelope(), Meta{ID: e.ID, Received: e.Received, UserAgent: "ua"})
+	full := store.detail.Decode(e.Envelope(), Meta{ID: e.ID, Received: e.Received, UserAgent: "ua"})
 	if e.ModelBytes >= full.Bytes/2 {
 		t.Fatalf("model holds %d bytes; the full decode is %d: details not shed", e.ModelBytes, full.Bytes)
 	}
@@ -45,7 +46,7 @@ func TestShedDetailsAreReadBack(t *testing.T) {
 	}
 	store.mu.Lock()
 	held, _ := store.get(KindError, list[0].ID)
-	lean := held.Error.Breadcrumbs == nil && held.Error.shed
+	lean := held.Error.Breadcrumbs == nil && held.Error.User == nil && held.Error.Contexts == nil
 	store.mu.Unlock()
 	if !lean {
 		t.Fatal("Get put the details back into the held record")
