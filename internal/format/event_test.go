@@ -82,7 +82,7 @@ func TestWriteTraceMDAcrossEnvelopes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "## Trace `t1`\n\n" +
-		"- **Start:** 2025-01-01 00:00:00.000 UTC\n- **Duration:** 100ms\n- **Spans:** 3 spans\n\n" +
+		"- **Start:** 2025-01-01 00:00:00.000 UTC\n- **Duration:** 100ms\n- **Spans:** 3\n\n" +
 		"- `http.server` GET / — 100ms\n" +
 		"  - `db` SELECT 1 — 10ms (+10ms)\n" +
 		"    - `ui.click` button — 3.00ms (+12ms) **cancelled**\n\n"

@@ -89,7 +89,7 @@ func Fields(r *event.Record) []Field {
 	for _, t := range r.Tags {
 		f.add("tags."+t.Key, t.Value)
 	}
-	return *f
+	return append(*f, upstreamFields(r, *f)...)
 }
 
 type fields []Field

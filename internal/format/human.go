@@ -99,7 +99,7 @@ func humanMessage(r *event.Record, paint func(s, code string) string) string {
 		add(oneLine(r.Error.Summary()))
 		if f := r.Error.TopFrame(); f != nil {
 			add(bracket(f.Location()))
-			add(oneLine(f.Function))
+			add(oneLine(functionName(f)))
 		}
 	case r.Log != nil:
 		add(oneLine(r.Log.Body))
@@ -150,4 +150,14 @@ func byteSize(n int) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
 	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
+}
+
+// functionName is the frame's function, "" when unknown: JavaScript SDKs
+// send "?" for an anonymous function, which printed alone ends a line in a
+// lone " ?".
+func functionName(f *event.Frame) string {
+	if f.Function == "?" {
+		return ""
+	}
+	return f.Function
 }

@@ -114,6 +114,33 @@ func TestHumanErrorAndLogLines(t *testing.T) {
 	}
 }
 
+// JavaScript SDKs name an anonymous function "?": the human line then ends
+// at the location, the md frame says <anonymous>, and json keeps it as sent.
+func TestAnonymousFunction(t *testing.T) {
+	recs, err := decodeJSON(t, `{"sdk":{"name":"sentry.javascript.node"}}`,
+		[2]string{`{"type":"event"}`, `{"timestamp":1735815600,"exception":{"values":[{"type":"Error","value":"checkout failed",
+		"stacktrace":{"frames":[{"filename":"/app/cart.js","function":"?","lineno":3,"colno":9,"in_app":true}]}}]}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := humanLines(t, goldenOpts, recs); len(got) != 1 || !strings.HasSuffix(got[0], "Error: checkout failed [/app/cart.js:3:9]") {
+		t.Errorf("human %q; want it to end at the location", got)
+	}
+	var md, js bytes.Buffer
+	if err := Write(&md, MD, goldenOpts, recs...); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "## Error: checkout failed\n") || !strings.Contains(md.String(), "- `<anonymous>` at `/app/cart.js:3:9`") {
+		t.Errorf("md:\n%s", md.String())
+	}
+	if err := Write(&js, JSON, goldenOpts, recs...); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"function":"?"`) || !strings.Contains(js.String(), `"filename":"/app/cart.js","lineno":3,"colno":9`) {
+		t.Errorf("json: %s", js.String())
+	}
+}
+
 // hostile.txt carries clear-screen, cursor movement, OSC title, clipboard
 // and hyperlink, terminal reset, C1 CSI, backspaces and carriage returns in
 // every payload field. None may reach the output of any format; only our

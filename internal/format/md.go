@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,7 +157,9 @@ func isSecretHeader(name string) bool {
 
 func (md mdWriter) error(r *event.Record) {
 	e := r.Error
-	md.heading(2, "Error: "+e.Summary())
+	// "Error: " labels the section; an exception of type Error would say it
+	// twice ("## Error: Error: checkout failed").
+	md.heading(2, "Error: "+strings.TrimPrefix(e.Summary(), "Error: "))
 	md.common(r)
 	md.item("Transaction", oneLine(e.Transaction))
 	md.item("Logger", oneLine(e.Logger))
@@ -275,7 +278,7 @@ func (md mdWriter) exception(ex *event.Exception, n int) {
 func (md mdWriter) frames(frames []event.Frame) {
 	for i := len(frames) - 1; i >= 0; i-- {
 		f := &frames[i]
-		fn := f.Function
+		fn := functionName(f)
 		if fn == "" {
 			fn = "<anonymous>"
 		}
@@ -344,7 +347,7 @@ func (md mdWriter) trace(r *event.Record) {
 	md.item("Op", code(t.Op))
 	md.item("Duration", formatDuration(t.Duration()))
 	md.item("Status", oneLine(t.Status))
-	md.item("Spans", plural(t.SpanCount, "span"))
+	md.item("Spans", strconv.Itoa(t.SpanCount))
 	md.w.WriteString("\n")
 	md.heading(3, "Span tree")
 	md.spanTree(t.Spans, t.Start)

@@ -3,6 +3,7 @@ package format
 import (
 	"bufio"
 	"io"
+	"strconv"
 
 	"github.com/spotlight-dev/spotlight/internal/event"
 )
@@ -20,7 +21,7 @@ func WriteTraceMD(w io.Writer, traceID string, tr *event.Trace, opts Options) er
 	md := mdWriter{bw, opts}
 	md.item("Start", md.time(tr.Start))
 	md.item("Duration", formatDuration(tr.Duration()))
-	md.item("Spans", plural(tr.SpanCount, "span"))
+	md.item("Spans", strconv.Itoa(tr.SpanCount))
 	bw.WriteString("\n")
 	md.spanTree(tr.Spans, tr.Start)
 	bw.WriteString("\n")

@@ -71,7 +71,7 @@ func TestErrorSource(t *testing.T) {
 	if md.status != http.StatusOK || md.header.Get("Content-Type") != "text/markdown; charset=utf-8" {
 		t.Fatalf("markdown: %d %s", md.status, md.header)
 	}
-	for _, want := range []string{"## Error: Error: y", "#### 2. KeyError: x", "12 > line 12", "`total` at `src/main.ts:5:11` (in app)", "5 >     throw new Error('empty cart');"} {
+	for _, want := range []string{"## Error: y\n", "#### 2. KeyError: x", "12 > line 12", "`total` at `src/main.ts:5:11` (in app)", "5 >     throw new Error('empty cart');"} {
 		if !strings.Contains(md.body, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.body)
 		}

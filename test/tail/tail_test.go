@@ -133,6 +133,17 @@ func TestTailJSONAcrossSidecarRestart(t *testing.T) {
 	if objs[0]["exception_type"] != "SyntaxError" || objs[0]["source"] != "browser" || goErr["frame_function"] != "TestSentryGo" {
 		t.Errorf("error fields: %v / %v", objs[0], goErr)
 	}
+	// Upstream's names for the same facts, for scripts written for it.
+	if goErr["function"] != "TestSentryGo" || goErr["filename"] == nil || goErr["lineno"] == nil ||
+		!strings.HasSuffix(fmt.Sprint(goErr["frame"]), fmt.Sprintf("%v:%v", goErr["filename"], goErr["lineno"])) {
+		t.Errorf("upstream frame fields: %v", goErr)
+	}
+	if objs[1]["sentry.environment"] == nil || objs[1]["sentry.environment"] != objs[1]["environment"] {
+		t.Errorf("a log's attributes under their own names: %v", objs[1])
+	}
+	if objs[8]["transaction"] != objs[8]["message"] {
+		t.Errorf("a trace's transaction: %v", objs[8])
+	}
 	if strings.Contains(tail.Stderr.String(), "started one") {
 		t.Errorf("tail started a sidecar although one was running; stderr:\n%s", tail.Stderr)
 	}
@@ -250,7 +261,7 @@ func TestTailSentryNode(t *testing.T) {
 	marker := fmt.Sprintf("marker-%d", time.Now().UnixNano())
 	eventID := testutil.SendWithSentryNode(t, side.URL, marker)
 	testutil.Eventually(t, wait, func() bool {
-		return strings.Contains(tail.Stdout.String(), "## Error: Error: boom "+marker) &&
+		return strings.Contains(tail.Stdout.String(), "## Error: boom "+marker) &&
 			strings.Contains(tail.Stdout.String(), "## Log (info): log line "+marker)
 	}, "the error and the log; stdout:\n%s\nstderr:\n%s", tail.Stdout, tail.Stderr)
 	md := tail.Stdout.String()
