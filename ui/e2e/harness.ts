@@ -130,11 +130,11 @@ export function ccEnv(registryDir: string, port: number): Record<string, string>
   return { SPOTLIGHT_REGISTRY_DIR: registryDir, SPOTLIGHT_CONTROL_CENTER_URL: `http://localhost:${port}` };
 }
 
-export async function startSidecar(opts: { port?: number; registryDir?: string; args?: string[] } = {}): Promise<Sidecar> {
+export async function startSidecar(opts: { port?: number; registryDir?: string; args?: string[]; cwd?: string; env?: Record<string, string> } = {}): Promise<Sidecar> {
   const port = opts.port ?? (await freePort());
   const registryDir = opts.registryDir ?? join(tempDir('spotlight-e2e-'), 'registry');
   mkdirSync(registryDir, { recursive: true, mode: 0o700 });
-  const proc = startProcess(spotlightBin(), ['--port', String(port), ...(opts.args ?? [])], ccEnv(registryDir, port));
+  const proc = startProcess(spotlightBin(), ['--port', String(port), ...(opts.args ?? [])], { ...ccEnv(registryDir, port), ...opts.env }, opts.cwd);
   const url = `http://localhost:${port}`;
   await eventually(`the sidecar on port ${port} to answer /health (output: ${proc.output()})`, async () => (await fetch(`${url}/health`)).ok);
   return { ...proc, port, url, registryDir };

@@ -167,6 +167,7 @@ describe('web UI', () => {
     const list = page.getByRole('listbox', { name: 'Errors' });
     await page.getByRole('searchbox', { name: 'Search errors' }).focus();
     await page.keyboard.press('Tab'); // the level filter
+    await page.keyboard.press('Tab'); // the exception-type filter
     await page.keyboard.press('Tab'); // the list
     assert.ok(await list.evaluate((el) => el === document.activeElement), 'Tab reaches the list');
     const outline = await list.evaluate((el) => getComputedStyle(el).outlineStyle);

@@ -101,7 +101,7 @@ export function useHistorySync(store: StoreApi<AppState>): void {
   }, [store]);
 }
 
-/** The current time, updated every `ms` while mounted (ticking uptimes, "5s ago"). */
+/** The current time, updated every `ms` while mounted (ticking uptimes, "5 s ago"). */
 export function useNow(ms = 1000): number {
   const [now, setNow] = useState(Date.now);
   useEffect(() => {

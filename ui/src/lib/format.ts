@@ -39,9 +39,9 @@ export function formatDateTime(ms: number): string {
 export function formatRelative(ms: number, now: number): string {
   const s = Math.round((now - ms) / 1000);
   if (s < 5) return 'just now';
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return formatDateTime(ms);
 }
 

@@ -2,9 +2,11 @@
 // and its stack), occurrences of its group, breadcrumbs, request, tags,
 // contexts, user/extra, SDK and attachments.
 
-import { useEffect } from 'react';
-import { Link } from '../context';
-import { useDetail, useList } from '../hooks';
+import { useEffect, useState } from 'react';
+import { Link, useAppState } from '../context';
+import { useDetail, useList, useNow } from '../hooks';
+import { RelativeTime } from '../components/RelativeTime';
+import { SourceBadge } from '../components/SourceBadge';
 import { Exceptions } from '../components/StackTrace';
 import { Breadcrumbs, Contexts, Request, SdkSection, Tags } from '../components/ErrorSections';
 import { Attachments } from '../components/Attachments';
@@ -12,9 +14,31 @@ import { formatDateTime, parseTime, sdkLabel } from '../lib/format';
 import { KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
 import { ErrorTitle } from './Errors';
 import type { ErrorDetail } from '../api/types';
+import { CopyForAI } from '../components/CodeActions';
+import { fetchErrorSources, type ErrorSources } from '../api/source';
+
+/** What the sidecar found for the error's frames (disk, source maps); undefined until it answers. */
+function useErrorSources(id: string): ErrorSources | undefined {
+  const base = useAppState((s) => s.client().base);
+  const [got, setGot] = useState<{ key: string; sources: ErrorSources } | null>(null);
+  const key = `${base}\n${id}`;
+  useEffect(() => {
+    let live = true;
+    fetchErrorSources(base, id).then(
+      (sources) => live && setGot({ key, sources }),
+      () => undefined, // the frames as sent are shown all the same
+    );
+    return () => {
+      live = false;
+    };
+  }, [base, id, key]);
+  return got?.key === key ? got.sources : undefined;
+}
 
 export function ErrorDetailView({ id }: { id: string }) {
   const d = useDetail('error', id);
+  const sources = useErrorSources(id);
+  const now = useNow(5000);
   if (!d.data) {
     return (
       <NotInBuffer back="/errors" backLabel="Errors" status={d.status} error={d.error}>
@@ -33,7 +57,10 @@ export function ErrorDetailView({ id }: { id: string }) {
       </h1>
       <div className="meta">
         <LevelBadge level={e.level ?? 'error'} />
-        <span>{formatDateTime(parseTime(e.timestamp))}</span>
+        <SourceBadge source={e.source} sdk={e.sdk} platform={e.platform} />
+        <span>
+          {formatDateTime(parseTime(e.timestamp))} (<RelativeTime ms={parseTime(e.timestamp)} now={now} />)
+        </span>
         {e.platform && <span>{e.platform}</span>}
         {e.sdk && <span>{sdkLabel(e.sdk)}</span>}
         {e.transaction && <span>transaction: {e.transaction}</span>}
@@ -41,9 +68,13 @@ export function ErrorDetailView({ id }: { id: string }) {
         {e.release && <span>release: {e.release}</span>}
         {e.eventId && <span className="mono small">event {e.eventId}</span>}
         {e.traceId && <Link to={`/traces/${e.traceId}`}>trace {e.traceId.slice(0, 8)}…</Link>}
+        {e.traceId && e.spanId && <Link to={`/traces/${e.traceId}?span=${e.spanId}`}>span {e.spanId.slice(0, 8)}…</Link>}
+      </div>
+      <div className="actions">
+        <CopyForAI id={e.id} />
       </div>
       {e.group && e.group.count > 1 && <Occurrences e={e} />}
-      <Exceptions exceptions={e.exceptions ?? []} frames={e.frames} />
+      <Exceptions exceptions={e.exceptions ?? []} frames={e.frames} sources={sources} />
       {e.message && e.exceptionCount > 0 && (
         <Section title="Message">
           <pre className="message">{e.message}</pre>

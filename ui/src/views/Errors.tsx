@@ -1,10 +1,13 @@
 // The errors list: groups of events with the same type, value and top frame
 // (grouped, filtered, ordered and paged by the server), newest first.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAppState, useNavigate, useStoreApi } from '../context';
 import { useDebounced, useList, useNow } from '../hooks';
-import { formatRelative, parseTime, sdkLabel } from '../lib/format';
+import { parseTime, sdkLabel } from '../lib/format';
+import { RelativeTime } from '../components/RelativeTime';
+import { SourceBadge } from '../components/SourceBadge';
+import { fetchErrorTypes, type TypeCount } from '../api/errorTypes';
 import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
@@ -26,16 +29,28 @@ export function ErrorsView() {
   // The filter survives a visit to a detail: it lives in the store.
   const [query, setQuery] = useState(() => store.getState().lists.errors.params.q ?? '');
   const [level, setLevel] = useState(() => store.getState().lists.errors.params.level ?? '');
+  const [type, setType] = useState(() => store.getState().lists.errors.params.type ?? '');
   const q = useDebounced(query.trim());
-  const { list, total, item, onRange } = useList('errors', { q, level });
+  const { list, total, item, onRange } = useList('errors', { q, level, type });
   const events = useAppState((s) => s.counts?.errors ?? 0);
-  const filtered = q !== '' || level !== '';
+  const types = useErrorTypes(events);
+  const filtered = q !== '' || level !== '' || type !== '';
   return (
     <div className="view">
       <div className="toolbar">
         <h1>Errors</h1>
         <SearchBox value={query} onChange={setQuery} label="Search errors" />
         <Select value={level} onChange={setLevel} label="Level" options={LEVEL_OPTIONS} />
+        <Select
+          value={type}
+          onChange={setType}
+          label="Exception type"
+          options={[
+            { value: '', label: 'All exception types' },
+            ...(type !== '' && !types.some((t) => t.type === type) ? [{ value: type, label: type }] : []),
+            ...types.map((t) => ({ value: t.type, label: `${t.type} (${t.count})` })),
+          ]}
+        />
         <ListStatus loaded={list.total !== null}>
           {plural(total, 'group')}
           {filtered ? ' match' : ''} · {events} events held
@@ -70,13 +85,34 @@ export function ErrorsView() {
             <span className="count" title={`${g.count} occurrences`}>
               {g.count}
             </span>
-            <span className="muted small">{formatRelative(parseTime(g.lastSeen), now)}</span>
-            <span className="muted small ellipsis">{[g.latest.platform, sdkLabel(g.latest.sdk)].filter(Boolean).join(' · ')}</span>
+            <span className="muted small">
+              <RelativeTime ms={parseTime(g.lastSeen)} now={now} />
+            </span>
+            <span className="muted small ellipsis">
+              <SourceBadge source={g.latest.source} sdk={g.latest.sdk} platform={g.latest.platform} /> {[g.latest.platform, sdkLabel(g.latest.sdk)].filter(Boolean).join(' · ')}
+            </span>
           </div>
         )}
       />
     </div>
   );
+}
+
+/** The exception types held, refreshed as errors arrive (events: the count held). */
+function useErrorTypes(events: number): TypeCount[] {
+  const base = useAppState((s) => s.client().base);
+  const [types, setTypes] = useState<TypeCount[]>([]);
+  useEffect(() => {
+    let live = true;
+    fetchErrorTypes(base).then(
+      (t) => live && setTypes(t),
+      () => undefined, // the filter keeps its last choices
+    );
+    return () => {
+      live = false;
+    };
+  }, [base, events]);
+  return types;
 }
 
 /** "Type: value" with the type in bold; a message event (no exception) is its message. */

@@ -10,6 +10,7 @@ import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, SearchBox, Select 
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus } from '../components/ListParts';
 import type { Log } from '../api/types';
+import { CodeLocation } from '../components/SpanCode';
 
 // SDKs send "warn" for logs and "warning" for events: the filter asks for both.
 const LEVELS = [
@@ -122,11 +123,18 @@ function LogPanel({ log, onClose }: { log: Log; onClose(): void }) {
       {log.traceId && (
         <p>
           <Link to={`/traces/${log.traceId}`}>Trace {log.traceId}</Link>
+          {log.spanId && (
+            <>
+              {' · '}
+              <Link to={`/traces/${log.traceId}?span=${log.spanId}`}>span {log.spanId}</Link>
+            </>
+          )}
         </p>
       )}
       <pre className="log-body log-full">
         <AnsiText text={log.body} />
       </pre>
+      <CodeLocation attributes={log.attributes} />
       <KeyValueTable data={{ time: log.timestamp, sdk: sdkLabel(log.sdk) || undefined, output: log.stdio }} label="Log" />
       <AttributeTable attributes={log.attributes ?? []} label="Log attributes" />
     </aside>

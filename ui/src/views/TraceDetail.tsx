@@ -8,6 +8,7 @@ import { useDetail } from '../hooks';
 import { formatClock, formatDateTime, formatDuration, parseTime } from '../lib/format';
 import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, NotInBuffer, Section, TagTable } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
+import { CodeLocation, SpanQuery } from '../components/SpanCode';
 import { isOk, statusClass } from './Traces';
 import { ErrorTitle } from './Errors';
 import type { ErrorSummary, Log, Span, TraceDetail } from '../api/types';
@@ -164,6 +165,8 @@ function SpanPanel({ span, trace }: { span: Span; trace: TraceDetail }) {
           duration: formatDuration(span.durationMs),
         }}
       />
+      <SpanQuery op={span.op} name={span.name} data={span.data} />
+      <CodeLocation attributes={span.data} />
       {span.tags && span.tags.length > 0 && (
         <>
           <h3>Tags</h3>

@@ -3,8 +3,10 @@
 
 import { useState } from 'react';
 import { useNavigate, useStoreApi } from '../context';
-import { useDebounced, useList } from '../hooks';
-import { formatDateTime, formatDuration, parseTime } from '../lib/format';
+import { useDebounced, useList, useNow } from '../hooks';
+import { formatDuration, parseTime } from '../lib/format';
+import { RelativeTime } from '../components/RelativeTime';
+import { SourceBadge } from '../components/SourceBadge';
 import { SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
@@ -34,6 +36,7 @@ export function statusClass(status: string | undefined): string {
 }
 
 export function TracesView() {
+  const now = useNow(5000);
   const store = useStoreApi();
   const nav = useNavigate();
   const stored = store.getState().lists.traces.params;
@@ -80,6 +83,7 @@ export function TracesView() {
                 <strong>{t.name}</strong>
               </span>
               <span className="muted small ellipsis">
+                <SourceBadge source={t.source} sdk={t.sdk} platform={t.platform} />
                 {t.op ? `${t.op} · ` : ''}
                 <span className="mono">{t.traceId.slice(0, 12)}</span>
               </span>
@@ -87,7 +91,9 @@ export function TracesView() {
             <span className="mono">{formatDuration(t.durationMs)}</span>
             <span>{t.spanCount}</span>
             <span className={t.errorCount > 0 ? 'count count-error' : 'muted'}>{t.errorCount}</span>
-            <span className="muted small">{formatDateTime(parseTime(t.start))}</span>
+            <span className="muted small">
+              <RelativeTime ms={parseTime(t.start)} now={now} />
+            </span>
             <span className={statusClass(t.status)}>{t.status || 'unknown'}</span>
           </div>
         )}
