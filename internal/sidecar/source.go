@@ -25,7 +25,9 @@ func (s *Server) heldError(w http.ResponseWriter, r *http.Request) (event.Record
 	if !ok {
 		return event.Record{}, ev, false
 	}
-	rec, ok := ev.store.Get(event.KindError, id)
+	// The full record: the Markdown needs what the cached model leaves in
+	// the envelope (breadcrumbs, request).
+	rec, ok := ev.store.Detail(event.KindError, id)
 	if !ok || rec.Error == nil || !ev.shows(&rec) {
 		http.Error(w, fmt.Sprintf("no error %q is held (never received, evicted or cleared); list them with GET /api/errors", id), http.StatusNotFound)
 		return rec, ev, false

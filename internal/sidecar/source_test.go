@@ -43,7 +43,7 @@ func TestErrorSource(t *testing.T) {
 		`{"filename":"sent.py","function":"f","lineno":3,"in_app":true,"context_line":"as sent"},`+
 		`{"abs_path":%q,"filename":"app.py","function":"handler","lineno":12,"in_app":true}]`, filepath.Join(root, "app.py"))
 	postEnvelope(t, ts, "/stream", env(`{"event_id":"22222222222222222222222222222222"}`, `{"type":"event"}`,
-		`{"event_id":"22222222222222222222222222222222","platform":"python","exception":{"values":[`+
+		`{"event_id":"22222222222222222222222222222222","platform":"python","breadcrumbs":{"values":[{"timestamp":1700000000,"category":"http","data":{"url":"/cart","status_code":500}}]},"exception":{"values":[`+
 			`{"type":"KeyError","value":"x","stacktrace":{"frames":`+frames+`}},`+
 			`{"type":"Error","value":"y","stacktrace":{"frames":[{"filename":"`+dev.URL+`/src/main.ts","function":"total","lineno":3,"colno":9,"in_app":true}]}}]}}`))
 	var list listOf
@@ -71,7 +71,7 @@ func TestErrorSource(t *testing.T) {
 	if md.status != http.StatusOK || md.header.Get("Content-Type") != "text/markdown; charset=utf-8" {
 		t.Fatalf("markdown: %d %s", md.status, md.header)
 	}
-	for _, want := range []string{"## Error: y\n", "#### 2. KeyError: x", "12 > line 12", "`total` at `src/main.ts:5:11` (in app)", "5 >     throw new Error('empty cart');"} {
+	for _, want := range []string{"## Error: y\n", "#### 2. KeyError: x", "12 > line 12", "`total` at `src/main.ts:5:11` (in app)", "5 >     throw new Error('empty cart');", "### Breadcrumbs (oldest first)", "`http` `{\"url\":\"/cart\",\"status_code\":500}`"} {
 		if !strings.Contains(md.body, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.body)
 		}
