@@ -25,9 +25,7 @@ func (s *Server) heldError(w http.ResponseWriter, r *http.Request) (event.Record
 	if !ok {
 		return event.Record{}, ev, false
 	}
-	// The full record: the Markdown needs what the cached model leaves in
-	// the envelope (breadcrumbs, request).
-	rec, ok := ev.store.Detail(event.KindError, id)
+	rec, ok := ev.store.Get(event.KindError, id) // with breadcrumbs and request, read back from the envelope
 	if !ok || rec.Error == nil || !ev.shows(&rec) {
 		http.Error(w, fmt.Sprintf("no error %q is held (never received, evicted or cleared); list them with GET /api/errors", id), http.StatusNotFound)
 		return rec, ev, false
