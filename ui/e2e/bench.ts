@@ -182,7 +182,7 @@ async function measure(browser: Browser, events: number): Promise<void> {
     console.log(`JS heap on the logs view: ${(heap / 1048576).toFixed(1)} MiB`);
 
     const logSearch = [];
-    for (const q of ['worker 3', 'request 12-', 'no-such-text', '']) logSearch.push(await searchLatency(page, 'Search logs', q));
+    for (const q of ['worker 3', 'handled in 12 ms by worker 5', 'no-such-text', '']) logSearch.push(await searchLatency(page, 'Search logs', q));
     console.log(`logs search, 4 queries, keystroke to updated list (incl. 120 ms debounce): ${logSearch.map(fmt).join(', ')} ms`);
     await page.evaluate(() => (document.querySelector('.vlist') as HTMLElement).scrollTo(0, 0));
     const s = await scrollFrames(page, 240, 400);

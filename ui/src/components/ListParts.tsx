@@ -2,6 +2,11 @@
 
 import type { ReactNode } from 'react';
 
+/** Whether any of these parameters filters (the sort, say, does not). */
+export function filters(params: Readonly<Record<string, string>>, keys: readonly string[]): boolean {
+  return keys.some((k) => (params[k] ?? '') !== '');
+}
+
 /** "1 trace", "2 traces". */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

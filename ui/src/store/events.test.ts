@@ -120,7 +120,10 @@ describe('lists', () => {
     store.getState().showRange('errors', 0, 40);
     store.getState().setListParams('errors', { q: 'order', level: '' });
     expect(pending()).toEqual(['/errors?group=1&offset=0&limit=100', '/errors?group=1&q=order&offset=0&limit=100']);
+    // Until the answer comes, the list says what it shows: the old filter's rows.
+    expect(store.getState().lists.errors.answered).toEqual({});
     await answer('/errors?group=1&q=order', page([{ groupKey: 'g1' }], 1));
+    expect(store.getState().lists.errors.answered).toEqual({ q: 'order', level: '' });
     await answer('/errors?group=1&offset', page([{ groupKey: 'a' }, { groupKey: 'b' }], 2));
     expect(store.getState().lists.errors.total).toBe(1);
     expect(rowAt(store.getState().lists.errors, 0)).toMatchObject({ groupKey: 'g1' });

@@ -32,6 +32,8 @@ export interface ListState<T> {
   params: ListParams;
   /** Matches of the filter; null until the first answer. */
   total: number | null;
+  /** The filter that total answers (params, once its first page has arrived). */
+  answered: ListParams;
   pages: ReadonlyMap<number, PageState<T>>;
   version: number;
   error: string | null;
@@ -74,7 +76,7 @@ export function detailKey(name: DetailName, id: string): string {
 }
 
 function emptyList<T>(params: ListParams = {}): ListState<T> {
-  return { params, total: null, pages: new Map(), version: 0, error: null };
+  return { params, total: null, answered: params, pages: new Map(), version: 0, error: null };
 }
 
 function emptyLists(prev?: Lists): Lists {
@@ -130,6 +132,7 @@ export function eventsSlice<S extends EventsSlice>(deps: EventsDeps): StateCreat
       inFlight.add(flight);
       const myEpoch = epoch;
       const version = list.version;
+      const params = list.params;
       deps
         .client()
         .list(name, list.params, page * PAGE_SIZE, PAGE_SIZE)
@@ -142,7 +145,7 @@ export function eventsSlice<S extends EventsSlice>(deps: EventsDeps): StateCreat
               // Pages past the end are gone (eviction, a narrower filter).
               const lastPage = Math.max(0, Math.ceil(answer.total / PAGE_SIZE) - 1);
               for (const p of pages.keys()) if (p > lastPage) pages.delete(p);
-              return { ...l, pages, total: answer.total, error: null };
+              return { ...l, pages, total: answer.total, answered: params, error: null };
             });
           },
           (e: unknown) => {

@@ -10,7 +10,7 @@ import { SourceBadge } from '../components/SourceBadge';
 import { fetchErrorTypes, type TypeCount } from '../api/errorTypes';
 import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { ListError, ListStatus, plural } from '../components/ListParts';
+import { filters, ListError, ListStatus, plural } from '../components/ListParts';
 import type { ErrorGroup } from '../api/types';
 
 const LEVEL_OPTIONS = [
@@ -34,7 +34,8 @@ export function ErrorsView() {
   const { list, total, item, onRange } = useList('errors', { q, level, type });
   const events = useAppState((s) => s.counts?.errors ?? 0);
   const types = useErrorTypes(events);
-  const filtered = q !== '' || level !== '' || type !== '';
+  // The status describes the rows shown: the filter they were fetched with.
+  const filtered = filters(list.answered, ['q', 'level', 'type']);
   return (
     <div className="view">
       <div className="toolbar">

@@ -8,7 +8,7 @@ import { useDebounced, useList } from '../hooks';
 import { formatClock, displayValue, parseTime, sdkLabel } from '../lib/format';
 import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { ListError, ListStatus } from '../components/ListParts';
+import { filters, ListError, ListStatus } from '../components/ListParts';
 import type { Log } from '../api/types';
 import { CodeLocation } from '../components/SpanCode';
 
@@ -46,7 +46,7 @@ export function LogsView({ query: routeQuery }: { query: string }) {
   const q = useDebounced(query.trim());
   const { list, total, item, onRange } = useList('logs', { q, level, traceId });
   const held = useAppState((s) => s.counts?.logs ?? 0);
-  const filtered = q !== '' || level !== '' || traceId !== '';
+  const filtered = filters(list.answered, ['q', 'level', 'traceId']);
   return (
     <div className="view logs-view">
       <div className="toolbar">

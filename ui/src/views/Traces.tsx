@@ -9,7 +9,7 @@ import { RelativeTime } from '../components/RelativeTime';
 import { SourceBadge } from '../components/SourceBadge';
 import { SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
-import { ListError, ListStatus, plural } from '../components/ListParts';
+import { filters, ListError, ListStatus, plural } from '../components/ListParts';
 import type { TraceSummary } from '../api/types';
 
 const SORTS = [
@@ -45,7 +45,7 @@ export function TracesView() {
   const [status, setStatus] = useState(stored.status ?? '');
   const q = useDebounced(query.trim());
   const { list, total, item, onRange } = useList('traces', { q, sort: sort === 'newest' ? '' : sort, status });
-  const filtered = q !== '' || status !== '';
+  const filtered = filters(list.answered, ['q', 'status']);
   return (
     <div className="view">
       <div className="toolbar">
