@@ -24,6 +24,11 @@ const DefaultPackAfter = 2 * time.Second
 // packBatch bounds the entries packed per pass between two lock holds.
 const packBatch = 32
 
+// windowSize is zstd's window: a 130 KB body fits it whole, and the
+// encoder's tables stay at about twice it (the default, 4 MiB at this
+// level, would cost every buffer 8 MiB that its bound does not see).
+const windowSize = 256 << 10
+
 // codec compresses and decompresses bodies; one per buffer, made on first use
 // (an idle sidecar never allocates the zstd tables).
 type codec struct {
@@ -35,7 +40,7 @@ type codec struct {
 
 func (c *codec) init() error {
 	c.once.Do(func() {
-		c.enc, c.err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+		c.enc, c.err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(windowSize))
 		if c.err == nil {
 			c.dec, c.err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderLowmem(true))
 		}
