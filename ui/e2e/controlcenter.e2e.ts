@@ -192,7 +192,7 @@ describe('Control Center', () => {
     const banner = page.getByTestId('lost-banner');
     await banner.getByText(`alpha@${a.instance.port} is unresponsive`).waitFor();
     await banner.getByRole('button', { name: /^Back to localhost:/ }).click();
-    await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
+    await page.getByTestId('viewing').getByText(`localhost:${cc.port}`, { exact: true }).waitFor();
     await connect(page, b);
     await page.getByRole('link', { name: /^Control Center/ }).click();
   });
@@ -209,7 +209,7 @@ describe('Control Center', () => {
 
     await card(page, b).getByRole('button', { name: 'Terminate' }).click();
     await dialog.getByRole('button', { name: 'Terminate' }).click();
-    await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
+    await page.getByTestId('viewing').getByText(`localhost:${cc.port}`, { exact: true }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get('instance'), null);
     assert.equal(new URL(page.url()).pathname, '/instances');
     await card(page, a).waitFor();
@@ -284,7 +284,7 @@ describe('Control Center', () => {
     await banner.waitFor();
     assert.match(await banner.innerText(), new RegExp(`gamma@${c.instance.port}`));
     await banner.getByRole('button', { name: /^Back to localhost:/ }).click();
-    await page.getByTestId('viewing').getByText(`Control Center@${cc.port}`).waitFor();
+    await page.getByTestId('viewing').getByText(`localhost:${cc.port}`, { exact: true }).waitFor();
     await banner.waitFor({ state: 'detached' });
   });
 

@@ -19,7 +19,8 @@ import type { AppState } from './store/store';
 export function App() {
   const store = useStoreApi();
   const instancePort = useAppState((s) => s.instancePort);
-  useFeed(store, instancePort);
+  const copy = useAppState((s) => s.copy);
+  useFeed(store, instancePort, copy);
   useInstancesRefresh(store);
   useHistorySync(store);
   return (
@@ -37,7 +38,14 @@ export function App() {
   );
 }
 
+/** What the tab views, plainly: an instance (project@port), all instances, an ended one, or what was sent to home directly. */
 function viewedLabel(s: AppState): string {
+  if (s.copy === 'all') return 'All instances';
+  if (s.copy !== null) {
+    const i = s.instances.get(s.copy)?.instance;
+    const name = s.copy === 'home' ? `direct@${homePort()}` : `${i?.projectName || 'instance'}@${i?.port ?? '?'}`;
+    return `${name} (${i?.status === 'ended' ? 'ended, ' : ''}read only)`;
+  }
   const port = s.instancePort ?? homePort();
   const c = s.current;
   if (c && !c.controlCenter && c.projectName) return `${c.projectName}@${c.port}`;
@@ -45,13 +53,39 @@ function viewedLabel(s: AppState): string {
     const known = [...s.instances.values()].find((v) => v.instance.port === s.instancePort);
     return `${known?.instance.projectName ?? 'instance'}@${port}`;
   }
-  return `Control Center@${port}`;
+  return `localhost:${port}`;
+}
+
+/** The choice of instance inside the all-instances view. */
+function InstanceFilter() {
+  const store = useStoreApi();
+  const copy = useAppState((s) => s.copy);
+  const instances = useAppState((s) => s.instances);
+  if (copy === null) return null;
+  const options = [...instances.values()].map((v) => v.instance).filter((i) => i.status !== 'orphaned');
+  return (
+    <label className="instance-filter">
+      <span>Instance</span>
+      <select value={copy} onChange={(e) => store.getState().openCopy(e.target.value, store.getState().path)} data-testid="instance-filter">
+        <option value="all">All instances</option>
+        <option value="home">direct@{homePort()}</option>
+        {options.map((i) => (
+          <option key={i.instanceId} value={i.instanceId}>
+            {i.projectName || 'instance'}@{i.port}
+            {i.status === 'ended' ? ' (ended)' : ''}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 function Header() {
   const store = useStoreApi();
   const label = useAppState(viewedLabel);
   const instancePort = useAppState((s) => s.instancePort);
+  const copy = useAppState((s) => s.copy);
+  const stopped = useAppState((s) => s.stopped);
   const connection = useAppState((s) => s.connection);
   const [clearError, setClearError] = useState<string | null>(null);
   const clear = async () => {
@@ -64,7 +98,8 @@ function Header() {
       setClearError(messageOf(e));
     }
   };
-  const connText = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[connection];
+  // A stopped instance will not come back: say so rather than "Reconnecting…".
+  const connText = stopped ? 'Stopped' : { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[connection];
   return (
     <header className="header">
       <a className="skip" href="#main">
@@ -73,13 +108,15 @@ function Header() {
       <span className="brand">Spotlight</span>
       <span className="viewing" data-testid="viewing">
         Viewing <strong>{label}</strong>
-        {instancePort !== null && (
+        {instancePort === null && copy === null && <span className="muted"> (what SDKs sent here directly)</span>}
+        {(instancePort !== null || copy !== null) && (
           <button type="button" className="link-button" onClick={() => store.getState().switchInstance(null)}>
             ← Back to localhost:{homePort()}
           </button>
         )}
       </span>
-      <span className={`conn conn-${connection}`} role="status" data-testid="connection">
+      <InstanceFilter />
+      <span className={`conn conn-${stopped ? 'stopped' : connection}`} role="status" data-testid="connection">
         <span className="dot" aria-hidden="true" />
         {connText}
       </span>
@@ -88,9 +125,11 @@ function Header() {
           {clearError}
         </span>
       )}
-      <button type="button" className="button" onClick={() => void clear()}>
-        Clear
-      </button>
+      {copy === null && (
+        <button type="button" className="button" onClick={() => void clear()}>
+          Clear
+        </button>
+      )}
     </header>
   );
 }
@@ -124,7 +163,20 @@ function Nav() {
           );
         })}
       </ul>
+      <AllInstancesButton />
     </nav>
+  );
+}
+
+/** Opens every instance's events together (the Control Center's merged copy). */
+function AllInstancesButton() {
+  const store = useStoreApi();
+  const copy = useAppState((s) => s.copy);
+  if (copy === 'all') return null;
+  return (
+    <button type="button" className="button nav-all" onClick={() => store.getState().openCopy('all', '/errors')}>
+      All instances
+    </button>
   );
 }
 
@@ -132,16 +184,25 @@ function LostBanner() {
   const store = useStoreApi();
   const instancePort = useAppState((s) => s.instancePort);
   const lost = useAppState((s) => s.lost);
+  const stopped = useAppState((s) => s.stopped);
   const label = useAppState(viewedLabel);
-  const status = useAppState((s) => [...s.instances.values()].find((v) => v.instance.port === s.instancePort)?.instance.status);
+  const known = useAppState((s) => [...s.instances.values()].find((v) => v.instance.port === s.instancePort)?.instance);
   if (instancePort === null) return null;
+  const status = known?.status;
   const bad = status !== undefined && status !== 'healthy';
-  if (!lost && !bad) return null;
+  if (!lost && !bad && !stopped) return null;
+  // Ended (or gone): it will not come back, but the Control Center may still hold its events.
+  const ended = stopped || status === 'ended';
   return (
     <div className="banner banner-warn" role="alert" data-testid="lost-banner">
       <span>
-        {label} {bad ? `is ${status}` : 'does not answer'}: it may have stopped or hung.
+        {ended ? `${label} stopped.` : `${label} ${bad ? `is ${status}` : 'does not answer'}: it may have stopped or hung.`}
       </span>
+      {ended && known?.status === 'ended' && (
+        <button type="button" className="button" onClick={() => store.getState().openCopy(known.instanceId)}>
+          Open its events (read only)
+        </button>
+      )}
       <button type="button" className="button" onClick={() => store.getState().switchInstance(null)}>
         Back to localhost:{homePort()}
       </button>

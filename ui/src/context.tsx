@@ -30,8 +30,9 @@ export function useNavigate(): (to: string) => void {
 export function Link(props: { to: string; children: ReactNode; className?: string; 'aria-label'?: string; 'aria-current'?: 'page' }) {
   const nav = useNavigate();
   const instancePort = useAppState((s) => s.instancePort);
+  const copy = useAppState((s) => s.copy);
   const [path = '/', query = ''] = props.to.split('?');
-  const href = routeUrl(path, query, instancePort);
+  const href = routeUrl(path, query, instancePort, copy);
   const onClick = (e: MouseEvent) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();

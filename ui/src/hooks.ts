@@ -8,7 +8,7 @@ import { useAppState, useStoreApi } from './context';
 import { listQuery, type DetailItems, type DetailName, type ListItems, type ListName, type ListParams } from './api/client';
 import { detailKey, rowAt, type DetailState, type ListState } from './store/events';
 import { openFeed, openPings } from './api/feed';
-import { fetchCurrent, healthy, homePort, instanceFromSearch, sidecarBase } from './sidecar';
+import { copyFromSearch, fetchCurrent, healthy, homePort, instanceFromSearch, sidecarBase } from './sidecar';
 
 /** Refetch interval of the Control Center list: stale entries disappear. */
 const INSTANCES_REFRESH_MS = 10_000;
@@ -21,7 +21,7 @@ const FIRST_CONTACT_RETRY_MS = 1000;
  * change between the snapshot and the feed is lost; once it is open every
  * shown list and detail is refetched once (they may predate the snapshot).
  */
-export function useFeed(store: StoreApi<AppState>, instancePort: number | null): void {
+export function useFeed(store: StoreApi<AppState>, instancePort: number | null, copy: string | null): void {
   useEffect(() => {
     const base = sidecarBase(instancePort);
     const s = store.getState;
@@ -77,7 +77,7 @@ export function useFeed(store: StoreApi<AppState>, instancePort: number | null):
       clearTimeout(retry);
       close();
     };
-  }, [store, instancePort]);
+  }, [store, instancePort, copy]);
 }
 
 /** The Control Center's instances: fetched now and every 10 s, and updated live by home's pings. */
@@ -95,7 +95,8 @@ export function useInstancesRefresh(store: StoreApi<AppState>): void {
 
 export function useHistorySync(store: StoreApi<AppState>): void {
   useEffect(() => {
-    const onPop = () => store.getState().syncRoute(location.pathname, location.search.slice(1), instanceFromSearch(location.search, homePort()));
+    const onPop = () =>
+      store.getState().syncRoute(location.pathname, location.search.slice(1), instanceFromSearch(location.search, homePort()), copyFromSearch(location.search));
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, [store]);

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { pushUrl, StoreContext } from './context';
 import { createAppStore } from './store/store';
-import { fetchInstances, homePort, instanceFromSearch } from './sidecar';
+import { copyFromSearch, fetchInstances, homePort, instanceFromSearch } from './sidecar';
 import './styles.css';
 
 const path = location.pathname === '/' ? '/errors' : location.pathname;
@@ -15,6 +15,7 @@ const store = createAppStore({
   path,
   query: location.search.slice(1),
   instancePort: instanceFromSearch(location.search, homePort()),
+  copy: copyFromSearch(location.search),
 });
 
 createRoot(document.getElementById('root')!).render(

@@ -51,3 +51,15 @@ export interface TerminateResult {
 export function terminateInstance(id: string): Promise<TerminateResult> {
   return request(`/api/instances/${encodeURIComponent(id)}/terminate`, { method: 'POST' }, (r) => r.json() as Promise<TerminateResult>);
 }
+
+/** The view of home's merged copy named by `?instance=`: 'all' or an instance id; null otherwise. */
+export function copyFromSearch(search: string): string | null {
+  const raw = new URLSearchParams(search).get('instance');
+  if (raw === 'all' || raw === 'home') return raw;
+  return raw !== null && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(raw) ? raw : null;
+}
+
+/** Hides an ended instance and its events from the Control Center. */
+export async function dismissInstance(id: string): Promise<void> {
+  await request(`/api/instances/${encodeURIComponent(id)}/dismiss`, { method: 'POST' });
+}

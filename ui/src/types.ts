@@ -1,6 +1,7 @@
 // Shapes of the Control Center API (the event model is in api/types.ts).
 
-export type InstanceStatus = 'healthy' | 'unresponsive' | 'orphaned' | 'dead';
+/** `ended`: exited while the Control Center still holds its events (GET /api/instances?all=1). */
+export type InstanceStatus = 'healthy' | 'unresponsive' | 'orphaned' | 'dead' | 'ended';
 
 export interface Instance {
   instanceId: string;
@@ -18,6 +19,9 @@ export interface Instance {
   status?: InstanceStatus;
   uptimeSeconds?: number;
   url?: string;
+  /** Ended instances: when it was seen to exit (ISO 8601), and the envelopes the Control Center holds. */
+  exitedAt?: string;
+  events?: number;
 }
 
 /** GET /api/instances/current: an instance, or a plain (Control Center) sidecar. */

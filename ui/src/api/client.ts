@@ -74,6 +74,11 @@ export function listQuery(name: ListName, params: ListParams, offset: number, li
 export interface Client {
   /** '' for the page's own sidecar, else http://localhost:<port>. */
   readonly base: string;
+  /**
+   * The part of the Control Center's merged copy it reads ('all', or an
+   * instance's id: ?instance= on every request); undefined for a sidecar's own events.
+   */
+  readonly copy?: string;
   list<N extends ListName>(name: N, params: ListParams, offset: number, limit: number): Promise<Page<ListItems[N]>>;
   detail<N extends DetailName>(name: N, id: string): Promise<DetailItems[N]>;
   counts(): Promise<Counts>;
@@ -84,17 +89,24 @@ export interface Client {
   envelopeUrl(envelopeId: string): string;
 }
 
-export function createClient(base: string): Client {
+export function createClient(base: string, copy?: string): Client {
+  // The merged copy is read through the same routes, with ?instance=.
+  const view = copy === undefined ? '' : `instance=${encodeURIComponent(copy)}`;
+  const url = (path: string, query = '') => {
+    const qs = [query, view].filter(Boolean).join('&');
+    return `${base}${path}${qs ? `${path.includes('?') ? '&' : '?'}${qs}` : ''}`;
+  };
   return {
     base,
-    list: (name, params, offset, limit) => getJson(`${base}${LISTS[name].path}?${listQuery(name, params, offset, limit)}`),
-    detail: (name, id) => getJson(`${base}${DETAILS[name].path}${encodeURIComponent(id)}`),
-    counts: () => getJson(`${base}/api/counts`),
-    content: (contentUrl) => request(`${base}${contentUrl}`, {}, (r) => r.blob()),
+    copy,
+    list: (name, params, offset, limit) => getJson(url(LISTS[name].path, listQuery(name, params, offset, limit))),
+    detail: (name, id) => getJson(url(`${DETAILS[name].path}${encodeURIComponent(id)}`)),
+    counts: () => getJson(url('/api/counts')),
+    content: (contentUrl) => request(url(contentUrl), {}, (r) => r.blob()),
     clear: async () => {
       await request(`${base}/clear`, { method: 'DELETE' });
     },
-    feedUrl: (cursor) => `${base}/api/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
-    envelopeUrl: (envelopeId) => `${base}/envelope/${encodeURIComponent(envelopeId)}`,
+    feedUrl: (cursor) => url('/api/feed', cursor ? `cursor=${encodeURIComponent(cursor)}` : ''),
+    envelopeUrl: (envelopeId) => url(`/envelope/${encodeURIComponent(envelopeId)}`),
   };
 }

@@ -12,8 +12,16 @@ export interface Sdk {
   packages?: { name: string; version?: string }[];
 }
 
+/** The instance a record of the Control Center's merged copy came from ("home": sent to the Control Center itself). */
+export interface InstanceLabel {
+  id: string;
+  project?: string;
+  port: number;
+}
+
 /** Fields shared by errors, logs, attachments and undecodable items. */
 export interface Meta {
+  instance?: InstanceLabel;
   id: string;
   envelopeId: string;
   received: string;
@@ -161,6 +169,9 @@ export interface TraceSummary {
   platform?: string;
   envelopeIds: string[];
   received: string;
+  instance?: InstanceLabel;
+  /** Every instance its spans came from (the merged copy). */
+  instances?: InstanceLabel[];
 }
 
 export interface Span {
@@ -185,6 +196,7 @@ export interface Span {
   envelopeId: string;
   environment?: string;
   release?: string;
+  instance?: InstanceLabel;
 }
 
 export interface TraceDetail extends TraceSummary {

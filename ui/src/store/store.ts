@@ -22,6 +22,14 @@ export interface AppState extends EventsSlice {
   connection: Connection;
   /** Port of the sidecar this tab views; null = the page's own sidecar. */
   instancePort: number | null;
+  /**
+   * The part of home's merged copy of every instance's events the tab views
+   * instead ('all', or one instance's id: an ended one, read only); null
+   * when it views a sidecar's own events.
+   */
+  copy: string | null;
+  /** The viewed instance was seen to stop (terminated, exited). */
+  stopped: boolean;
   /** What the viewed sidecar says about itself (GET /api/instances/current). */
   current: CurrentInfo | null;
   /** The viewed instance stopped answering. */
@@ -48,28 +56,32 @@ export interface AppState extends EventsSlice {
   setTerminate(id: string, v: { error?: string; terminating?: boolean }): void;
   /** Views another instance (null = home) at `path`: the records of the previous one are dropped. */
   switchInstance(port: number | null, path?: string): void;
+  /** Views a part of home's merged copy ('all' or an instance id) at `path`. */
+  openCopy(copy: string, path?: string): void;
   /** Sets the route from the browser's location (start-up and back/forward). */
-  syncRoute(path: string, query: string, instancePort: number | null): void;
+  syncRoute(path: string, query: string, instancePort: number | null, copy?: string | null): void;
   /** Rereads the viewed sidecar's buffer stats; a call while one is in flight rereads once it ends. */
   refreshBuffer(): void;
 }
 
 export interface StoreOptions {
   /** Makes the client of a sidecar (base '' = home); tests pass one over a fixture server. */
-  createClient?: (base: string) => Client;
+  createClient?: (base: string, copy?: string) => Client;
   /** Pushes a URL to the history (the browser's in the app; a recorder in tests). */
   pushUrl?: (url: string) => void;
   path?: string;
   query?: string;
   instancePort?: number | null;
+  copy?: string | null;
   fetchInstances?: () => Promise<Instance[]>;
 }
 
 /** The URL of a route, keeping the viewed instance in `?instance=`. */
-export function routeUrl(path: string, query: string, instancePort: number | null): string {
+export function routeUrl(path: string, query: string, instancePort: number | null, copy: string | null = null): string {
   const params = new URLSearchParams(query);
   params.delete('instance');
   if (instancePort !== null) params.set('instance', String(instancePort));
+  else if (copy !== null) params.set('instance', copy);
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
@@ -85,12 +97,15 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
   return createStore<AppState>()((set, get, api) => ({
     ...eventsSlice<AppState>({ client: () => get().client() })(set, get, api),
     client() {
-      const base = sidecarBase(get().instancePort);
-      if (client?.base !== base) client = makeClient(base);
+      const { instancePort, copy } = get();
+      const base = sidecarBase(instancePort);
+      if (client?.base !== base || client.copy !== (copy ?? undefined)) client = makeClient(base, copy ?? undefined);
       return client;
     },
     connection: 'connecting',
     instancePort: opts.instancePort ?? null,
+    copy: opts.instancePort == null ? (opts.copy ?? null) : null,
+    stopped: false,
     current: null,
     lost: false,
     instances: new Map(),
@@ -120,6 +135,10 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
         instances.set(i.instanceId, { ...old, instance: i });
       }
       set({ instances, instancesLoaded: true, instancesError: null });
+      // The viewed instance ran and is gone (or ended) from the list: it stopped.
+      const port = get().instancePort;
+      const running = (m: Map<string, InstanceView>) => [...m.values()].some((v) => v.instance.port === port && v.instance.status !== 'ended');
+      if (port !== null && running(prev) && !running(instances)) set({ stopped: true });
     },
     setInstancesError(instancesError) {
       set({ instancesError, instancesLoaded: true });
@@ -140,6 +159,9 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
       const instances = new Map(get().instances);
       if (i.status === 'dead') {
         instances.delete(i.instanceId);
+        if (i.port === get().instancePort) set({ stopped: true });
+        // The Control Center may keep its events: the list then has it as ended.
+        void get().refreshInstances();
       } else {
         const old = instances.get(i.instanceId);
         // A ping comes from a live sidecar: it is healthy unless it says otherwise.
@@ -160,15 +182,21 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
       set({ instances });
     },
     switchInstance(port, path = '/errors') {
-      if (port === get().instancePort) return;
-      set({ instancePort: port, connection: 'connecting', current: null, lost: false, path, query: '', buffer: null });
+      if (port === get().instancePort && get().copy === null) return;
+      set({ instancePort: port, copy: null, connection: 'connecting', current: null, lost: false, stopped: false, path, query: '', buffer: null });
       get().resetEvents();
       pushUrl(routeUrl(path, '', port));
     },
-    syncRoute(path, query, instancePort) {
+    openCopy(copy, path = '/errors') {
+      if (copy === get().copy) return;
+      set({ instancePort: null, copy, connection: 'connecting', current: null, lost: false, stopped: false, path, query: '', buffer: null });
+      get().resetEvents();
+      pushUrl(routeUrl(path, '', null, copy));
+    },
+    syncRoute(path, query, instancePort, copy = null) {
       const s = get();
-      if (instancePort !== s.instancePort) {
-        set({ instancePort, connection: 'connecting', current: null, lost: false, buffer: null });
+      if (instancePort !== s.instancePort || copy !== s.copy) {
+        set({ instancePort, copy: instancePort === null ? copy : null, connection: 'connecting', current: null, lost: false, stopped: false, buffer: null });
         get().resetEvents();
       }
       if (path !== s.path || query !== s.query) set({ path, query });
@@ -202,6 +230,6 @@ export function navigate(store: StoreApi<AppState>, to: string, pushUrl: (url: s
   const s = store.getState();
   if (path === s.path && query === s.query) return;
   store.setState({ path, query });
-  pushUrl(routeUrl(path, query, s.instancePort));
+  pushUrl(routeUrl(path, query, s.instancePort, s.copy));
 }
 

@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAppState, useStoreApi } from '../context';
 import { useDebounced, useNow } from '../hooks';
 import { formatDateTime, formatUptime } from '../lib/format';
-import { homePort, terminateInstance } from '../sidecar';
+import { dismissInstance, homePort, terminateInstance } from '../sidecar';
+import { messageOf } from '../api/http';
 import { SearchBox } from '../components/common';
 import type { InstanceView } from '../store/store';
 import type { Instance } from '../types';
@@ -22,6 +23,7 @@ export function ControlCenterView() {
   const error = useAppState((s) => s.instancesError);
   // The page may itself be served by an instance's sidecar: then that one is current at home.
   const viewedPort = useAppState((s) => s.instancePort ?? homePort());
+  const copy = useAppState((s) => s.copy);
   const now = useNow(1000);
   const [query, setQuery] = useState('');
   const [confirm, setConfirm] = useState<Instance | null>(null);
@@ -33,6 +35,15 @@ export function ControlCenterView() {
         .sort((a, b) => Date.parse(b.instance.startTime) - Date.parse(a.instance.startTime)),
     [instances, q],
   );
+
+  const doDismiss = async (i: Instance) => {
+    try {
+      await dismissInstance(i.instanceId);
+      store.getState().removeInstance(i.instanceId);
+    } catch (e) {
+      store.getState().setTerminate(i.instanceId, { error: messageOf(e) });
+    }
+  };
 
   const doTerminate = async (i: Instance) => {
     setConfirm(null);
@@ -58,6 +69,9 @@ export function ControlCenterView() {
         <button type="button" className="button" onClick={() => void store.getState().refreshInstances()}>
           Refresh
         </button>
+        <button type="button" className="button" onClick={() => store.getState().openCopy('all', '/errors')}>
+          Every instance's events
+        </button>
       </div>
       {error && (
         <p className="banner banner-warn" role="alert">
@@ -82,8 +96,10 @@ export function ControlCenterView() {
             key={v.instance.instanceId}
             view={v}
             now={now}
-            current={v.instance.port === viewedPort}
+            current={v.instance.status === 'ended' ? copy === v.instance.instanceId : copy === null && v.instance.port === viewedPort}
             onConnect={() => store.getState().switchInstance(v.instance.port === homePort() ? null : v.instance.port)}
+            onOpen={() => store.getState().openCopy(v.instance.instanceId)}
+            onDismiss={() => void doDismiss(v.instance)}
             onTerminate={() => setConfirm(v.instance)}
           />
         ))}
@@ -93,9 +109,12 @@ export function ControlCenterView() {
   );
 }
 
-function InstanceCard(p: { view: InstanceView; now: number; current: boolean; onConnect(): void; onTerminate(): void }) {
+function InstanceCard(p: { view: InstanceView; now: number; current: boolean; onConnect(): void; onOpen(): void; onDismiss(): void; onTerminate(): void }) {
   const i = p.view.instance;
   const status = i.status ?? 'healthy';
+  const ended = status === 'ended';
+  // An orphan's sidecar is gone, and an ended one's too: nothing to connect to.
+  const connectable = status === 'healthy' || status === 'unresponsive';
   return (
     <li className={`card${p.current ? ' card-current' : ''}`} data-testid="instance-card" data-port={i.port} data-status={status}>
       <div className="card-head">
@@ -118,8 +137,19 @@ function InstanceCard(p: { view: InstanceView; now: number; current: boolean; on
         )}
         <dt>Directory</dt>
         <dd className="break">{i.cwd}</dd>
-        <dt>Uptime</dt>
-        <dd data-testid="uptime">{formatUptime(uptimeSeconds(i, p.now))}</dd>
+        {ended ? (
+          <>
+            <dt>Exited</dt>
+            <dd data-testid="exited">{i.exitedAt && !Number.isNaN(Date.parse(i.exitedAt)) ? formatDateTime(Date.parse(i.exitedAt)) : 'unknown'}</dd>
+            <dt>Events kept</dt>
+            <dd>{i.events ?? 0}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Uptime</dt>
+            <dd data-testid="uptime">{formatUptime(uptimeSeconds(i, p.now))}</dd>
+          </>
+        )}
         <dt>PID</dt>
         <dd>
           {i.pid}
@@ -134,10 +164,22 @@ function InstanceCard(p: { view: InstanceView; now: number; current: boolean; on
         </p>
       )}
       <div className="card-actions">
-        <button type="button" className="button button-primary" onClick={p.onConnect} disabled={p.current}>
-          {p.current ? 'Connected' : 'Connect'}
-        </button>
-        {status !== 'dead' && (
+        {connectable && (
+          <button type="button" className="button button-primary" onClick={p.onConnect} disabled={p.current}>
+            {p.current ? 'Connected' : 'Connect'}
+          </button>
+        )}
+        {ended && (
+          <>
+            <button type="button" className="button button-primary" onClick={p.onOpen}>
+              Open (read only)
+            </button>
+            <button type="button" className="button" onClick={p.onDismiss}>
+              Dismiss
+            </button>
+          </>
+        )}
+        {status !== 'dead' && !ended && (
           <button type="button" className="button button-danger" onClick={p.onTerminate} disabled={p.view.terminating}>
             {p.view.terminating ? 'Terminating…' : 'Terminate'}
           </button>

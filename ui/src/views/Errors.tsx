@@ -12,6 +12,7 @@ import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { filters, ListError, ListStatus, plural } from '../components/ListParts';
 import type { ErrorGroup } from '../api/types';
+import { InstanceBadge } from '../components/InstanceBadge';
 
 const LEVEL_OPTIONS = [
   { value: '', label: 'All levels' },
@@ -81,7 +82,9 @@ export function ErrorsView() {
               <span className="ellipsis">
                 <ErrorTitle e={g.latest} />
               </span>
-              <span className="muted ellipsis small">{g.latest.culprit || g.latest.transaction || ''}</span>
+              <span className="muted ellipsis small">
+                <InstanceBadge instance={g.latest.instance} /> {g.latest.culprit || g.latest.transaction || ''}
+              </span>
             </span>
             <span className="count" title={`${g.count} occurrences`}>
               {g.count}

@@ -11,6 +11,7 @@ import { VirtualList } from '../components/VirtualList';
 import { filters, ListError, ListStatus } from '../components/ListParts';
 import type { Log } from '../api/types';
 import { CodeLocation } from '../components/SpanCode';
+import { InstanceBadge } from '../components/InstanceBadge';
 
 // SDKs send "warn" for logs and "warning" for events: the filter asks for both.
 const LEVELS = [
@@ -96,6 +97,7 @@ export function LogsView({ query: routeQuery }: { query: string }) {
             </span>
             <LogLine log={l} />
             <span className="attrs small">
+              <InstanceBadge instance={l.instance} />
               {shortAttributes(l).map(([k, v]) => (
                 <span key={k} className="attr">
                   <span className="muted">{k}=</span>

@@ -13,6 +13,7 @@ import { isOk, statusClass } from './Traces';
 import { ErrorTitle } from './Errors';
 import type { ErrorSummary, Log, Span, TraceDetail } from '../api/types';
 import { waterfallRows } from '../store/waterfall';
+import { InstanceBadge } from '../components/InstanceBadge';
 
 export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?: string }) {
   const d = useDetail('trace', traceId);
@@ -118,6 +119,7 @@ function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: str
                 {s.childCount > 0 && <span className="visually-hidden">{collapsed.has(s.spanId) ? `collapsed, ${s.childCount} child spans` : `${s.childCount} child spans`}</span>}
                 <span className="wf-op">{s.op || 'span'}</span>
                 <span className="ellipsis">{s.name}</span>
+                <InstanceBadge instance={s.instance} />
                 {errorSpans.has(s.spanId) && <span className="badge badge-error">error</span>}
               </span>
               <span className="wf-track">

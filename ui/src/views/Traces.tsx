@@ -11,6 +11,7 @@ import { SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { filters, ListError, ListStatus, plural } from '../components/ListParts';
 import type { TraceSummary } from '../api/types';
+import { InstanceBadge } from '../components/InstanceBadge';
 
 const SORTS = [
   { value: 'newest', label: 'Newest first' },
@@ -84,6 +85,9 @@ export function TracesView() {
               </span>
               <span className="muted small ellipsis">
                 <SourceBadge source={t.source} sdk={t.sdk} platform={t.platform} />
+                {(t.instances ?? []).map((i) => (
+                  <InstanceBadge key={i.id} instance={i} />
+                ))}{' '}
                 {t.op ? `${t.op} · ` : ''}
                 <span className="mono">{t.traceId.slice(0, 12)}</span>
               </span>
