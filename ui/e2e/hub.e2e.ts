@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ccEnv, eventually, launchBrowser, newPage, processGone, removeDir, repoRoot, sdkApp, spotlightBin, startProcess, startSidecar, tempDir, type Proc, type Sidecar } from './harness';
+import { a11yViolations, ccEnv, eventually, launchBrowser, newPage, processGone, removeDir, repoRoot, sdkApp, spotlightBin, startProcess, startSidecar, tempDir, type Proc, type Sidecar } from './harness';
 import type { Instance } from '../src/types';
 
 const nodeScripts = join(repoRoot, 'test', 'node');
@@ -162,6 +162,10 @@ describe('Control Center hub', () => {
     await page.getByTestId('error-row').filter({ hasText: 'boom short-lived-marker' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Clear' }).count(), 0, 'read only: nothing to clear');
 
+    for (const scheme of ['light', 'dark'] as const) {
+      assert.deepEqual(await a11yViolations(browser, [`${cc.url}/instances`], scheme, '[data-status=ended]'), []);
+      assert.deepEqual(await a11yViolations(browser, [`${cc.url}/errors?instance=all`], scheme, '[data-testid=instance-label]'), []);
+    }
     await page.getByRole('link', { name: /^Control Center/ }).click();
     await card(page, ended.port, 'ended').getByRole('button', { name: 'Dismiss' }).click();
     await card(page, ended.port).waitFor({ state: 'detached' });
@@ -170,7 +174,8 @@ describe('Control Center hub', () => {
 
   test('a tab viewing an instance that is terminated says it stopped, not "Reconnecting…"', async () => {
     const delta = await run('delta');
-    await page.getByRole('button', { name: /^Back to localhost:/ }).click();
+    await page.getByTestId('viewing').getByRole('button', { name: /Back to localhost:/ }).click();
+    await page.getByTestId('viewing').getByText(`localhost:${cc.port}`, { exact: true }).waitFor();
     await page.getByRole('link', { name: /^Control Center/ }).click();
     await card(page, delta.instance.port, 'healthy').getByRole('button', { name: 'Connect' }).click();
     await page.getByTestId('viewing').getByText(`delta@${delta.instance.port}`).waitFor();
