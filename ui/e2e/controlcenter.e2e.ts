@@ -13,50 +13,23 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   a11yViolations,
-  ccEnv,
   eventually,
   fixture,
   freePort,
   groupGone,
   launchBrowser,
+  listInstances,
   newPage,
   postEnvelope,
   processGone,
   removeDir,
   screenshot,
-  sdkApp,
-  spotlightBin,
-  startProcess,
+  startRun,
   startSidecar,
-  tempDir,
-  type Proc,
+  type Run,
   type Sidecar,
 } from './harness';
-import type { Instance } from '../src/types';
 
-interface Run {
-  label: string;
-  proc: Proc;
-  dir: string;
-  instance: Instance;
-}
-
-async function listInstances(cc: Sidecar): Promise<Instance[]> {
-  const res = await fetch(`${cc.url}/api/instances?all=1`);
-  if (!res.ok) throw new Error(`GET /api/instances: ${res.status}`);
-  return (await res.json()) as Instance[];
-}
-
-/** `spotlight run node sdk-app.mjs` in a project named after label, registered with the Control Center `cc`. */
-async function startRun(cc: Sidecar, label: string): Promise<Run> {
-  const dir = tempDir(`spotlight-${label}-`);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
-  const proc = startProcess(spotlightBin(), ['run', process.execPath, sdkApp], { ...ccEnv(cc.registryDir, cc.port), APP_LABEL: label }, dir);
-  const instance = await eventually(`${label} to register as healthy (output: ${proc.output()})`, async () =>
-    (await listInstances(cc)).find((i) => i.projectName === label && i.status === 'healthy' && i.childPid),
-  );
-  return { label, proc, dir, instance };
-}
 
 /** The start time of a process as the OS records it (ms since the epoch), from /proc like spotlight reads it. */
 function startTimeMs(pid: number): number {

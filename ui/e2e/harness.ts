@@ -3,13 +3,14 @@
 // and polling with a deadline (never sleeping to synchronise).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Instance } from '../src/types';
 
 export const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(uiDir, '..');
@@ -251,4 +252,33 @@ export async function a11yViolations(browser: Browser, urls: string[], colorSche
   } finally {
     await ctx.close();
   }
+}
+
+/** A `spotlight run` of a Node.js script registered with a Control Center. */
+export interface Run {
+  label: string;
+  proc: Proc;
+  dir: string;
+  instance: Instance;
+}
+
+export async function listInstances(cc: Sidecar): Promise<Instance[]> {
+  const res = await fetch(`${cc.url}/api/instances?all=1`);
+  if (!res.ok) throw new Error(`GET /api/instances: ${res.status}`);
+  return (await res.json()) as Instance[];
+}
+
+/**
+ * `spotlight run node <script> <args>` (default: sdk-app.mjs) in a project
+ * named after label, registered with the Control Center `cc`; resolves once
+ * `cc` lists it healthy.
+ */
+export async function startRun(cc: Sidecar, label: string, script = sdkApp, args: string[] = []): Promise<Run> {
+  const dir = tempDir(`spotlight-${label}-`);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
+  const proc = startProcess(spotlightBin(), ['run', process.execPath, script, ...args], { ...ccEnv(cc.registryDir, cc.port), APP_LABEL: label }, dir);
+  const instance = await eventually(`${label} to register as healthy (output: ${proc.output()})`, async () =>
+    (await listInstances(cc)).find((i) => i.projectName === label && i.status === 'healthy' && i.childPid),
+  );
+  return { label, proc, dir, instance };
 }

@@ -6,38 +6,29 @@
 // instances that stopped.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { a11yViolations, ccEnv, eventually, launchBrowser, newPage, processGone, removeDir, repoRoot, sdkApp, spotlightBin, startProcess, startSidecar, tempDir, type Proc, type Sidecar } from './harness';
-import type { Instance } from '../src/types';
+import {
+  a11yViolations,
+  ccEnv,
+  eventually,
+  launchBrowser,
+  listInstances,
+  newPage,
+  processGone,
+  removeDir,
+  repoRoot,
+  spotlightBin,
+  startProcess,
+  startRun,
+  startSidecar,
+  tempDir,
+  type Run,
+  type Sidecar,
+} from './harness';
 
 const nodeScripts = join(repoRoot, 'test', 'node');
-
-interface Run {
-  label: string;
-  proc: Proc;
-  dir: string;
-  instance: Instance;
-}
-
-async function listInstances(cc: Sidecar): Promise<Instance[]> {
-  const res = await fetch(`${cc.url}/api/instances?all=1`);
-  if (!res.ok) throw new Error(`GET /api/instances: ${res.status}`);
-  return (await res.json()) as Instance[];
-}
-
-/** `spotlight run node <script> <args>` in a project named label, registered with `cc`; resolves once `cc` lists it healthy. */
-async function startRun(cc: Sidecar, label: string, script = sdkApp, args: string[] = []): Promise<Run> {
-  const dir = tempDir(`spotlight-${label}-`);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
-  const proc = startProcess(spotlightBin(), ['run', process.execPath, script, ...args], { ...ccEnv(cc.registryDir, cc.port), APP_LABEL: label }, dir);
-  const instance = await eventually(`${label} to register as healthy (output: ${proc.output()})`, async () =>
-    (await listInstances(cc)).find((i) => i.projectName === label && i.status === 'healthy' && i.childPid),
-  );
-  return { label, proc, dir, instance };
-}
 
 /** The value of a "<name> <value>" line the run's child printed. */
 function printed(run: Run, name: string): Promise<string> {

@@ -3,6 +3,7 @@ import { createAppStore, navigate, routeUrl } from './store';
 import { instanceFromSearch } from '../sidecar';
 import { errorReason } from '../api/http';
 import type { Instance } from '../types';
+import { createClient } from '../api/client';
 
 const inst = (id: string, port: number, status?: Instance['status']): Instance => ({
   instanceId: id,
@@ -68,12 +69,65 @@ describe('instance refresh', () => {
     expect(store.getState().instances.size).toBe(0);
   });
 
+  it('keeps an instance announced while a fetch was in flight, which the older list lacks', async () => {
+    let release: (list: Instance[]) => void = () => {};
+    const store = createAppStore({ fetchInstances: () => new Promise<Instance[]>((resolve) => (release = resolve)) });
+    store.getState().upsertInstance(inst('old', 1));
+    const done = store.getState().refreshInstances();
+    store.getState().upsertInstance(inst('new', 2));
+    release([]);
+    await done;
+    expect([...store.getState().instances.keys()]).toEqual(['new']);
+  });
+
   it('keeps the list and reports the error when a fetch fails', async () => {
     const store = createAppStore({ fetchInstances: () => Promise.reject(new Error('GET /api/instances: 500')) });
     store.getState().setInstances([inst('x', 9)]);
     await store.getState().refreshInstances();
     expect(store.getState().instancesError).toBe('GET /api/instances: 500');
     expect(store.getState().instances.size).toBe(1);
+  });
+});
+
+describe('the Control Center hub', () => {
+  it("views home's merged copy with ?instance=all or an instance id, and back", () => {
+    const urls: string[] = [];
+    const clients: [string, string | undefined][] = [];
+    const store = createAppStore({
+      pushUrl: (u) => urls.push(u),
+      createClient: (base, copy) => {
+        clients.push([base, copy]);
+        return createClient(base, copy);
+      },
+    });
+    store.getState().openCopy('all', '/traces');
+    expect(urls.at(-1)).toBe('/traces?instance=all');
+    expect(store.getState().client()).toMatchObject({ base: '', copy: 'all' });
+    // Every call reads the copy.
+    expect(store.getState().client().feedUrl('c-1')).toBe('/api/feed?cursor=c-1&instance=all');
+    expect(store.getState().client().envelopeUrl('e')).toBe('/envelope/e?instance=all');
+    navigate(store, '/logs?level=error', (u) => urls.push(u));
+    expect(urls.at(-1)).toBe('/logs?level=error&instance=all');
+    store.getState().switchInstance(4000);
+    expect(store.getState().copy).toBeNull();
+    expect(store.getState().client()).toMatchObject({ base: 'http://localhost:4000', copy: undefined });
+    store.getState().syncRoute('/errors', '', null, '01a2332f-7cb8-7254-8c61-ec2075470af1');
+    expect(store.getState().copy).toBe('01a2332f-7cb8-7254-8c61-ec2075470af1');
+    expect(store.getState().client()).toMatchObject({ base: '', copy: '01a2332f-7cb8-7254-8c61-ec2075470af1' });
+    expect(clients.map(([base, copy]) => `${base}|${copy ?? ''}`)).toEqual(['|all', 'http://localhost:4000|', '|01a2332f-7cb8-7254-8c61-ec2075470af1']);
+  });
+
+  it('the viewed instance stopped when announced dead, or when the list has it no more', () => {
+    const store = createAppStore({ instancePort: 2 });
+    store.getState().setInstances([inst('a', 2)]);
+    expect(store.getState().stopped).toBe(false);
+    store.getState().setInstances([{ ...inst('a', 2), status: 'ended' }]);
+    expect(store.getState().stopped).toBe(true);
+    store.getState().switchInstance(3);
+    store.getState().upsertInstance(inst('b', 3));
+    expect(store.getState().stopped).toBe(false);
+    store.getState().upsertInstance(inst('b', 3, 'dead'));
+    expect(store.getState().stopped).toBe(true);
   });
 });
 

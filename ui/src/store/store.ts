@@ -13,6 +13,8 @@ export type Connection = 'connecting' | 'open' | 'reconnecting';
 
 export interface InstanceView {
   instance: Instance;
+  /** The number of the announcement (ping, health change) that last set it; 0 if only listed. */
+  announced?: number;
   /** The error the last terminate of this instance returned. */
   error?: string;
   terminating?: boolean;
@@ -47,7 +49,11 @@ export interface AppState extends EventsSlice {
   setConnection(c: Connection): void;
   setCurrent(c: CurrentInfo | null): void;
   setLost(lost: boolean): void;
-  setInstances(list: Instance[]): void;
+  /**
+   * Replaces the instances with a fetched list; the ones announced after
+   * announcement `since` (when the fetch was sent) are newer than the list and stay.
+   */
+  setInstances(list: Instance[], since?: number): void;
   setInstancesError(err: string): void;
   /** Refetches the instances; a call while one is in flight joins it instead of starting another. */
   refreshInstances(): Promise<void>;
@@ -94,6 +100,7 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
   let inFlight: Promise<void> | null = null;
   let bufferReading = false;
   let bufferStale = false;
+  let announcements = 0;
   return createStore<AppState>()((set, get, api) => ({
     ...eventsSlice<AppState>({ client: () => get().client() })(set, get, api),
     client() {
@@ -124,9 +131,10 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
     setLost(lost) {
       if (get().lost !== lost) set({ lost });
     },
-    setInstances(list) {
-      // The list is authoritative: what it lacks is gone. Errors of a pending
-      // terminate are kept on the cards that remain.
+    setInstances(list, since = Infinity) {
+      // The list is authoritative: what it lacks is gone, unless announced
+      // since it was asked for. Errors of a pending terminate are kept on the
+      // cards that remain.
       const prev = get().instances;
       const instances = new Map<string, InstanceView>();
       for (const i of list) {
@@ -134,6 +142,7 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
         const old = prev.get(i.instanceId);
         instances.set(i.instanceId, { ...old, instance: i });
       }
+      for (const [id, v] of prev) if (!instances.has(id) && (v.announced ?? 0) > since) instances.set(id, v);
       set({ instances, instancesLoaded: true, instancesError: null });
       // The viewed instance ran and is gone (or ended) from the list: it stopped.
       const port = get().instancePort;
@@ -144,9 +153,10 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
       set({ instancesError, instancesLoaded: true });
     },
     refreshInstances() {
+      const since = announcements;
       inFlight ??= fetchList()
         .then(
-          (list) => get().setInstances(list),
+          (list) => get().setInstances(list, since),
           (e: unknown) => get().setInstancesError(e instanceof Error ? e.message : String(e)),
         )
         .finally(() => {
@@ -165,7 +175,7 @@ export function createAppStore(opts: StoreOptions = {}): StoreApi<AppState> {
       } else {
         const old = instances.get(i.instanceId);
         // A ping comes from a live sidecar: it is healthy unless it says otherwise.
-        instances.set(i.instanceId, { ...old, instance: { ...old?.instance, ...i, status: i.status ?? 'healthy' } });
+        instances.set(i.instanceId, { ...old, instance: { ...old?.instance, ...i, status: i.status ?? 'healthy' }, announced: ++announcements });
       }
       set({ instances });
     },
