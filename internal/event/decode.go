@@ -133,6 +133,9 @@ func itemDecoders() map[string]ItemDecoder {
 		"span":        decodeSpans,
 		"log":         decodeLogs,
 		"attachment":  decodeAttachment,
+		// profile.go
+		"profile":       decodeProfile,
+		"profile_chunk": decodeProfile,
 	}
 }
 

@@ -67,6 +67,9 @@ func (f *Follower) Add(d *Decoded, now time.Time) {
 		f.spans++
 	}
 	for _, r := range d.Records {
+		if r.Kind == KindProfile {
+			continue // flame graphs are the UI's; a terminal line would say nothing
+		}
 		if t := f.traces[r.TraceID]; t != nil && r.TraceID != "" && countsInTrace(&r) {
 			if r.Kind == KindLog {
 				t.logs++

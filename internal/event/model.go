@@ -110,6 +110,7 @@ type Record struct {
 	Trace      *Trace
 	Attachment *Attachment
 	Item       *Item
+	Profile    *Profile
 }
 
 // SDKName and SDKVersion are "" when unknown.
@@ -140,6 +141,8 @@ func (r *Record) body() any {
 		return r.Attachment
 	case r.Item != nil:
 		return r.Item
+	case r.Profile != nil:
+		return r.Profile
 	}
 	return nil
 }

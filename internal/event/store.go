@@ -475,7 +475,7 @@ func (s *Store) Counts() (map[Kind]int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[Kind]int{KindTrace: len(s.traces)}
-	for _, k := range []Kind{KindError, KindLog, KindAttachment, KindItem} {
+	for _, k := range []Kind{KindError, KindLog, KindAttachment, KindItem, KindProfile} {
 		out[k] = len(s.records[k])
 	}
 	return out, s.feed.cursor()
@@ -606,6 +606,8 @@ func Matches(r *Record, text string) bool {
 		return has(r.Attachment.Filename, r.Attachment.ContentType)
 	case r.Item != nil:
 		return has(r.Item.ItemType, r.Item.Reason)
+	case r.Profile != nil:
+		return has(r.Profile.Transaction, r.Platform, r.TraceID, r.Profile.ProfilerID)
 	}
 	return false
 }

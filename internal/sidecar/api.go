@@ -35,6 +35,7 @@ var listRoutes = []struct {
 	{"logs", event.KindLog},
 	{"attachments", event.KindAttachment},
 	{"items", event.KindItem},
+	{"profiles", event.KindProfile},
 }
 
 // apiRoutes registers the event API on mux.
@@ -47,6 +48,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/counts", s.readers(http.HandlerFunc(s.handleCounts)))
 	mux.Handle("GET /api/error-types", s.readers(http.HandlerFunc(s.handleErrorTypes)))
 	mux.Handle("GET /api/feed", s.readers(withoutDeadlines(http.HandlerFunc(s.handleFeed))))
+	s.profileRoutes(mux) // api_profiles.go
 }
 
 // readers refuses a browser page of a foreign origin outright, reads
@@ -167,6 +169,9 @@ func (s *Server) detailHandler(kind event.Kind) http.Handler {
 			writeJSON(w, detail{rec, more})
 			return
 		case event.KindTrace:
+		case event.KindProfile:
+			writeJSON(w, detail{rec, profileMore(r, rec)})
+			return
 		default:
 			writeJSON(w, rec)
 			return
@@ -228,7 +233,8 @@ func (s *Server) handleCounts(w http.ResponseWriter, r *http.Request) {
 	counts, cursor := ev.counts()
 	writeJSON(w, map[string]any{
 		"errors": counts[event.KindError], "traces": counts[event.KindTrace], "logs": counts[event.KindLog],
-		"attachments": counts[event.KindAttachment], "items": counts[event.KindItem], "cursor": cursor,
+		"attachments": counts[event.KindAttachment], "items": counts[event.KindItem],
+		"profiles": counts[event.KindProfile], "cursor": cursor,
 	})
 }
 

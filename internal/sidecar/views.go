@@ -104,7 +104,7 @@ func (v eventView) counts() (map[event.Kind]int, string) {
 	}
 	out := map[event.Kind]int{}
 	var cursor string
-	for _, k := range []event.Kind{event.KindError, event.KindTrace, event.KindLog, event.KindAttachment, event.KindItem} {
+	for _, k := range []event.Kind{event.KindError, event.KindTrace, event.KindLog, event.KindAttachment, event.KindItem, event.KindProfile} {
 		q := event.Query{Limit: 1}
 		v.filter(&q)
 		_, out[k], cursor = v.store.List(k, q)
