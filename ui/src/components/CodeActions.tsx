@@ -6,13 +6,6 @@ import { useState } from 'react';
 import { useAppState } from '../context';
 import { fetchErrorMarkdown, openInEditor, reasonOf, type OpenTarget } from '../api/source';
 
-/** A path the sidecar might open: a local path or file:// URL, not a web URL, node: builtin or placeholder. */
-export function isLocalFile(path: string | undefined): path is string {
-  if (!path || /^<.*>$/.test(path) || path === 'native' || path === '[native code]') return false;
-  if (/^file:/i.test(path)) return true;
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path) || /^[a-z]:[\\/]/i.test(path); // a scheme, but a Windows drive is a path
-}
-
 type Status = { ok: boolean; text: string } | null;
 
 function StatusText({ status }: { status: Status }) {

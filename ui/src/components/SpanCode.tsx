@@ -5,7 +5,8 @@
 
 import { useEffect, useState } from 'react';
 import { CodeBlock } from './Code';
-import { CopyPath, isLocalFile, OpenInEditor } from './CodeActions';
+import { CopyPath, OpenInEditor } from './CodeActions';
+import { isLocalFile } from '../lib/files';
 import { formatSQL, isSQL } from '../lib/sql';
 import type { Attribute } from '../api/types';
 

@@ -7,7 +7,8 @@
 import { useMemo, useState } from 'react';
 import { Section, TagTable } from './common';
 import { CodeLines, type CodeRow } from './Code';
-import { CopyPath, isLocalFile, OpenInEditor } from './CodeActions';
+import { CopyPath, OpenInEditor } from './CodeActions';
+import { isLocalFile } from '../lib/files';
 import { languageFor } from '../lib/highlight';
 import type { Exception, Frame } from '../api/types';
 import type { ErrorSources, FrameSource } from '../api/source';
