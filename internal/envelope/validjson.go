@@ -256,3 +256,9 @@ func (s *jsonScanner) literal(lit string) bool {
 	s.i += len(lit)
 	return true
 }
+
+// ScanObject reports whether b is exactly one valid JSON object (UTF-8 not
+// checked), calling member with the raw (quoted) key and raw value of each
+// of its members, which alias b. It is this package's fast scanner, for
+// readers that pick a few members of large payloads (internal/event).
+func ScanObject(b []byte, member func(key, val []byte)) bool { return scanObject(b, member) }

@@ -12,7 +12,11 @@ import (
 // event with neither (e.g. a user feedback shaped as an event) yields nothing.
 func decodeEvent(c *ItemContext, it *envelope.Item) error {
 	var p eventPayload
-	if err := json.Unmarshal(it.Payload, &p); err != nil {
+	payload := it.Payload
+	if !c.details {
+		payload = withoutMembers(payload, detailOnly)
+	}
+	if err := json.Unmarshal(payload, &p); err != nil {
 		return err
 	}
 	ctx := &p.Contexts
@@ -84,6 +88,16 @@ func decodeEvent(c *ItemContext, it *envelope.Item) error {
 	}
 	c.AddRecord(r)
 	return nil
+}
+
+// detailOnly names the members of an event that only its detail reads
+// (eventDetails), and those no view reads.
+func detailOnly(key []byte) bool {
+	switch string(key) {
+	case `"breadcrumbs"`, `"user"`, `"extra"`, `"debug_meta"`, `"modules"`:
+		return true
+	}
+	return false
 }
 
 // readDetails adds what only an error's detail shows (eventDetails).

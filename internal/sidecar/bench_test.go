@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
@@ -29,12 +30,29 @@ func fixture(b *testing.B, name string) []byte {
 }
 
 // BenchmarkIngestHandler is one envelope POST through the full handler
-// (guard, decode, parse, stream encoding, buffer), without the network.
+// (guard, decode, parse, stream encoding, buffer), without the network;
+// "model" also decodes it into the event model, as the sidecar does.
 func BenchmarkIngestHandler(b *testing.B) {
 	for _, name := range []string{"envelope_php.txt", "envelope_javascript.txt"} {
 		body := fixture(b, name)
-		b.Run(fmt.Sprintf("%s-%dB", name, len(body)), func(b *testing.B) {
-			s, err := New(Config{Buffer: buffer.New(buffer.Options{})})
+		for _, withModel := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s-%dB/model=%v", name, len(body), withModel), func(b *testing.B) {
+				benchIngest(b, body, withModel)
+			})
+		}
+	}
+}
+
+func benchIngest(b *testing.B, body []byte, withModel bool) {
+	{
+		{
+			opts := buffer.Options{}
+			var events *event.Store
+			if withModel {
+				events = event.NewStore(nil)
+				opts.Model = events
+			}
+			s, err := New(Config{Buffer: buffer.New(opts), Events: events})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -51,7 +69,7 @@ func BenchmarkIngestHandler(b *testing.B) {
 					b.Fatalf("status %d: %s", rec.Code, rec.Body)
 				}
 			}
-		})
+		}
 	}
 }
 
