@@ -242,6 +242,12 @@ describe('Control Center', () => {
     // Refetches fail from here on, so only the ping can bring the card.
     await page.route('**/api/instances?all=1', (route) => route.abort());
     try {
+      // A list fetched before the route was set may still be on its way, and
+      // the list is authoritative (it would drop the new card): wait until a
+      // refetch has failed, so that none is.
+      const failed = page.waitForEvent('requestfailed', { predicate: (r) => r.url().includes('/api/instances?all=1'), timeout: 30_000 });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await failed;
       c = await startRun(cc, 'gamma');
       await card(page, c).and(page.locator('[data-status=healthy]')).waitFor();
     } finally {
