@@ -5,11 +5,14 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -131,5 +134,48 @@ func TestSwappedDirectoryIsRefusedAtUse(t *testing.T) {
 	}
 	if victim.Exited() {
 		t.Fatal("the planted file made terminate signal an unrelated process")
+	}
+}
+
+// Finding 9, second half: another user bound a dead instance's port and
+// answered /health with that instance's id, and the instance counted as
+// healthy. A health check believes only a sidecar whose socket is the
+// user's own.
+func TestHealthIgnoresAnotherUsersImpostor(t *testing.T) {
+	u := testutil.NewOtherUser(t)
+	r := openTemp(t)
+	gone := proctest.Dead(t)
+	port := testutil.FreePort(t)
+	id := uuid.NewString()
+	impostor := u.Command("/usr/bin/python3", "-c", `
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("X-Spotlight-Instance-Id", os.environ["ID"])
+        self.send_header("X-Powered-By", "spotlight-by-sentry")
+        self.end_headers()
+        self.wfile.write(b"OK")
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+`)
+	impostor.Env = []string{"ID=" + id, "PORT=" + strconv.Itoa(port)}
+	if err := impostor.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = impostor.Process.Kill(); _ = impostor.Wait() })
+	testutil.Eventually(t, 10*time.Second, func() bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}, "the impostor never listened")
+	m := register(t, r, func(m *Metadata) {
+		m.InstanceID, m.Port = id, port
+		m.PID, m.PIDStartTime = gone.PID, gone.Start
+	})
+	if got := r.Health(context.Background(), m); got == StatusHealthy {
+		t.Fatalf("another user's process answering /health with the id made the instance %s", got)
 	}
 }
