@@ -35,6 +35,8 @@ type Span struct {
 	// Instance is the instance the span's envelope came from, in the
 	// Control Center's merged copy: one trace may cross several.
 	Instance *Instance `json:"instance,omitempty"`
+	// AI is set on an AI call's span (ai.go).
+	AI *AISpan `json:"ai,omitempty"`
 }
 
 // Duration is End - Start (0 when either is unknown).
@@ -107,6 +109,7 @@ func (p *spanPayload) span(base Header) Span {
 	}
 	s.TraceID = normalizeID(s.TraceID)
 	s.DurationMS = durationMS(s.Duration())
+	s.AI = aiOf(&s)
 	return s
 }
 

@@ -81,7 +81,7 @@ const (
 		"to Spotlight, newest first, each with its operation, duration, status and spans. Use it for slow or failing requests and " +
 		"to find a trace id; then call get_traces for one trace with its errors and logs."
 	getTracesDesc = "Get one trace by its trace id: the span tree with durations and statuses, plus the errors and logs that share " +
-		"the trace id. Use it after search_errors, search_logs or search_traces showed a trace id, to follow one request end to end."
+		"the trace id, and its AI calls (model, tokens, cost, tool calls with arguments and results, the conversation). Use it after search_errors, search_logs or search_traces showed a trace id, to follow one request end to end."
 	listInstancesDesc = "List the Spotlight instances on this machine (apps started with `spotlight run`): project, port, command, " +
 		"start time, PID, URL and health. Use it when several apps run at once to tell which is which, to find the instance " +
 		"(port or id) to pass to the other tools, or when a search finds nothing."

@@ -75,6 +75,7 @@ func (h *held) renderTrace(id string) string {
 	fmt.Fprintf(&b, "# Trace %s: %d spans, %d errors, %d logs\n\n", id, tr.Trace.SpanCount, len(errs), len(logs))
 	// Writing to a strings.Builder cannot fail.
 	_ = format.WriteTraceMD(&b, id, tr.Trace, format.Options{})
+	writeAICalls(&b, h.events, id) // ai.go
 	if len(errs) == 0 {
 		b.WriteString("No errors share this trace id.\n\n")
 	}

@@ -120,3 +120,35 @@ func transactionEnvelope(t testing.TB, traceID string, start time.Time) []byte {
 			}},
 		})
 }
+
+// aiEnvelope is a transaction with one OpenTelemetry GenAI chat span that
+// asked for a tool, and the tool's span.
+func aiEnvelope(t testing.TB, traceID string, start time.Time) []byte {
+	root := randomHex(t, 16)
+	eventID := randomHex(t, 32)
+	return envelopeOf(t,
+		obj{"event_id": eventID, "sdk": obj{"name": "sentry.python", "version": "2.0.0"}, "trace": obj{"trace_id": traceID}},
+		obj{"type": "transaction"},
+		obj{
+			"event_id": eventID, "type": "transaction", "transaction": "POST /ask",
+			"start_timestamp": unix(start), "timestamp": unix(start.Add(time.Second)),
+			"contexts": obj{"trace": obj{"trace_id": traceID, "span_id": root, "op": "http.server"}},
+			"spans": []any{
+				obj{
+					"trace_id": traceID, "span_id": randomHex(t, 16), "parent_span_id": root, "op": "gen_ai.chat", "description": "chat gpt-4o-mini",
+					"start_timestamp": unix(start), "timestamp": unix(start.Add(400 * time.Millisecond)),
+					"data": obj{
+						"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o-mini", "gen_ai.system": "openai",
+						"gen_ai.usage.input_tokens": 321, "gen_ai.usage.output_tokens": 12,
+						"gen_ai.request.messages":    `[{"role":"user","content":"what is in my cart?"}]`,
+						"gen_ai.response.tool_calls": `[{"id":"c1","function":{"name":"lookup_cart","arguments":"{\"user\":7}"}}]`,
+					},
+				},
+				obj{
+					"trace_id": traceID, "span_id": randomHex(t, 16), "parent_span_id": root, "op": "gen_ai.execute_tool", "description": "execute_tool lookup_cart",
+					"start_timestamp": unix(start.Add(500 * time.Millisecond)), "timestamp": unix(start.Add(600 * time.Millisecond)),
+					"data": obj{"gen_ai.tool.name": "lookup_cart", "gen_ai.tool.call.arguments": `{"user":7}`, "gen_ai.tool.call.result": "2 books"},
+				},
+			},
+		})
+}

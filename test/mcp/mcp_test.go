@@ -253,6 +253,18 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		contains(t, "unknown trace", text, "No trace", "search_traces")
 	})
 
+	t.Run("AI calls of a trace", func(t *testing.T) {
+		id := randomHex(t, 32)
+		post(t, url, aiEnvelope(t, id, now))
+		testutil.Eventually(t, wait, func() bool {
+			text, _ := call(t, cs, "get_traces", map[string]any{"traceId": id})
+			return strings.Contains(text, id)
+		}, "trace %s never showed up", id)
+		text := ok(t, cs, "get_traces", map[string]any{"traceId": id})
+		contains(t, "get_traces AI calls", text, "## AI calls (2)", "gpt-4o-mini (openai)", "321 input, 12 output", "cost $",
+			"**user**: what is in my cart?", "calls lookup_cart({\"user\":7})", `tool call lookup_cart({"user":7}) → 2 books`)
+	})
+
 	t.Run("ambiguous trace prefix", func(t *testing.T) {
 		a, b := "deadbeef"+randomHex(t, 24), "deadbeef"+randomHex(t, 24)
 		post(t, url, transactionEnvelope(t, a, now))
