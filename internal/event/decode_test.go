@@ -3,12 +3,12 @@ package event
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/testutil/testenvelope"
 )
 
 // received is the fallback timestamp of records whose payload has none.
@@ -17,17 +17,7 @@ var received = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 // decodeJSON builds an envelope of JSON items for table tests.
 func decodeJSON(t *testing.T, header string, items ...[2]string) ([]Record, error) {
 	t.Helper()
-	env := &envelope.Envelope{Header: json.RawMessage(header)}
-	for _, it := range items {
-		var h struct {
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal([]byte(it[0]), &h); err != nil {
-			t.Fatal(err)
-		}
-		env.Items = append(env.Items, envelope.Item{Header: json.RawMessage(it[0]), Type: h.Type, Payload: []byte(it[1])})
-	}
-	return records(Decode(env, Meta{ID: "e1", Received: received}))
+	return records(Decode(testenvelope.Of(t, header, items...), Meta{ID: "e1", Received: received}))
 }
 
 // records is the envelope's records and traces, the unreadable items
@@ -241,14 +231,5 @@ func decodeFile(t *testing.T, name string) []Record {
 }
 
 func loadEnvelope(t testing.TB, path string) *envelope.Envelope {
-	t.Helper()
-	body, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := envelope.Parse(body)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return env
+	return testenvelope.Load(t, path)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/event"
+	"github.com/spotlight-dev/spotlight/internal/testutil/testenvelope"
 )
 
 // The renderers' tests read envelopes through the event model; these
@@ -97,15 +98,5 @@ func TestWriteTraceMDAcrossEnvelopes(t *testing.T) {
 // decodeJSON builds one envelope of JSON items and decodes it as Decode.
 func decodeJSON(t *testing.T, header string, items ...[2]string) ([]Record, error) {
 	t.Helper()
-	env := &envelope.Envelope{Header: json.RawMessage(header)}
-	for _, it := range items {
-		var h struct {
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal([]byte(it[0]), &h); err != nil {
-			t.Fatal(err)
-		}
-		env.Items = append(env.Items, envelope.Item{Header: json.RawMessage(it[0]), Type: h.Type, Payload: []byte(it[1])})
-	}
-	return Decode(env, Meta{ID: "e1", Received: received})
+	return Decode(testenvelope.Of(t, header, items...), Meta{ID: "e1", Received: received})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/testutil/testenvelope"
 )
 
 var (
@@ -27,16 +28,7 @@ var goldenOpts = Options{Location: time.FixedZone("CET", 3600)}
 var received = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func loadEnvelope(t testing.TB, path string) *envelope.Envelope {
-	t.Helper()
-	body, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := envelope.Parse(body)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return env
+	return testenvelope.Load(t, path)
 }
 
 func decodeFile(t *testing.T, path string) []Record {

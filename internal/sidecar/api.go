@@ -1,7 +1,6 @@
 package sidecar
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -275,19 +274,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	// subscribes to what comes next only; envelopes on it are skipped.
 	pings := s.cfg.Buffer.Subscribe("ffffffff-ffff-ffff-ffff-ffffffffffff")
 	defer pings.Close()
-	rc := http.NewResponseController(w)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-
+	_, bw, ok, deadline := startSSE(w)
 	keepAlive := time.NewTicker(s.cfg.KeepAlive)
 	defer keepAlive.Stop()
-	bw := bufio.NewWriterSize(w, sseBufferSize)
-	ok := func(err error) bool { return err == nil && bw.Flush() == nil && rc.Flush() == nil }
-	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
-	deadline()
 	if _, err := bw.WriteString("retry: 1000\n\n"); !ok(err) {
 		return
 	}

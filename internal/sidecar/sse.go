@@ -55,24 +55,9 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		defer s.removeFollower(sub)
 	}
 
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Connection", "keep-alive")
-	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer the stream
-	w.WriteHeader(http.StatusOK)
-
+	rc, bw, ok, deadline := startSSE(w)
 	keepAlive := time.NewTicker(s.cfg.KeepAlive)
 	defer keepAlive.Stop()
-	// Events are gathered in bw so that a batch leaves in one chunk (one
-	// write) instead of a chunk per Write call.
-	bw := bufio.NewWriterSize(w, sseBufferSize)
-	// ok flushes what was written, failing if the client takes too long.
-	ok := func(err error) bool { return err == nil && bw.Flush() == nil && rc.Flush() == nil }
-	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
-	deadline()
 	// A reader stuck on a batch whose entries the buffer has since evicted
 	// would keep them alive until the write time-out: cut its write short
 	// instead (it reconnects with Last-Event-ID and skips what was evicted).
@@ -141,6 +126,27 @@ func watchLost(sub *buffer.Subscription, rc *http.ResponseController) (stop func
 		}
 	})
 	return func() { close(done); wg.Wait() }
+}
+
+// startSSE sends the headers of an event stream (read deadline lifted)
+// and returns its writer: events are gathered in bw so that a batch leaves
+// in one chunk (one write) instead of a chunk per Write call; ok flushes
+// what was written, failing if the client takes too long; deadline gives
+// the next write its time-out (set once here).
+func startSSE(w http.ResponseWriter) (rc *http.ResponseController, bw *bufio.Writer, ok func(error) bool, deadline func()) {
+	rc = http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Connection", "keep-alive")
+	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer the stream
+	w.WriteHeader(http.StatusOK)
+	bw = bufio.NewWriterSize(w, sseBufferSize)
+	ok = func(err error) bool { return err == nil && bw.Flush() == nil && rc.Flush() == nil }
+	deadline = func() { _ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)) }
+	deadline()
+	return rc, bw, ok, deadline
 }
 
 // writeEvent writes one SSE event, using scratch for the small parts (an
