@@ -54,6 +54,9 @@ type HubOptions struct {
 	Bounds buffer.Options
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Secret returns the per-user secret presented to the instances' sidecars
+	// where the OS cannot tell them who connects (nil: none).
+	Secret func() string
 }
 
 // Hub is the Control Center's merged copy of every instance's events. It
@@ -187,9 +190,14 @@ func (h *Hub) start(ctx context.Context, m registry.Metadata) {
 	origin := &buffer.Origin{InstanceID: m.InstanceID, Project: m.ProjectName, Port: m.Port}
 	f := &followed{meta: m, origin: origin, label: originLabel(origin), stop: cancel}
 	h.instances[m.InstanceID] = f
+	secret := ""
+	if h.o.Secret != nil {
+		secret = h.o.Secret()
+	}
 	c := &streamclient.Client{
-		URL:  m.URL() + "/stream?userAgent=1&follower=1",
-		HTTP: followerClient(),
+		URL:    m.URL() + "/stream?userAgent=1&follower=1",
+		HTTP:   followerClient(),
+		Secret: secret,
 		// Once the instance ended, a dropped stream is its end: do not
 		// reconnect to a port that some other program may take next.
 		OnDisconnect: func(error) {

@@ -121,7 +121,7 @@ func New(o Options) (*Daemon, error) {
 	}
 	var all sidecar.AllInstances
 	if o.WatchRegistry {
-		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Bounds: withRelease(plan.hub, nil), Logger: o.Logger})
+		d.hub = controlcenter.NewHub(controlcenter.HubOptions{Home: o.Buffer, HomePort: d.Port, Bounds: withRelease(plan.hub, nil), Logger: o.Logger, Secret: secret})
 		all = d.hub
 	}
 	d.cc = controlcenter.Options{

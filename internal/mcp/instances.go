@@ -49,7 +49,7 @@ func (s *tools) source(ref instanceRef) (Source, error) {
 		if s.opts.All != nil {
 			return s.opts.All, nil
 		}
-		return s.remotes.at(s.opts.ControlCenterURL, allInstances), nil
+		return s.remotes.at(s.opts.ControlCenterURL, allInstances, s.secret()), nil
 	}
 	if port, err := strconv.Atoi(string(ref)); err == nil {
 		if port < 1 || port > 65535 {
@@ -70,7 +70,21 @@ func (s *tools) sourceAt(url string) Source {
 	if url == s.opts.Source.URL() {
 		return s.opts.Source
 	}
-	return s.remotes.at(url, "")
+	return s.remotes.at(url, "", s.secret())
+}
+
+// secret is the user's per-user secret, presented to other sidecars where
+// the OS cannot tell them who connects ("" when there is none).
+func (s *tools) secret() string {
+	if s.opts.Registry == nil {
+		return ""
+	}
+	reg, err := s.opts.Registry()
+	if err != nil {
+		return ""
+	}
+	secret, _ := reg.ExistingSecret()
+	return secret
 }
 
 // maxRemotes bounds how many other sidecars' envelopes the tools keep.
@@ -85,7 +99,7 @@ type remotes struct {
 
 // at is the Remote reading url (its own events, or the view named so of
 // a Control Center's merged copy).
-func (rs *remotes) at(url, view string) *Remote {
+func (rs *remotes) at(url, view, secret string) *Remote {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	key := url + " " + view
@@ -95,7 +109,7 @@ func (rs *remotes) at(url, view string) *Remote {
 	if rs.byURL == nil || len(rs.byURL) >= maxRemotes {
 		rs.byURL = make(map[string]*Remote) // start over rather than grow
 	}
-	r := &Remote{BaseURL: url, View: view}
+	r := &Remote{BaseURL: url, View: view, Secret: secret}
 	rs.byURL[key] = r
 	return r
 }
