@@ -76,6 +76,19 @@ func (r Roots) Rel(path string) string {
 	return ""
 }
 
+// Hidden reports whether path (a result of Resolve) is, or is inside, a
+// dot-file or dot-directory of its project (.env, .git/, .ssh/): places of
+// secrets, whose lines must not be shown from an event anyone could send.
+func (r Roots) Hidden(path string) bool {
+	rel := r.Rel(path)
+	for part := range strings.SplitSeq(rel, "/") {
+		if strings.HasPrefix(part, ".") && part != "." && part != ".." {
+			return true
+		}
+	}
+	return false
+}
+
 // real is the roots with symlinks resolved (a project under a symlinked
 // home directory must still contain its own files).
 func (r Roots) real() []string {

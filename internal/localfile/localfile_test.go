@@ -85,6 +85,22 @@ func TestResolveWithoutRoots(t *testing.T) {
 	}
 }
 
+func TestHidden(t *testing.T) {
+	root, _ := project(t)
+	roots := Roots{root}
+	for p, want := range map[string]bool{
+		filepath.Join(root, "src", "app.go"):       false,
+		filepath.Join(root, ".env"):                true,
+		filepath.Join(root, ".git", "config"):      true,
+		filepath.Join(root, "src", ".secret", "x"): true,
+		filepath.Join(root, "src", "app.test.go"):  false,
+	} {
+		if got := roots.Hidden(p); got != want {
+			t.Errorf("Hidden(%s) = %v", p, got)
+		}
+	}
+}
+
 func TestRel(t *testing.T) {
 	root, outside := project(t)
 	roots := Roots{root}

@@ -88,6 +88,11 @@ const (
 	MaxFrames = 256
 )
 
+// errHidden: frame paths come from events anyone on this machine (or a web
+// page, through the browser SDK's route) can send, so a dot-file's lines
+// (.env, .git/config) are never read for them.
+var errHidden = errors.New("a hidden file (.env, .git/, ...): its lines are not read for source context")
+
 // ErrTooManyFrames is returned for a call with more than MaxFrames frames.
 var ErrTooManyFrames = errors.New("too many frames: at most 256 per request")
 
@@ -144,6 +149,9 @@ func (c *call) frame(ctx context.Context, f Frame) Result {
 	path, err := c.roots.Resolve(f.File)
 	if err != nil {
 		return Result{Error: err.Error()}
+	}
+	if c.roots.Hidden(path) {
+		return Result{AbsPath: path, Error: errHidden.Error()}
 	}
 	lines, err := fromDisk(path, f.Line)
 	if err != nil {

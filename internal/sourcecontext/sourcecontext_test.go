@@ -112,13 +112,17 @@ func TestFromDiskRefuses(t *testing.T) {
 	if err := os.WriteFile(outside, []byte("token\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(root, ".env"), []byte("TOKEN=secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res := resolve(t, root,
+		Frame{File: ".env", Line: 1},
 		Frame{File: outside, Line: 1},
 		Frame{File: "app.go", Line: 99},
 		Frame{File: "app.go"},
 		Frame{File: "https://example.com/app.js", Line: 1},
 	)
-	for i, want := range []string{"outside the project", "no such line", "no line number", "is a URL"} {
+	for i, want := range []string{"hidden file", "outside the project", "no such line", "no line number", "is a URL"} {
 		if res[i].Context != nil || !strings.Contains(res[i].Error, want) {
 			t.Errorf("frame %d: %+v; want an error with %q", i, res[i], want)
 		}

@@ -61,6 +61,8 @@ func (c *call) mapped(ctx context.Context, u *url.URL, f Frame) Result {
 	var err error
 	if content := g.smap.SourceContent(source); content != "" {
 		lines, err = linesOf(content, line)
+	} else if m.AbsPath != "" && c.roots.Hidden(m.AbsPath) {
+		err = errHidden
 	} else if m.AbsPath != "" {
 		lines, err = fromDisk(m.AbsPath, line)
 	} else {
