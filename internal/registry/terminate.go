@@ -80,7 +80,11 @@ func (r *Registry) Terminate(ctx context.Context, id, by string) (TerminateResul
 		sigErr = signalSpot(syscall.SIGTERM)
 		// A stopped (SIGSTOP, ^Z) spotlight would only see SIGTERM once
 		// continued: continue it so it can stop its child cleanly.
-		_ = signalSpot(syscall.SIGCONT)
+		// (proc.Resume: there is no SIGCONT on Windows, where make dist
+		// builds too.)
+		if r.ours(ctx, m.PID, m.PIDStartTime) {
+			_ = proc.Resume(m.PID)
+		}
 	} else {
 		sigErr = signalGroup(syscall.SIGTERM)
 	}
