@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { eventually, launchBrowser, removeDir, runToEnd, startSidecar, tempDir, uiDir, type Sidecar } from './harness';
+import { eventually, launchBrowser, removeDir, runToEnd, screenshot, startSidecar, tempDir, uiDir, type Sidecar } from './harness';
 
 const app = join(uiDir, 'e2e', 'fixtures', 'source-app');
 const serverFile = join(app, 'server.mjs');
@@ -132,6 +132,7 @@ describe('code: open in editor, source from disk and source maps, Copy for AI', 
     const m = generated.match(/generated: (http:\/\/127\.0\.0\.1:\d+\/src\/checkout\.ts):(\d+):(\d+)/);
     assert.ok(m, generated);
     assert.notEqual(Number(m[2]), line, 'the generated line is the original one: nothing was mapped');
+    await screenshot(page, 'error-source-map');
     // The editor opens the TypeScript file, not the served JavaScript.
     await frame.getByRole('button', { name: 'Open in editor' }).click();
     await frame.getByRole('status').filter({ hasText: 'Opened' }).waitFor();
