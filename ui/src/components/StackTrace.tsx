@@ -8,7 +8,7 @@ import { useMemo, useState } from 'react';
 import { Section, TagTable } from './common';
 import { CodeLines, type CodeRow } from './Code';
 import { CopyPath, OpenInEditor } from './CodeActions';
-import { isLocalFile } from '../lib/files';
+import { isLocalFile, isLoopbackURL } from '../lib/files';
 import { languageFor } from '../lib/highlight';
 import type { Exception, Frame } from '../api/types';
 import type { ErrorSources, FrameSource } from '../api/source';
@@ -181,6 +181,11 @@ function FrameRow({ item, inApp, initiallyOpen }: { item: FrameItem; inApp: bool
           {(local ?? sent) && <CopyPath path={local ?? sent ?? ''} />}
         </span>
       </div>
+      {!mapped && source?.error && isLoopbackURL(sent) && (
+        <p className="frame-generated small" data-testid="unmapped-reason">
+          not mapped: {source.error}
+        </p>
+      )}
       {mapped && showGenerated && (
         <p className="frame-generated small mono" data-testid="generated-location">
           generated: {mapped.generated.file}

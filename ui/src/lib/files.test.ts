@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isLocalFile } from './files';
+import { isLocalFile, isLoopbackURL } from './files';
+
+describe('isLoopbackURL', () => {
+  it('knows dev servers on this machine', () => {
+    for (const u of ['http://localhost:5173/src/main.ts', 'http://127.0.0.1:3000/_next/static/x.js', 'http://[::1]:8080/a.js', 'http://app.localhost/a.js']) expect(isLoopbackURL(u), u).toBe(true);
+    for (const u of ['https://example.com/a.js', 'http://localhost.example.com/a.js', '/src/a.ts', undefined]) expect(isLoopbackURL(u), String(u)).toBe(false);
+  });
+});
 
 describe('isLocalFile', () => {
   it('takes paths and file URLs', () => {
