@@ -87,13 +87,18 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Ended instances whose events the Control Center still holds come
-	// after the registered ones (an orphan is listed as such, not twice).
+	// after the registered ones (an orphan is listed as such, not twice,
+	// with the number of its events held: its sidecar is gone, the copy
+	// is where they can be read).
 	listed := make(map[string]bool, len(list))
-	for _, in := range list {
-		listed[in.InstanceID] = true
-	}
+	held := a.Hub.Held()
 	out := make([]any, 0, len(list))
 	for _, in := range list {
+		listed[in.InstanceID] = true
+		if n := held[in.InstanceID]; in.Status == registry.StatusOrphaned && n > 0 && !a.Hub.Hidden(in.InstanceID) {
+			out = append(out, Ended{Instance: in, Events: n})
+			continue
+		}
 		out = append(out, in)
 	}
 	for _, e := range a.Hub.Ended(func(id string) bool { return listed[id] }) {

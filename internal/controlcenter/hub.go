@@ -283,12 +283,13 @@ func (h *Hub) dismissed(id string) bool {
 	return f != nil && f.dismissed
 }
 
-// Ended is an instance that exited while the merged copy holds its events,
-// as GET /api/instances?all=1 lists it.
+// Ended is an instance whose sidecar is gone while the merged copy holds
+// its events, as GET /api/instances?all=1 lists it: ended (with its exit
+// time), or orphaned (its child still runs).
 type Ended struct {
 	registry.Instance
-	ExitedAt string `json:"exitedAt"` // ISO 8601 UTC
-	Events   int    `json:"events"`   // envelopes held
+	ExitedAt string `json:"exitedAt,omitempty"` // ISO 8601 UTC (an orphan's child still runs: none)
+	Events   int    `json:"events"`             // envelopes held
 }
 
 // Ended lists the ended instances that still have events, most recently
@@ -314,6 +315,9 @@ func (h *Hub) Ended(skip func(id string) bool) []Ended {
 	})
 	return out
 }
+
+// Held is the number of envelopes the copy holds per instance id.
+func (h *Hub) Held() map[string]int { return h.counts() }
 
 // counts is the number of envelopes held per instance.
 func (h *Hub) counts() map[string]int {

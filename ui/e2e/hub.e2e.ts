@@ -180,7 +180,7 @@ describe('Control Center hub', () => {
     await page.getByTestId('error-row').filter({ hasText: 'delta: order 42 has no items' }).waitFor();
   });
 
-  test('an orphaned instance (its spotlight SIGKILLed) has no Connect button', async () => {
+  test('an orphaned instance (its spotlight SIGKILLed) has no Connect button, and its kept events open read only', async () => {
     const echo = await run('echo');
     await eventually(`echo's output to be relayed (output: ${echo.proc.output()})`, () => echo.proc.output().includes('echo: events sent'));
     await echo.proc.stop('SIGKILL');
@@ -189,5 +189,8 @@ describe('Control Center hub', () => {
     await el.waitFor({ timeout: 30_000 });
     assert.equal(await el.getByRole('button', { name: 'Connect' }).count(), 0);
     await el.getByRole('button', { name: 'Terminate' }).waitFor();
+    await el.getByRole('button', { name: 'Open (read only)' }).click();
+    await page.getByTestId('viewing').getByText(`echo@${echo.instance.port} (read only)`).waitFor();
+    await page.getByTestId('error-row').filter({ hasText: 'echo: order 42 has no items' }).waitFor();
   });
 });

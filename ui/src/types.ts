@@ -19,7 +19,7 @@ export interface Instance {
   status?: InstanceStatus;
   uptimeSeconds?: number;
   url?: string;
-  /** Ended instances: when it was seen to exit (ISO 8601), and the envelopes the Control Center holds. */
+  /** Ended instances: when it was seen to exit (ISO 8601); ended and orphaned ones: the envelopes the Control Center holds. */
   exitedAt?: string;
   events?: number;
 }

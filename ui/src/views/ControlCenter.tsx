@@ -169,15 +169,16 @@ function InstanceCard(p: { view: InstanceView; now: number; current: boolean; on
             {p.current ? 'Connected' : 'Connect'}
           </button>
         )}
+        {/* The Control Center kept the events of an ended or orphaned one: readable there. */}
+        {(ended || (status === 'orphaned' && (i.events ?? 0) > 0)) && (
+          <button type="button" className="button button-primary" onClick={p.onOpen}>
+            Open (read only)
+          </button>
+        )}
         {ended && (
-          <>
-            <button type="button" className="button button-primary" onClick={p.onOpen}>
-              Open (read only)
-            </button>
-            <button type="button" className="button" onClick={p.onDismiss}>
-              Dismiss
-            </button>
-          </>
+          <button type="button" className="button" onClick={p.onDismiss}>
+            Dismiss
+          </button>
         )}
         {status !== 'dead' && !ended && (
           <button type="button" className="button button-danger" onClick={p.onTerminate} disabled={p.view.terminating}>
