@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // loopbackURL accepts an http(s) URL whose host is a loopback name or
@@ -60,6 +61,7 @@ func loopbackClient() *http.Client {
 			DialContext:           d.DialContext,
 			ResponseHeaderTimeout: fetchTimeout,
 			MaxIdleConnsPerHost:   2,
+			IdleConnTimeout:       30 * time.Second, // a dev server's connection is not held for ever
 		},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 3 {
