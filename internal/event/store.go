@@ -10,6 +10,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/plaintext"
 )
 
 // Store indexes the decoded envelopes a buffer holds: records by kind in
@@ -568,9 +569,11 @@ func fromInstance(r *Record, ok func(id string) bool) bool {
 // attribute values; attachments their file name and type; items their
 // type and reason.
 func Matches(r *Record, text string) bool {
+	// Matched as shown: escapes stripped (a coloured log line is found by
+	// the words it shows).
 	has := func(ss ...string) bool {
 		for _, s := range ss {
-			if s != "" && strings.Contains(strings.ToLower(s), text) {
+			if s != "" && strings.Contains(strings.ToLower(plaintext.Of(s)), text) {
 				return true
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/testutil/testenvelope"
 )
 
 // spanEnvelope is an envelope of one span v2 item.
@@ -192,5 +193,15 @@ func TestFollower(t *testing.T) {
 	got = f.Flush()
 	if len(got) != 2 || got[0].Trace == nil || got[0].Trace.SpanCount != 2 || got[1].Log.Body != "at 20" {
 		t.Fatalf("flush: %+v; want the whole trace (it started at 1 s) then the last log", got)
+	}
+}
+
+// Search matches text as every view shows it: escapes stripped.
+func TestSearchIgnoresEscapes(t *testing.T) {
+	st := NewStore(nil)
+	st.Append(Decode(testenvelope.Of(t, `{}`, [2]string{`{"type":"log"}`,
+		`{"items":[{"timestamp":1,"level":"info","body":"\u001b[32mrequest\u001b[0m 12-0 done"}]}`}), Meta{ID: "e"}))
+	if _, n, _ := st.List(KindLog, Query{Text: "request 12-"}); n != 1 {
+		t.Errorf("%d logs match %q; want the coloured line", n, "request 12-")
 	}
 }
