@@ -94,3 +94,40 @@ func TestPackWhileEvicting(t *testing.T) {
 		t.Errorf("held %d entries, want 4", n)
 	}
 }
+
+// Readers of an entry being packed see the same bytes before and after the
+// swap (run with -race: the form is swapped atomically, never modified).
+func TestPackingWhileReading(t *testing.T) {
+	b := New(Options{PackAfter: -1})
+	body := envelopeBodies()[0]
+	want, _ := NewEnvelope(bytes.Clone(body), "")
+	stream := want.AppendStream(nil)
+	var held []*Entry
+	for range 50 {
+		e, err := NewEnvelope(bytes.Clone(body), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, b.Add(e))
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.packAddedBefore(time.Now().Add(time.Hour))
+	}()
+	for reading := true; reading; {
+		select {
+		case <-done:
+			reading = false
+		default:
+		}
+		for _, e := range held {
+			if !bytes.Equal(e.Body(), body) || !bytes.Equal(e.AppendStream(nil), stream) || len(e.Envelope().Items) != 1 {
+				t.Fatal("an entry read differently while it was packed")
+			}
+		}
+	}
+	if b.Stats().Packed != len(held) {
+		t.Fatalf("%d of %d packed", b.Stats().Packed, len(held))
+	}
+}
