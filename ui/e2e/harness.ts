@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -281,4 +281,50 @@ export async function startRun(cc: Sidecar, label: string, script = sdkApp, args
     (await listInstances(cc)).find((i) => i.projectName === label && i.status === 'healthy' && i.childPid),
   );
   return { label, proc, dir, instance };
+}
+
+export interface Proxy {
+  port: number;
+  url: string;
+  /** Cuts every open connection and refuses new ones, until resume(). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay to a sidecar: a page loaded through it loses its connections
+ * when the test says so, while the sidecar keeps running (a network drop,
+ * not a restart).
+ */
+export async function startProxy(targetPort: number): Promise<Proxy> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  const listen = () =>
+    new Promise<void>((ok, fail) => {
+      const srv = createServer((client) => {
+        const upstream = connect(targetPort, '127.0.0.1');
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => s.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+      srv.once('error', fail);
+      srv.listen(port, '127.0.0.1', () => ok());
+      server = srv;
+    });
+  const stop = () =>
+    new Promise<void>((ok) => {
+      for (const s of sockets) s.destroy();
+      if (server) server.close(() => ok());
+      else ok();
+      server = null;
+    });
+  await listen();
+  return { port, url: `http://localhost:${port}`, pause: stop, resume: listen, close: stop };
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import {
   a11yViolations,
   buildSentryGoApp,
@@ -24,6 +24,7 @@ import {
   screenshot,
   sdkApp,
   startProcess,
+  startProxy,
   startSidecar,
   tempDir,
   type Proc,
@@ -457,6 +458,38 @@ describe('web UI', () => {
     const urls = [`${sidecar.url}/errors`, errorUrl, traceUrl, `${sidecar.url}/logs`, `${sidecar.url}/instances`];
     const ready = '[data-testid=error-row], [data-testid=error-detail], [data-testid=span-row], [data-testid=log-row], .empty-state';
     for (const scheme of ['light', 'dark'] as const) assert.deepEqual(await a11yViolations(browser, urls, scheme, ready), []);
+  });
+
+  test('after a dropped connection the feed resumes from its cursor: what was missed arrives, once', async () => {
+    // The page talks to the sidecar through a relay, so the connection can drop while the sidecar runs on.
+    const proxy = await startProxy(sidecar.port);
+    try {
+      // Where each feed request starts: its Last-Event-ID, else its ?cursor=.
+      const starts: Promise<string>[] = [];
+      const onRequest = (r: Request) => {
+        const url = new URL(r.url());
+        if (url.pathname === '/api/feed') starts.push(r.allHeaders().then((h) => h['last-event-id'] ?? url.searchParams.get('cursor') ?? ''));
+      };
+      page.on('request', onRequest);
+      await page.goto(`${proxy.url}/logs`);
+      await page.getByTestId('connection').getByText('Live').waitFor();
+      await postEnvelope(sidecar.url, logEnvelope(8999, 1));
+      await page.getByTestId('log-row').filter({ hasText: 'bulk line 8999' }).waitFor();
+      await proxy.pause();
+      await page.getByTestId('connection').getByText('Reconnecting…').waitFor();
+      await postEnvelope(sidecar.url, logEnvelope(9000, 1));
+      await proxy.resume();
+      await page.getByTestId('connection').getByText('Live').waitFor({ timeout: 30_000 });
+      await page.getByTestId('log-row').filter({ hasText: 'bulk line 9000' }).waitFor();
+      assert.equal(await page.getByTestId('log-row').filter({ hasText: 'bulk line 9000' }).count(), 1);
+      page.off('request', onRequest);
+      const feeds = await Promise.all(starts);
+      assert.ok(feeds.length >= 2, `the feed was reopened (${feeds.length} requests)`);
+      assert.ok(feeds.every((f) => f !== ''), `every feed request resumes from a cursor: ${JSON.stringify(feeds)}`);
+      assert.notEqual(feeds.at(-1), feeds[0], 'the reopened feed resumes after what it had seen, not from the start');
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('after the sidecar restarts, the UI reconnects and shows what the new sidecar holds, each event once', async () => {
