@@ -16,7 +16,9 @@ import type {
   TraceSummary,
   UndecodableItem,
   UndecodableItemDetail,
+  TypeCount,
 } from './types';
+import type { ErrorSources, OpenTarget } from './source';
 
 /** What each list holds. */
 export interface ListItems {
@@ -34,6 +36,8 @@ export interface DetailItems {
   error: ErrorDetail;
   trace: TraceDetail;
   item: UndecodableItemDetail;
+  /** What the sidecar found for an error's frames (code from disk, source maps). */
+  errorSource: ErrorSources;
 }
 export type DetailName = keyof DetailItems;
 
@@ -53,10 +57,12 @@ export const LISTS: Record<ListName, ListDef> = {
   occurrences: { path: '/api/errors', changes: ['error'] },
 };
 
-export const DETAILS: Record<DetailName, { path: string; change: ChangeKind }> = {
+/** Each detail is GET <path><id><suffix>, refetched on changes of its kind. */
+export const DETAILS: Record<DetailName, { path: string; suffix?: string; change: ChangeKind }> = {
   error: { path: '/api/errors/', change: 'error' },
   trace: { path: '/api/traces/', change: 'trace' },
   item: { path: '/api/items/', change: 'item' },
+  errorSource: { path: '/api/errors/', suffix: '/source', change: 'error' },
 };
 
 /** Filter parameters of a list (q, level, sort, traceId, ...); empty values are left out. */
@@ -87,6 +93,12 @@ export interface Client {
   clear(): Promise<void>;
   feedUrl(cursor?: string): string;
   envelopeUrl(envelopeId: string): string;
+  /** The error as Markdown for a coding agent (Copy for AI). */
+  errorMarkdown(id: string): Promise<string>;
+  /** The exception types held, with counts (the errors list's type filter). */
+  errorTypes(): Promise<TypeCount[]>;
+  /** Opens a file in the user's editor; the error says why not. */
+  open(target: OpenTarget): Promise<void>;
 }
 
 export function createClient(base: string, copy?: string): Client {
@@ -100,7 +112,7 @@ export function createClient(base: string, copy?: string): Client {
     base,
     copy,
     list: (name, params, offset, limit) => getJson(url(LISTS[name].path, listQuery(name, params, offset, limit))),
-    detail: (name, id) => getJson(url(`${DETAILS[name].path}${encodeURIComponent(id)}`)),
+    detail: (name, id) => getJson(url(`${DETAILS[name].path}${encodeURIComponent(id)}${DETAILS[name].suffix ?? ''}`)),
     counts: () => getJson(url('/api/counts')),
     content: (contentUrl) => request(url(contentUrl), {}, (r) => r.blob()),
     clear: async () => {
@@ -108,5 +120,10 @@ export function createClient(base: string, copy?: string): Client {
     },
     feedUrl: (cursor) => url('/api/feed', cursor ? `cursor=${encodeURIComponent(cursor)}` : ''),
     envelopeUrl: (envelopeId) => url(`/envelope/${encodeURIComponent(envelopeId)}`),
+    errorMarkdown: (id) => request(url(`/api/errors/${encodeURIComponent(id)}/markdown`), {}, (r) => r.text()),
+    errorTypes: () => getJson(url('/api/error-types')),
+    open: async (target) => {
+      await request(`${base}/open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(target) });
+    },
   };
 }

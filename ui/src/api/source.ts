@@ -1,9 +1,8 @@
-// What the sidecar finds about an error's code (GET /api/errors/{id}/source),
-// the error as Markdown for a coding agent (GET /api/errors/{id}/markdown,
-// the renderer of `tail -f md` and MCP), and opening a file in the user's
-// editor (POST /open). Shapes: docs/ARCHITECTURE.md.
+// Shapes of what the sidecar finds about an error's code
+// (GET /api/errors/{id}/source) and of opening a file in the user's editor
+// (POST /open); the calls are the Client's. Routes: docs/ARCHITECTURE.md.
 
-import { getJson, HttpError, request } from './http';
+import { HttpError } from './http';
 
 export interface SourceLines {
   lineno: number;
@@ -37,23 +36,12 @@ export interface ErrorSources {
   frames: (FrameSource | null)[];
 }
 
-export function fetchErrorSources(base: string, id: string): Promise<ErrorSources> {
-  return getJson(`${base}/api/errors/${encodeURIComponent(id)}/source`);
-}
-
-export function fetchErrorMarkdown(base: string, id: string): Promise<string> {
-  return request(`${base}/api/errors/${encodeURIComponent(id)}/markdown`, {}, (r) => r.text());
-}
-
 export interface OpenTarget {
   file: string;
   line?: number;
   column?: number;
-}
-
-/** Opens the file in the user's editor; the error says why not (no editor, outside the project, ...). */
-export async function openInEditor(base: string, target: OpenTarget): Promise<void> {
-  await request(`${base}/open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(target) });
+  /** The instance a record of the merged copy came from: the file is in its project. */
+  instance?: string;
 }
 
 /** The sidecar's reason alone, without the method and URL of the request. */

@@ -275,3 +275,9 @@ export interface Change {
   id?: string;
   item?: unknown;
 }
+
+/** How many held errors have one primary exception type (GET /api/error-types). */
+export interface TypeCount {
+  type: string;
+  count: number;
+}

@@ -4,7 +4,7 @@
 
 import { useState } from 'react';
 import { useAppState } from '../context';
-import { fetchErrorMarkdown, openInEditor, reasonOf, type OpenTarget } from '../api/source';
+import { reasonOf, type OpenTarget } from '../api/source';
 
 type Status = { ok: boolean; text: string } | null;
 
@@ -18,13 +18,13 @@ function StatusText({ status }: { status: Status }) {
 }
 
 export function OpenInEditor({ target, label = 'Open in editor' }: { target: OpenTarget; label?: string }) {
-  const base = useAppState((s) => s.client().base);
+  const client = useAppState((s) => s.client());
   const [status, setStatus] = useState<Status>(null);
   const [busy, setBusy] = useState(false);
   const open = () => {
     setBusy(true);
     setStatus(null);
-    openInEditor(base, target).then(
+    client.open(target).then(
       () => setStatus({ ok: true, text: 'Opened' }),
       (e: unknown) => setStatus({ ok: false, text: reasonOf(e) }),
     ).finally(() => setBusy(false));
@@ -75,6 +75,6 @@ export function CopyPath({ path }: { path: string }) {
 
 /** Copy for AI: the error as the sidecar renders it for `tail -f md` and MCP. */
 export function CopyForAI({ id }: { id: string }) {
-  const base = useAppState((s) => s.client().base);
-  return <CopyButton text={() => fetchErrorMarkdown(base, id)} label="Copy for AI" done="Copied as Markdown" />;
+  const client = useAppState((s) => s.client());
+  return <CopyButton text={() => client.errorMarkdown(id)} label="Copy for AI" done="Copied as Markdown" />;
 }

@@ -45,7 +45,7 @@ export function SpanQuery({ op, name, data }: { op?: string; name?: string; data
 }
 
 /** The code location a span or log names, with open-in-editor and copy-path buttons. */
-export function CodeLocation({ attributes }: { attributes?: readonly Attribute[] }) {
+export function CodeLocation({ attributes, instance }: { attributes?: readonly Attribute[]; instance?: string }) {
   const file = text(attr(attributes, 'code.file.path', 'code.filepath'));
   if (!file) return null;
   const line = num(attr(attributes, 'code.line.number', 'code.lineno'));
@@ -58,7 +58,7 @@ export function CodeLocation({ attributes }: { attributes?: readonly Attribute[]
         {file}
         {line ? `:${line}` : ''}
       </span>{' '}
-      {isLocalFile(file) && <OpenInEditor target={{ file, line, column }} />}
+      {isLocalFile(file) && <OpenInEditor target={{ file, line, column, instance }} />}
       <CopyPath path={file} />
     </p>
   );

@@ -14,11 +14,12 @@ import type { Exception, Frame } from '../api/types';
 import type { ErrorSources, FrameSource } from '../api/source';
 
 /** The exception chain, the one raised last first; or the message's stack. */
-export function Exceptions({ exceptions, frames, sources }: { exceptions: readonly Exception[]; frames?: readonly Frame[]; sources?: ErrorSources }) {
+export function Exceptions(p: { exceptions: readonly Exception[]; frames?: readonly Frame[]; sources?: ErrorSources; instance?: string }) {
+  const { exceptions, frames, sources, instance } = p;
   if (exceptions.length === 0) {
     return frames && frames.length > 0 ? (
       <Section title="Stack trace">
-        <Frames frames={frames} sources={sources?.frames} />
+        <Frames frames={frames} sources={sources?.frames} instance={instance} />
       </Section>
     ) : null;
   }
@@ -27,7 +28,7 @@ export function Exceptions({ exceptions, frames, sources }: { exceptions: readon
   return (
     <Section title={chain.length > 1 ? `Exceptions (${chain.length}, most recent first)` : 'Exception'}>
       {chain.map((c, i) => (
-        <ExceptionBlock key={i} ex={c.ex} sources={c.sources} cause={i > 0} />
+        <ExceptionBlock key={i} ex={c.ex} sources={c.sources} cause={i > 0} instance={instance} />
       ))}
     </Section>
   );
@@ -35,7 +36,7 @@ export function Exceptions({ exceptions, frames, sources }: { exceptions: readon
 
 type FrameSources = readonly (FrameSource | null)[] | undefined;
 
-function ExceptionBlock({ ex, sources, cause }: { ex: Exception; sources: FrameSources; cause: boolean }) {
+function ExceptionBlock({ ex, sources, cause, instance }: { ex: Exception; sources: FrameSources; cause: boolean; instance?: string }) {
   const mech = ex.mechanism;
   const frames = ex.frames ?? [];
   return (
@@ -51,7 +52,7 @@ function ExceptionBlock({ ex, sources, cause }: { ex: Exception; sources: FrameS
           {mech.handled === false ? ' · unhandled' : mech.handled === true ? ' · handled' : ''}
         </p>
       )}
-      {frames.length > 0 ? <Frames frames={frames} sources={sources} /> : <p className="muted">No stack trace was sent.</p>}
+      {frames.length > 0 ? <Frames frames={frames} sources={sources} instance={instance} /> : <p className="muted">No stack trace was sent.</p>}
     </div>
   );
 }
@@ -59,15 +60,17 @@ function ExceptionBlock({ ex, sources, cause }: { ex: Exception; sources: FrameS
 interface FrameItem {
   frame: Frame;
   source?: FrameSource;
+  /** The instance the error came from, in the merged copy: its project holds the file. */
+  instance?: string;
 }
 
 type FrameBlock = { kind: 'app'; item: FrameItem } | { kind: 'lib'; items: FrameItem[] };
 
 /** Frames, most recent call first, with runs of library frames folded. */
-function Frames({ frames, sources }: { frames: readonly Frame[]; sources: FrameSources }) {
+function Frames({ frames, sources, instance }: { frames: readonly Frame[]; sources: FrameSources; instance?: string }) {
   const blocks = useMemo(() => {
     const out: FrameBlock[] = [];
-    const ordered = frames.map((frame, i) => ({ frame, source: sources?.[i] ?? undefined })).reverse();
+    const ordered = frames.map((frame, i) => ({ frame, source: sources?.[i] ?? undefined, instance })).reverse();
     const anyInApp = ordered.some((f) => f.frame.inApp === true);
     for (const item of ordered) {
       // Without any in-app frame, show them all rather than fold everything.
@@ -80,7 +83,7 @@ function Frames({ frames, sources }: { frames: readonly Frame[]; sources: FrameS
       else out.push({ kind: 'lib', items: [item] });
     }
     return out;
-  }, [frames, sources]);
+  }, [frames, sources, instance]);
   const firstApp = blocks.find((b) => b.kind === 'app');
   return (
     <ol className="frames" aria-label="Stack frames">
@@ -137,7 +140,7 @@ function frameCode(frame: Frame, source: FrameSource | undefined): { rows: CodeR
 }
 
 function FrameRow({ item, inApp, initiallyOpen }: { item: FrameItem; inApp: boolean; initiallyOpen: boolean }) {
-  const { frame, source } = item;
+  const { frame, source, instance } = item;
   const mapped = source?.mapped;
   const code = frameCode(frame, source);
   const hasDetail = code !== null || (frame.vars?.length ?? 0) > 0;
@@ -177,7 +180,7 @@ function FrameRow({ item, inApp, initiallyOpen }: { item: FrameItem; inApp: bool
               Generated
             </button>
           )}
-          {local && <OpenInEditor target={{ file: local, line: mapped ? mapped.line : frame.lineno, column: mapped ? mapped.column : frame.colno }} />}
+          {local && <OpenInEditor target={{ file: local, line: mapped ? mapped.line : frame.lineno, column: mapped ? mapped.column : frame.colno, instance }} />}
           {(local ?? sent) && <CopyPath path={local ?? sent ?? ''} />}
         </span>
       </div>

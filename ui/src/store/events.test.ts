@@ -27,6 +27,9 @@ function recordingClient(base: string, calls: Call[]): Client {
     clear: () => call('/clear'),
     feedUrl: () => `${base}/api/feed`,
     envelopeUrl: (id) => `${base}/envelope/${id}`,
+    errorMarkdown: (id) => call(`/markdown/${id}`),
+    errorTypes: () => call('/error-types'),
+    open: () => call('/open'),
   };
 }
 

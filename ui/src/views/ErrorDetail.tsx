@@ -2,8 +2,8 @@
 // and its stack), occurrences of its group, breadcrumbs, request, tags,
 // contexts, user/extra, SDK and attachments.
 
-import { useEffect, useState } from 'react';
-import { Link, useAppState } from '../context';
+import { useEffect } from 'react';
+import { Link } from '../context';
 import { useDetail, useList, useNow } from '../hooks';
 import { RelativeTime } from '../components/RelativeTime';
 import { SourceBadge } from '../components/SourceBadge';
@@ -15,29 +15,10 @@ import { KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/c
 import { ErrorTitle } from './Errors';
 import type { ErrorDetail } from '../api/types';
 import { CopyForAI } from '../components/CodeActions';
-import { fetchErrorSources, type ErrorSources } from '../api/source';
-
-/** What the sidecar found for the error's frames (disk, source maps); undefined until it answers. */
-function useErrorSources(id: string): ErrorSources | undefined {
-  const base = useAppState((s) => s.client().base);
-  const [got, setGot] = useState<{ key: string; sources: ErrorSources } | null>(null);
-  const key = `${base}\n${id}`;
-  useEffect(() => {
-    let live = true;
-    fetchErrorSources(base, id).then(
-      (sources) => live && setGot({ key, sources }),
-      () => undefined, // the frames as sent are shown all the same
-    );
-    return () => {
-      live = false;
-    };
-  }, [base, id, key]);
-  return got?.key === key ? got.sources : undefined;
-}
 
 export function ErrorDetailView({ id }: { id: string }) {
   const d = useDetail('error', id);
-  const sources = useErrorSources(id);
+  const sources = useDetail('errorSource', id).data;
   const now = useNow(5000);
   if (!d.data) {
     return (
@@ -74,7 +55,7 @@ export function ErrorDetailView({ id }: { id: string }) {
         <CopyForAI id={e.id} />
       </div>
       {e.group && e.group.count > 1 && <Occurrences e={e} />}
-      <Exceptions exceptions={e.exceptions ?? []} frames={e.frames} sources={sources} />
+      <Exceptions exceptions={e.exceptions ?? []} frames={e.frames} sources={sources} instance={e.instance?.id} />
       {e.message && e.exceptionCount > 0 && (
         <Section title="Message">
           <pre className="message">{e.message}</pre>

@@ -7,11 +7,10 @@ import { useDebounced, useList, useNow } from '../hooks';
 import { parseTime, sdkLabel } from '../lib/format';
 import { RelativeTime } from '../components/RelativeTime';
 import { SourceBadge } from '../components/SourceBadge';
-import { fetchErrorTypes, type TypeCount } from '../api/errorTypes';
 import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { filters, ListError, ListStatus, plural } from '../components/ListParts';
-import type { ErrorGroup } from '../api/types';
+import type { ErrorGroup, TypeCount } from '../api/types';
 import { InstanceBadge } from '../components/InstanceBadge';
 
 const LEVEL_OPTIONS = [
@@ -104,18 +103,18 @@ export function ErrorsView() {
 
 /** The exception types held, refreshed as errors arrive (events: the count held). */
 function useErrorTypes(events: number): TypeCount[] {
-  const base = useAppState((s) => s.client().base);
+  const client = useAppState((s) => s.client());
   const [types, setTypes] = useState<TypeCount[]>([]);
   useEffect(() => {
     let live = true;
-    fetchErrorTypes(base).then(
+    client.errorTypes().then(
       (t) => live && setTypes(t),
       () => undefined, // the filter keeps its last choices
     );
     return () => {
       live = false;
     };
-  }, [base, events]);
+  }, [client, events]);
   return types;
 }
 

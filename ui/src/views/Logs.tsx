@@ -136,7 +136,7 @@ function LogPanel({ log, onClose }: { log: Log; onClose(): void }) {
       <pre className="log-body log-full">
         <AnsiText text={log.body} />
       </pre>
-      <CodeLocation attributes={log.attributes} />
+      <CodeLocation attributes={log.attributes} instance={log.instance?.id} />
       <KeyValueTable data={{ time: log.timestamp, sdk: sdkLabel(log.sdk) || undefined, output: log.stdio }} label="Log" />
       <AttributeTable attributes={log.attributes ?? []} label="Log attributes" />
     </aside>

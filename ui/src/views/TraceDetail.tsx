@@ -168,7 +168,7 @@ function SpanPanel({ span, trace }: { span: Span; trace: TraceDetail }) {
         }}
       />
       <SpanQuery op={span.op} name={span.name} data={span.data} />
-      <CodeLocation attributes={span.data} />
+      <CodeLocation attributes={span.data} instance={span.instance?.id} />
       {span.tags && span.tags.length > 0 && (
         <>
           <h3>Tags</h3>
