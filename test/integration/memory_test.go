@@ -33,9 +33,10 @@ func TestRSSBoundedByBufferBytes(t *testing.T) {
 		size int
 		send int64 // bytes to post in all
 	}{
-		{"3.5KB", 3500, bufferBytes * 3 / 2},
-		{"130KB", 130 << 10, bufferBytes * 3},
-		{"1MiB", 1 << 20, bufferBytes * 3},
+		// Each several times what the buffer's share holds (see daemon.budget).
+		{"3.5KB", 3500, bufferBytes / 2},
+		{"130KB", 130 << 10, bufferBytes * 3 / 2},
+		{"1MiB", 1 << 20, bufferBytes * 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := testutil.StartSidecar(t, bin, nil, "--buffer-bytes", fmt.Sprint(bufferBytes), "--buffer-size", "1000000")
