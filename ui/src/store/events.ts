@@ -79,9 +79,18 @@ function emptyList<T>(params: ListParams = {}): ListState<T> {
   return { params, total: null, answered: params, pages: new Map(), version: 0, error: null };
 }
 
+const LIST_NAMES = Object.keys(LISTS) as ListName[];
+
 function emptyLists(prev?: Lists): Lists {
   const out = {} as Record<ListName, ListState<unknown>>;
-  for (const name of Object.keys(LISTS) as ListName[]) out[name] = emptyList(prev?.[name].params);
+  for (const name of LIST_NAMES) out[name] = emptyList(prev?.[name].params);
+  return out as Lists;
+}
+
+/** The lists with the versions of `names` bumped: their pages are stale. */
+function bump(lists: Lists, names: readonly ListName[]): Lists {
+  const out: Record<ListName, ListState<unknown>> = { ...lists };
+  for (const n of names) out[n] = { ...out[n], version: out[n].version + 1 };
   return out as Lists;
 }
 
@@ -235,7 +244,7 @@ export function eventsSlice<S extends EventsSlice>(deps: EventsDeps): StateCreat
     };
 
     const refetchAll = () => {
-      for (const name of Object.keys(LISTS) as ListName[]) pump(name);
+      for (const name of LIST_NAMES) pump(name);
       for (const { name, id } of watched.values()) fetchDetail(name, id);
       refreshCounts();
     };
@@ -300,22 +309,14 @@ export function eventsSlice<S extends EventsSlice>(deps: EventsDeps): StateCreat
         }
         if (changes.some((c) => c.op === 'reset')) {
           // Another sidecar run, or too much missed: everything shown is refetched.
-          const lists = { ...get().lists };
-          for (const name of Object.keys(lists) as ListName[]) lists[name] = { ...lists[name], version: lists[name].version + 1 } as never;
-          set({ lists } as Partial<S>);
+          set({ lists: bump(get().lists, LIST_NAMES) } as Partial<S>);
           refetchAll();
           return;
         }
         const kinds = new Set(changes.map((c) => c.kind));
-        const lists = { ...get().lists };
-        const bumped: ListName[] = [];
-        for (const name of Object.keys(LISTS) as ListName[]) {
-          if (!LISTS[name].changes.some((k) => kinds.has(k))) continue;
-          lists[name] = { ...lists[name], version: lists[name].version + 1 } as never;
-          bumped.push(name);
-        }
-        if (bumped.length > 0) set({ lists } as Partial<S>);
-        for (const name of bumped) pump(name);
+        const changed = LIST_NAMES.filter((name) => LISTS[name].changes.some((k) => kinds.has(k)));
+        if (changed.length > 0) set({ lists: bump(get().lists, changed) } as Partial<S>);
+        for (const name of changed) pump(name);
         for (const [k, { name, id }] of watched) {
           const kind = DETAILS[name].change;
           const status = get().details[k]?.status;
