@@ -32,8 +32,8 @@ type AISpan struct {
 	TotalTokens  int      `json:"totalTokens,omitempty"`
 	CostUSD      *float64 `json:"costUsd,omitempty"` // when the model's price is known (aiprices.go)
 	FinishReason string   `json:"finishReason,omitempty"`
-	ToolName     string   `json:"toolName,omitempty"`  // a tool span's tool
-	ToolCalls    int      `json:"toolCalls,omitempty"` // tool calls a model call asked for
+	ToolName     string   `json:"toolName,omitempty"`     // a tool span's tool
+	ToolRequests int      `json:"toolRequests,omitempty"` // tool calls a model call asked for
 }
 
 // aiOf reads the AI summary of a span; nil when it is not an AI span.
@@ -91,7 +91,7 @@ func aiOf(s *Span) *AISpan {
 	a.TotalTokens = num("gen_ai.usage.total_tokens", "ai.usage.totalTokens")
 	a.FinishReason = first(strings.Trim(attr("gen_ai.response.finish_reasons"), `[]"`), attr("ai.response.finishReason"))
 	a.ToolName = attr("gen_ai.tool.name", "ai.toolCall.name")
-	a.ToolCalls = len(toolCallsOf(attr("gen_ai.response.tool_calls", "ai.response.toolCalls")))
+	a.ToolRequests = len(toolCallsOf(attr("gen_ai.response.tool_calls", "ai.response.toolCalls")))
 	if a.TotalTokens == 0 {
 		a.TotalTokens = a.InputTokens + a.OutputTokens
 	}

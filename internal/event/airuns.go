@@ -62,7 +62,8 @@ func (s *Store) AIRuns(q Query) ([]AIRun, int) {
 	return runs, total
 }
 
-// AIRun is one run with its steps, conversation and tool calls.
+// AIRun is one run with its steps, conversation and tool calls; id names
+// the run's span or any AI span in it.
 func (s *Store) AIRun(id string) (AIRun, bool) {
 	traceID, spanID, ok := strings.Cut(id, "-")
 	if !ok {
@@ -70,7 +71,8 @@ func (s *Store) AIRun(id string) (AIRun, bool) {
 	}
 	for _, tr := range s.aiTraces(normalizeID(traceID)) {
 		for _, r := range aiRuns(tr, true) {
-			if r.SpanID == spanID {
+			// any AI span of the run finds it (a span's detail links there)
+			if r.SpanID == spanID || slices.ContainsFunc(r.Steps, func(st AIStep) bool { return st.SpanID == spanID }) {
 				return r, true
 			}
 		}

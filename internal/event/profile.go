@@ -311,7 +311,7 @@ func (f *profileFrame) frame() Frame {
 
 // guessInApp tells a frame the SDK did not mark (browser JS profiles say
 // nothing) by its path: code under node_modules, site-packages or a
-// system directory is a library's; any other file is the app's; a frame
+// system directory, or a browser extension's, is a library's; any other file is the app's; a frame
 // without a file (native, the profiler's own "Profiler" root) is not.
 func guessInApp(f *Frame) bool {
 	p := f.AbsPath
@@ -321,7 +321,7 @@ func guessInApp(f *Frame) bool {
 	if p == "" {
 		return false
 	}
-	for _, lib := range []string{"node_modules", "site-packages", "dist-packages", "/usr/lib/", "node:", "<frozen"} {
+	for _, lib := range []string{"node_modules", "site-packages", "dist-packages", "/usr/lib/", "node:", "<frozen", "-extension://"} {
 		if strings.Contains(p, lib) {
 			return false
 		}

@@ -14,6 +14,8 @@ import { LogsView } from './views/Logs';
 import { ControlCenterView } from './views/ControlCenter';
 import { ItemDetailView, ItemsView } from './views/Items';
 import { EvictionNotice } from './components/EvictionNotice';
+import { ProfileDetailView, ProfilesView, SpanProfileView } from './views/Profiles';
+import { AICallDetailView, AICallsView } from './views/AICalls';
 import type { AppState } from './store/store';
 
 export function App() {
@@ -142,6 +144,8 @@ function Nav() {
     { to: '/errors', label: 'Errors', count: counts?.errors ?? 0 },
     { to: '/traces', label: 'Traces', count: counts?.traces ?? 0 },
     { to: '/logs', label: 'Logs', count: counts?.logs ?? 0 },
+    { to: '/profiles', label: 'Profiles', count: counts?.profiles ?? 0 },
+    { to: '/ai', label: 'AI calls', count: undefined },
     // Shown only when there is something to look at.
     ...((counts?.items ?? 0) > 0 || path.startsWith('/items') ? [{ to: '/items', label: 'Undecodable', count: counts?.items ?? 0 }] : []),
     { to: '/instances', label: 'Control Center', count: instances },
@@ -155,9 +159,11 @@ function Nav() {
             <li key={i.to}>
               <Link to={i.to} className={current ? 'nav-link current' : 'nav-link'} aria-current={current ? 'page' : undefined}>
                 <span>{i.label}</span>
-                <span className="nav-count" data-testid={`count-${i.to.slice(1)}`}>
-                  {i.count}
-                </span>
+                {i.count !== undefined && (
+                  <span className="nav-count" data-testid={`count-${i.to.slice(1)}`}>
+                    {i.count}
+                  </span>
+                )}
               </Link>
             </li>
           );
@@ -214,8 +220,11 @@ function Route() {
   const path = useAppState((s) => s.path);
   const query = useAppState((s) => s.query);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  const [view, id] = parts;
+  const [view, id, sub] = parts;
   if (!view || view === 'errors') return id ? <ErrorDetailView id={id} /> : <ErrorsView />;
+  if (view === 'traces' && id && sub === 'profile') return <SpanProfileView traceId={id} spanId={new URLSearchParams(query).get('span') ?? undefined} />;
+  if (view === 'profiles') return id ? <ProfileDetailView id={id} /> : <ProfilesView />;
+  if (view === 'ai') return id ? <AICallDetailView id={id} /> : <AICallsView />;
   if (view === 'traces') return id ? <TraceDetailView traceId={id} spanId={new URLSearchParams(query).get('span') ?? undefined} /> : <TracesView />;
   if (view === 'logs') return <LogsView query={query} />;
   if (view === 'items') return id ? <ItemDetailView id={id} /> : <ItemsView />;

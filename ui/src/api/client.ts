@@ -19,6 +19,8 @@ import type {
   TypeCount,
 } from './types';
 import type { ErrorSources, OpenTarget } from './source';
+import type { Profile, ProfileDetail, SpanProfile } from './profile-types';
+import type { AIRun } from './ai-types';
 
 /** What each list holds. */
 export interface ListItems {
@@ -28,6 +30,8 @@ export interface ListItems {
   items: UndecodableItem;
   /** Occurrences of one error group (`groupKey=`), newest first. */
   occurrences: ErrorSummary;
+  profiles: Profile;
+  aiCalls: AIRun;
 }
 export type ListName = keyof ListItems;
 
@@ -38,6 +42,10 @@ export interface DetailItems {
   item: UndecodableItemDetail;
   /** What the sidecar found for an error's frames (code from disk, source maps). */
   errorSource: ErrorSources;
+  profile: ProfileDetail;
+  aiCall: AIRun;
+  /** id = "<traceId>" or "<traceId>/<spanId>". */
+  spanProfile: SpanProfile;
 }
 export type DetailName = keyof DetailItems;
 
@@ -55,14 +63,36 @@ export const LISTS: Record<ListName, ListDef> = {
   logs: { path: '/api/logs', changes: ['log'] },
   items: { path: '/api/items', changes: ['item'] },
   occurrences: { path: '/api/errors', changes: ['error'] },
+  profiles: { path: '/api/profiles', changes: ['profile'] },
+  // AI calls are spans: a trace's change may change them.
+  aiCalls: { path: '/api/ai-calls', changes: ['trace'] },
 };
 
-/** Each detail is GET <path><id><suffix>, refetched on changes of its kind. */
-export const DETAILS: Record<DetailName, { path: string; suffix?: string; change: ChangeKind }> = {
+/** Each detail is GET <path><id><suffix> (or its own url), refetched on changes of its kind. */
+export interface DetailDef {
+  path: string;
+  suffix?: string;
+  change: ChangeKind;
+  /** The request path of an id, when it is not path + id + suffix. */
+  url?: (id: string) => string;
+}
+
+export const DETAILS: Record<DetailName, DetailDef> = {
   error: { path: '/api/errors/', change: 'error' },
   trace: { path: '/api/traces/', change: 'trace' },
   item: { path: '/api/items/', change: 'item' },
   errorSource: { path: '/api/errors/', suffix: '/source', change: 'error' },
+  profile: { path: '/api/profiles/', change: 'profile' },
+  aiCall: { path: '/api/ai-calls/', change: 'trace' },
+  spanProfile: {
+    path: '/api/traces/',
+    // Samples may arrive after the trace: any new profile may change it.
+    change: 'profile',
+    url: (id) => {
+      const [trace = '', span] = id.split('/');
+      return `/api/traces/${encodeURIComponent(trace)}/profile${span ? `?spanId=${encodeURIComponent(span)}` : ''}`;
+    },
+  },
 };
 
 /** Filter parameters of a list (q, level, sort, traceId, ...); empty values are left out. */
@@ -112,7 +142,7 @@ export function createClient(base: string, copy?: string): Client {
     base,
     copy,
     list: (name, params, offset, limit) => getJson(url(LISTS[name].path, listQuery(name, params, offset, limit))),
-    detail: (name, id) => getJson(url(`${DETAILS[name].path}${encodeURIComponent(id)}${DETAILS[name].suffix ?? ''}`)),
+    detail: (name, id) => getJson(url(DETAILS[name].url?.(id) ?? `${DETAILS[name].path}${encodeURIComponent(id)}${DETAILS[name].suffix ?? ''}`)),
     counts: () => getJson(url('/api/counts')),
     content: (contentUrl) => request(url(contentUrl), {}, (r) => r.blob()),
     clear: async () => {

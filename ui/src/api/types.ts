@@ -3,6 +3,8 @@
 // The server decodes every envelope once; the UI only renders these shapes.
 // Times are RFC 3339 strings; absent fields are omitted.
 
+import type { AISpan } from './ai-types';
+
 export type Source = 'server' | 'browser' | 'mobile' | 'unknown';
 
 export interface Sdk {
@@ -197,6 +199,8 @@ export interface Span {
   environment?: string;
   release?: string;
   instance?: InstanceLabel;
+  /** Set on an AI call's span (see ai-types.ts). */
+  ai?: AISpan;
 }
 
 export interface TraceDetail extends TraceSummary {
@@ -255,6 +259,7 @@ export interface Counts {
   logs: number;
   attachments: number;
   items: number;
+  profiles?: number;
   cursor: string;
 }
 
@@ -266,7 +271,7 @@ export interface Page<T> {
   cursor: string;
 }
 
-export type ChangeKind = 'error' | 'trace' | 'log' | 'attachment' | 'item';
+export type ChangeKind = 'error' | 'trace' | 'log' | 'attachment' | 'item' | 'profile';
 
 /** One event of GET /api/feed. */
 export interface Change {

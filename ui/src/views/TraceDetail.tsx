@@ -14,6 +14,8 @@ import { ErrorTitle } from './Errors';
 import type { ErrorSummary, Log, Span, TraceDetail } from '../api/types';
 import { waterfallRows } from '../store/waterfall';
 import { InstanceBadge } from '../components/InstanceBadge';
+import { AIBadge, AISummary } from '../components/AISummary';
+import { SpanProfileSection, TraceProfileLink } from './Profiles';
 
 export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?: string }) {
   const d = useDetail('trace', traceId);
@@ -42,6 +44,7 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
           {trace.environment && <span>env: {trace.environment}</span>}
           {trace.release && <span>release: {trace.release}</span>}
           <span className="mono small">trace {trace.traceId}</span>
+          <TraceProfileLink traceId={trace.traceId} />
         </div>
         {!trace.hasRoot && <p className="muted small">The root span of this trace has not arrived (yet): its spans are shown from the earliest held.</p>}
       </div>
@@ -120,6 +123,7 @@ function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: str
                 <span className="wf-op">{s.op || 'span'}</span>
                 <span className="ellipsis">{s.name}</span>
                 <InstanceBadge instance={s.instance} />
+                {s.ai && <AIBadge ai={s.ai} />}
                 {errorSpans.has(s.spanId) && <span className="badge badge-error">error</span>}
               </span>
               <span className="wf-track">
@@ -167,6 +171,14 @@ function SpanPanel({ span, trace }: { span: Span; trace: TraceDetail }) {
           duration: formatDuration(span.durationMs),
         }}
       />
+      {span.ai && (
+        <>
+          <h3>AI call</h3>
+          <AISummary ai={span.ai} durationMs={span.durationMs} />
+          <Link to={`/ai/${encodeURIComponent(`${trace.traceId}-${span.spanId}`)}`}>Open the conversation</Link>
+        </>
+      )}
+      <SpanProfileSection traceId={trace.traceId} spanId={span.spanId} />
       <SpanQuery op={span.op} name={span.name} data={span.data} />
       <CodeLocation attributes={span.data} instance={span.instance?.id} />
       {span.tags && span.tags.length > 0 && (
