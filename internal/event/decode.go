@@ -186,7 +186,9 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 		if err := safely(fn, c, it); err != nil {
 			clear(d.Records[nr:])
 			d.Records, d.Spans = d.Records[:nr], d.Spans[:ns]
-			c.AddRecord(undecodable(c.base, it.Type, it.ContentType, it.Header, it.Payload, err))
+			rec := undecodable(c.base, it.Type, it.ContentType, it.Header, it.Payload, err)
+			rec.Item.Truncated = it.Truncated
+			c.AddRecord(rec)
 			continue
 		}
 		if it.Type == "attachment" && nr < len(d.Records) {

@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // Kind is what a Record holds. The names are the singular of the
@@ -375,6 +377,9 @@ type Attachment struct {
 	AttachmentType string `json:"attachmentType,omitempty"`
 	Size           int    `json:"size"`
 	ContentURL     string `json:"contentUrl"`
+	// Truncated is set when the envelope ended inside the attachment: Size
+	// is then what arrived, less than the length its header declared.
+	Truncated *envelope.Truncation `json:"truncated,omitempty"`
 	// ItemIndex is the item's position in its envelope (for its content).
 	ItemIndex int `json:"-"`
 }
@@ -388,6 +393,9 @@ type Item struct {
 	RawHeader       json.RawMessage `json:"header,omitempty"`
 	Payload         string          `json:"payload,omitempty"`
 	PayloadEncoding string          `json:"payloadEncoding,omitempty"` // text or base64
+	// Truncated is set when the envelope ended inside the item (which is
+	// often why it could not be read).
+	Truncated *envelope.Truncation `json:"truncated,omitempty"`
 }
 
 // valueText renders a decoded JSON value as plain text: strings as they

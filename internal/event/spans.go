@@ -258,7 +258,7 @@ func decodeAttachment(c *ItemContext, it *envelope.Item) error {
 	r.Kind, r.Level = KindAttachment, "info"
 	r.Attachment = &Attachment{
 		Filename: it.Filename, ContentType: it.ContentType,
-		AttachmentType: h.AttachmentType, Size: len(it.Payload),
+		AttachmentType: h.AttachmentType, Size: len(it.Payload), Truncated: it.Truncated,
 	}
 	c.AddRecord(r)
 	return nil

@@ -71,6 +71,9 @@ func Fields(r *event.Record) []Field {
 		f.add("content_type", a.ContentType)
 		f.add("attachment_type", a.AttachmentType)
 		f.add("size", a.Size)
+		if t := a.Truncated; t != nil {
+			*f = append(*f, Field{"truncated", true}, Field{"declared_length", t.Declared})
+		}
 	case r.Item != nil:
 		f.add("item_type", r.Item.ItemType)
 		f.add("reason", r.Item.Reason)

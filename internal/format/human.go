@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/event"
 )
 
@@ -128,6 +129,9 @@ func humanMessage(r *event.Record, paint func(s, code string) string) string {
 			add(bracket(a.ContentType))
 		}
 		add(bracket(byteSize(a.Size)))
+		if t := a.Truncated; t != nil {
+			add(bracket(truncation(t)))
+		}
 	case r.Item != nil:
 		add(oneLine(r.Item.ItemType + " item: " + r.Item.Reason))
 		add(bracket(byteSize(r.Item.Size)))
@@ -160,4 +164,9 @@ func functionName(f *event.Frame) string {
 		return ""
 	}
 	return f.Function
+}
+
+// truncation says how much of a cut item arrived.
+func truncation(t *envelope.Truncation) string {
+	return fmt.Sprintf("truncated: %d of %d bytes arrived", t.Received, t.Declared)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // exampleTrace is the issue's example: a server transaction of 5 spans,
@@ -178,6 +180,33 @@ func TestHostileEscapes(t *testing.T) {
 					t.Errorf("%s: the text around the escapes (%q) is lost:\n%s", f, k, out)
 				}
 			}
+		}
+	}
+}
+
+// An attachment the envelope ended inside says how much of it arrived, in
+// every format.
+func TestTruncatedAttachment(t *testing.T) {
+	env, err := envelope.Parse([]byte("{}\n{\"type\":\"attachment\",\"length\":900,\"filename\":\"shot.png\",\"content_type\":\"image/png\"}\n\x89PNG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := Decode(env, Meta{ID: "e1", Received: received})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	for f, want := range map[Format]string{
+		Human:  "[truncated: 4 of 900 bytes arrived]",
+		MD:     "- **Truncated:** 4 of 900 bytes arrived",
+		JSON:   `"size":4,"truncated":true,"declared_length":900`,
+		Logfmt: "size=4 truncated=true declared_length=900",
+	} {
+		var buf bytes.Buffer
+		if err := Write(&buf, f, goldenOpts, recs...); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("%s lacks %q:\n%s", f, want, buf.String())
 		}
 	}
 }

@@ -385,6 +385,9 @@ func (md mdWriter) attachment(r *event.Record) {
 	md.item("Content type", code(a.ContentType))
 	md.item("Attachment type", code(a.AttachmentType))
 	md.item("Size", byteSize(a.Size))
+	if t := a.Truncated; t != nil {
+		md.item("Truncated", fmt.Sprintf("%d of %d bytes arrived", t.Received, t.Declared))
+	}
 }
 
 // item shows an envelope item the decoder could not read: its type, the

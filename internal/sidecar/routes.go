@@ -329,6 +329,9 @@ func (s *Server) handleGetEnvelope(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", envelopeContentType)
+	// A download link saves it under a name saying what it is (the UI's
+	// download attribute is ignored for another instance's sidecar).
+	w.Header().Set("Content-Disposition", `attachment; filename="envelope-`+id.String()+`.txt"`)
 	_, _ = w.Write(e.Body())
 }
 
