@@ -226,6 +226,14 @@ export interface Attachment extends Meta {
   size: number;
   /** Path of the bytes on the sidecar that served this record. */
   contentUrl: string;
+  /** Set when the envelope ended inside it: size bytes of length arrived. */
+  truncated?: Truncation;
+}
+
+/** An envelope item cut short: its declared length and the bytes received. */
+export interface Truncation {
+  length: number;
+  received: number;
 }
 
 export interface UndecodableItem extends Meta {
@@ -234,6 +242,7 @@ export interface UndecodableItem extends Meta {
   contentType?: string;
   reason: string;
   size: number;
+  truncated?: Truncation;
 }
 
 export interface UndecodableItemDetail extends UndecodableItem {

@@ -27,12 +27,31 @@ export function Attachments({ list, envelopeId }: { list: readonly Attachment[];
 
 type Content = { kind: 'none' } | { kind: 'image'; url: string } | { kind: 'text'; text: string } | { kind: 'error'; error: string };
 
-function inlineKind(a: Attachment): 'image' | 'text' | 'none' {
+/** Attachments sent without a useful content type are fetched this far to see if they are text. */
+const SNIFF_MAX_BYTES = 1 << 20;
+
+function inlineKind(a: Attachment): 'image' | 'text' | 'sniff' | 'none' {
   if (a.size > INLINE_MAX_BYTES) return 'none';
   const ct = (a.contentType ?? '').toLowerCase();
   if (ct.startsWith('image/')) return 'image';
   if (ct.startsWith('text/') || /json|xml|csv|yaml|javascript/.test(ct)) return 'text';
+  if ((ct === '' || ct === 'application/octet-stream') && a.size <= SNIFF_MAX_BYTES) return 'sniff';
   return 'none';
+}
+
+/**
+ * The text of bytes that are text: valid UTF-8 without NUL or other control
+ * characters than tab, newline, carriage return and form feed (an SDK sends
+ * a log file or notes.txt as application/octet-stream); null otherwise.
+ */
+export function sniffText(bytes: Uint8Array): string | null {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  return /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text) ? null : text;
 }
 
 function AttachmentView({ a, envelopeHref }: { a: Attachment; envelopeHref: string }) {
@@ -49,6 +68,9 @@ function AttachmentView({ a, envelopeHref }: { a: Attachment; envelopeHref: stri
         if (kind === 'image') {
           url = URL.createObjectURL(blob);
           setContent({ kind: 'image', url });
+        } else if (kind === 'sniff') {
+          const text = sniffText(new Uint8Array(await blob.arrayBuffer()));
+          if (!gone && text !== null) setContent({ kind: 'text', text });
         } else {
           const text = await blob.text();
           if (!gone) setContent({ kind: 'text', text });
@@ -69,11 +91,17 @@ function AttachmentView({ a, envelopeHref }: { a: Attachment; envelopeHref: stri
           {a.contentType ?? 'application/octet-stream'} · {formatBytes(a.size)}
         </span>{' '}
         <a href={`${client.base}${a.contentUrl}`} download={a.filename}>
-          Download
+          Download {a.filename}
         </a>{' '}
         <a href={envelopeHref} download={`envelope-${a.envelopeId}.txt`}>
           Download envelope
         </a>
+        {a.truncated && (
+          <span className="truncated" data-testid="truncated">
+            {' '}
+            Truncated: {formatBytes(a.truncated.received)} of the {formatBytes(a.truncated.length)} its header declared arrived.
+          </span>
+        )}
       </figcaption>
       {content.kind === 'image' && <img src={content.url} alt={a.filename} className="attachment-image" />}
       {content.kind === 'text' && (

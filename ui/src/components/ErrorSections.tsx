@@ -66,8 +66,15 @@ export function Tags({ tags }: { tags: readonly Tag[] }) {
   );
 }
 
+/** An empty context (`"cloud_resource": {}`) says nothing: it gets no card. */
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && Object.keys(v).length === 0;
+}
+
 export function Contexts({ contexts }: { contexts: Record<string, unknown> }) {
-  const names = Object.keys(contexts);
+  const names = Object.keys(contexts).filter((n) => !isEmpty(contexts[n]));
   if (names.length === 0) return null;
   return (
     <Section title="Contexts">

@@ -10,7 +10,7 @@ import { SourceBadge } from '../components/SourceBadge';
 import { LevelBadge, SearchBox, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { filters, ListError, ListStatus, plural } from '../components/ListParts';
-import type { ErrorGroup, TypeCount } from '../api/types';
+import type { ErrorGroup, ErrorSummary, TypeCount } from '../api/types';
 import { InstanceBadge } from '../components/InstanceBadge';
 
 const LEVEL_OPTIONS = [
@@ -91,9 +91,7 @@ export function ErrorsView() {
             <span className="muted small">
               <RelativeTime ms={parseTime(g.lastSeen)} now={now} />
             </span>
-            <span className="muted small ellipsis">
-              <SourceBadge source={g.latest.source} sdk={g.latest.sdk} platform={g.latest.platform} /> {[g.latest.platform, sdkLabel(g.latest.sdk)].filter(Boolean).join(' · ')}
-            </span>
+            <PlatformSdk e={g.latest} />
           </div>
         )}
       />
@@ -126,5 +124,25 @@ export function ErrorTitle({ e }: { e: { type?: string; value?: string; title: s
       <strong>{e.type}</strong>
       {e.value ? `: ${e.value}` : ''}
     </>
+  );
+}
+
+/**
+ * The platform and the SDK on two lines: a long SDK name is cut, its version
+ * never is (the version is what tells two runs apart).
+ */
+function PlatformSdk({ e }: { e: ErrorSummary }) {
+  return (
+    <span className="muted small platform-sdk" title={[e.platform, sdkLabel(e.sdk)].filter(Boolean).join(' · ')} data-testid="platform-sdk">
+      <span className="ellipsis">
+        <SourceBadge source={e.source} sdk={e.sdk} platform={e.platform} /> {e.platform}
+      </span>
+      {e.sdk && (
+        <span className="sdk-line">
+          <span className="ellipsis">{e.sdk.name}</span>
+          {e.sdk.version && <span className="sdk-version">{e.sdk.version}</span>}
+        </span>
+      )}
+    </span>
   );
 }

@@ -72,6 +72,11 @@ export function ItemDetailView({ id }: { id: string }) {
       <p className="banner banner-warn" role="note">
         {i.reason}
       </p>
+      {i.truncated && (
+        <p className="banner banner-warn" role="note" data-testid="truncated">
+          The envelope ended inside this item: {formatBytes(i.truncated.received)} of the {formatBytes(i.truncated.length)} its header declared arrived.
+        </p>
+      )}
       <KeyValueTable
         label="Item"
         data={{

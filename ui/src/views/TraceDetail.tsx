@@ -48,7 +48,11 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
         </div>
         {!trace.hasRoot && <p className="muted small">The root span of this trace has not arrived (yet): its spans are shown from the earliest held.</p>}
       </div>
-      <div className="trace-body">
+      <div
+        className={selected ? 'trace-body with-panel' : 'trace-body'}
+        data-testid="trace-body"
+        style={{ '--wf-height': `${trace.spans.length * WF_ROW + WF_HEAD + 2}px` } as CSSProperties}
+      >
         <Waterfall trace={trace} selectedId={spanId} />
         {selected && <SpanPanel span={selected} trace={trace} />}
       </div>
@@ -59,6 +63,10 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
     </div>
   );
 }
+
+/** Heights of a waterfall row and of its header row, in pixels. */
+const WF_ROW = 30;
+const WF_HEAD = 28;
 
 function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: string }) {
   const nav = useNavigate();
@@ -91,7 +99,7 @@ function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: str
         count={rows.length}
         item={(i) => rows[i]}
         label="Spans"
-        rowHeight={30}
+        rowHeight={WF_ROW}
         getKey={(s) => s.spanId}
         selectedKey={selectedId}
         onOpen={(s) => nav(`/traces/${trace.traceId}?span=${s.spanId}`)}
