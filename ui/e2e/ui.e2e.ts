@@ -140,7 +140,7 @@ describe('web UI', () => {
     const rows = page.getByTestId('error-row');
     await rows.filter({ hasText: SDK_ERROR }).waitFor();
     await rows.filter({ hasText: 'SyntaxError: Unexpected end of JSON input' }).waitFor();
-    assert.match(await rows.filter({ hasText: SDK_ERROR }).innerText(), /node · sentry\.javascript\.node/);
+    assert.match(await rows.filter({ hasText: SDK_ERROR }).innerText(), /node\nsentry\.javascript\.node\n\d+\.\d+/);
     assert.equal(new URL(page.url()).pathname, '/errors');
     await screenshot(page, 'errors');
 
