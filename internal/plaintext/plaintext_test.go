@@ -7,7 +7,7 @@ import "testing"
 // shows, and plain text returned as it is.
 func TestOf(t *testing.T) {
 	for in, want := range map[string]string{
-		"\x1b[32mrequest\x1b[0m 12-0 done": "request 12-0 done",
+		"\x1b[32mrequest\x1b[0m 12-0 done":         "request 12-0 done",
 		"\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\": "link",
 		"plain ✓": "plain ✓",
 	} {
