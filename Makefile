@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: all build ui go-build run install dist test test-deps test-go test-conformance test-ui test-e2e screenshots bench fuzz lint clean
+.PHONY: all build ui go-build run install dist dist-binaries test test-deps test-go test-conformance test-ui test-e2e screenshots bench fuzz lint clean
 
 all: build
 
@@ -38,11 +38,17 @@ install: build
 # Release builds: static (no cgo), trimmed paths, stripped, version-stamped,
 # with the web UI, into dist/spotlight-<version>-<os>-<arch>[.exe].
 PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+DIST      ?= dist
 dist: ui
-	@mkdir -p dist
+	@$(MAKE) -s dist-binaries
+
+# The binaries alone, with the UI already built (the dist test uses this so
+# it never rebuilds the UI under other tests' builds).
+dist-binaries:
+	@mkdir -p $(DIST)
 	@set -e; for p in $(PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
-		out=dist/spotlight-$(VERSION)-$$os-$$arch$$ext; \
+		out=$(DIST)/spotlight-$(VERSION)-$$os-$$arch$$ext; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $$out ./cmd/spotlight; \
 		echo "$$out"; \
 	done
