@@ -3,6 +3,7 @@ module github.com/spotlight-dev/spotlight
 go 1.26.0
 
 require (
+	github.com/DataDog/go-sqllexer v0.2.6
 	github.com/andybalholm/brotli v1.3.0
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/getsentry/sentry-go v0.50.0

@@ -57,6 +57,8 @@ type eventPayload struct {
 	Fingerprint []string        `json:"fingerprint"`
 	Contexts    contextsPayload `json:"contexts"`
 	Spans       []spanPayload   `json:"spans"`
+	// Measurements are a transaction's web vitals and the like (insights.go).
+	Measurements json.RawMessage `json:"measurements"`
 }
 
 // eventDetails are the parts of an event only its detail shows (the API's
@@ -169,6 +171,7 @@ type spanPayload struct {
 	Data         json.RawMessage `json:"data"`
 	Attributes   json.RawMessage `json:"attributes"` // span v2: {key: {type, value}}
 	Tags         json.RawMessage `json:"tags"`
+	Measurements json.RawMessage `json:"measurements"` // a standalone web-vital span's
 }
 
 type logPayload struct {

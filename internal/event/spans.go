@@ -37,6 +37,12 @@ type Span struct {
 	Instance *Instance `json:"instance,omitempty"`
 	// AI is set on an AI call's span (ai.go).
 	AI *AISpan `json:"ai,omitempty"`
+	// Measurements are as sent (a pageload's lcp, fcp, ...; a standalone
+	// web-vital span's one value); sorted by name.
+	Measurements []Measurement `json:"measurements,omitempty"`
+	// Statement is a database span's statement with its literals replaced
+	// by placeholders (insights.go): what the queries page groups by.
+	Statement string `json:"statement,omitempty"`
 }
 
 // Duration is End - Start (0 when either is unknown).
@@ -110,6 +116,8 @@ func (p *spanPayload) span(base Header) Span {
 	s.TraceID = normalizeID(s.TraceID)
 	s.DurationMS = durationMS(s.Duration())
 	s.AI = aiOf(&s)
+	s.Measurements = measurements(p.Measurements)
+	s.Statement = normalizedStatement(&s)
 	return s
 }
 
@@ -147,6 +155,7 @@ func decodeTransaction(c *ItemContext, it *envelope.Item) error {
 	if root.Description == "" {
 		root.Description = p.Transaction
 	}
+	root.Measurements = measurements(p.Measurements)
 	c.AddSpan(root)
 	child := h
 	child.EventID = "" // only the root is the transaction event

@@ -307,12 +307,20 @@ type Query struct {
 	Environment string
 	Release     string
 	TraceID     string
-	Types       []string  // errors: the primary exception's type, exact
-	GroupKey    string    // errors: one group (Error.GroupKey)
-	Status      string    // traces: "ok" (ok, unset or unknown) or "failed"
-	Sort        string    // traces: one of SortNames (default newest)
-	Since       time.Time // inclusive
-	Until       time.Time // exclusive
+	Types       []string // errors: the primary exception's type, exact
+	GroupKey    string   // errors: one group (Error.GroupKey)
+	Status      string   // traces: "ok" (ok, unset or unknown) or "failed"
+	Sort        string   // traces: one of SortNames (default newest)
+	// Traces (tracefilter.go): Transaction is a substring of the trace's
+	// name, Method its root's HTTP method, MinMS/MaxMS bound its duration
+	// (0: open), and WithoutSpans adds the trace ids only errors or logs
+	// have so far ("no spans received").
+	Transaction  string
+	Method       string
+	MinMS, MaxMS float64
+	WithoutSpans bool
+	Since        time.Time // inclusive
+	Until        time.Time // exclusive
 	// Instance selects the records of one instance (Header.Instance.ID;
 	// a trace with a span from it), and Hidden leaves out those of the
 	// instances it names (a trace when every one of its instances is).
@@ -338,6 +346,9 @@ func (s *Store) List(kind Kind, q Query) (page []Record, total int, cursor strin
 		slices.SortFunc(recs, func(a, b *Record) int {
 			return cmp.Compare(firstEnvelope(a.Trace), firstEnvelope(b.Trace))
 		})
+		if q.WithoutSpans {
+			recs = append(recs, s.spanlessTraces()...)
+		}
 	} else {
 		recs = slices.Clone(s.records[kind])
 	}
@@ -545,6 +556,8 @@ func (q *Query) matcher() func(*Record) bool {
 			return false
 		case !q.Until.IsZero() && !r.Timestamp.Before(q.Until):
 			return false
+		case r.Trace != nil && !q.selectsTrace(r):
+			return false
 		case q.Instance != "" && !fromInstance(r, func(id string) bool { return id == q.Instance }):
 			return false
 		case q.Hidden != nil && !fromInstance(r, func(id string) bool { return !q.Hidden(id) }):
@@ -565,7 +578,7 @@ func fromInstance(r *Record, ok func(id string) bool) bool {
 
 // Matches reports whether the record's searchable text holds text (lower
 // case): errors their title, message, culprit, transaction and frames;
-// traces their name, id and any span's op or name; logs their body and
+// traces their name, id and any span's op, name or attribute (key or value); logs their body and
 // attribute values; attachments their file name and type; items their
 // type and reason.
 func Matches(r *Record, text string) bool {
@@ -599,7 +612,9 @@ func Matches(r *Record, text string) bool {
 		if has(t.Name, t.Op, r.TraceID) {
 			return true
 		}
-		return slices.ContainsFunc(t.Spans, func(s Span) bool { return has(s.Op, s.Description) })
+		return slices.ContainsFunc(t.Spans, func(s Span) bool {
+			return has(s.Op, s.Description) || slices.ContainsFunc(s.Data, func(a Attribute) bool { return has(a.Key, a.Text()) })
+		})
 	case r.Log != nil:
 		if has(r.Log.Body) {
 			return true

@@ -8,18 +8,21 @@ import (
 // Trace is every span held of one trace id, from however many envelopes
 // (transactions, standalone spans, span v2 items, in any order).
 type Trace struct {
-	Name        string    `json:"name"`
-	Op          string    `json:"op,omitempty"`
-	Status      string    `json:"status,omitempty"` // "" or "ok" when fine
-	Start       time.Time `json:"start"`
-	End         time.Time `json:"end,omitzero"`
-	DurationMS  float64   `json:"durationMs"`
-	SpanCount   int       `json:"spanCount"`
-	ErrorCount  int       `json:"errorCount"`
-	LogCount    int       `json:"logCount"`
-	RootSpanID  string    `json:"rootSpanId,omitempty"`
-	HasRoot     bool      `json:"hasRoot"` // the root span (no parent) is held
-	EnvelopeIDs []string  `json:"envelopeIds"`
+	Name       string    `json:"name"`
+	Op         string    `json:"op,omitempty"`
+	Status     string    `json:"status,omitempty"` // "" or "ok" when fine
+	Start      time.Time `json:"start"`
+	End        time.Time `json:"end,omitzero"`
+	DurationMS float64   `json:"durationMs"`
+	SpanCount  int       `json:"spanCount"`
+	ErrorCount int       `json:"errorCount"`
+	LogCount   int       `json:"logCount"`
+	RootSpanID string    `json:"rootSpanId,omitempty"`
+	HasRoot    bool      `json:"hasRoot"` // the root span (no parent) is held
+	// NoSpans: only errors or logs of this trace id are held so far
+	// (listed with Query.WithoutSpans).
+	NoSpans     bool     `json:"noSpans,omitempty"`
+	EnvelopeIDs []string `json:"envelopeIds"`
 	// Instances are the instances its spans came from, in the order of
 	// their first span (the Control Center's merged copy; else empty).
 	Instances []Instance `json:"instances,omitempty"`

@@ -48,6 +48,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/error-types", s.readers(http.HandlerFunc(s.handleErrorTypes)))
 	mux.Handle("GET /api/feed", s.readers(withoutDeadlines(http.HandlerFunc(s.handleFeed))))
 	s.profileRoutes(mux) // api_profiles.go
+	s.insightRoutes(mux) // api_insights.go
 }
 
 // readers refuses a browser page of a foreign origin outright, reads
@@ -373,6 +374,20 @@ func parseQuery(r *http.Request) (event.Query, error) {
 	}
 	if q.Sort = v.Get("sort"); q.Sort != "" && !slices.Contains(event.SortNames(), q.Sort) {
 		return q, fmt.Errorf("sort %q is not a trace order: use one of %s", q.Sort, strings.Join(event.SortNames(), ", "))
+	}
+	q.Transaction, q.Method = v.Get("transaction"), strings.ToUpper(v.Get("method"))
+	q.WithoutSpans = v.Get("withoutSpans") == "1"
+	for _, b := range []struct {
+		name string
+		to   *float64
+	}{{"minMs", &q.MinMS}, {"maxMs", &q.MaxMS}} {
+		if s := v.Get(b.name); s != "" {
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || f < 0 {
+				return q, fmt.Errorf("%s %q is not a duration: use milliseconds, 0 or more", b.name, s)
+			}
+			*b.to = f
+		}
 	}
 	for _, src := range splitList(v.Get("source")) {
 		q.Sources = append(q.Sources, event.Source(strings.ToLower(src)))
