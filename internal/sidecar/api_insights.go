@@ -3,7 +3,6 @@ package sidecar
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/spotlight-dev/spotlight/internal/event"
 )
@@ -114,20 +113,12 @@ func (s *Server) handleInspectList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	offset, limit := 0, defaultPageSize
-	var err error
-	if v := r.URL.Query().Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			http.Error(w, fmt.Sprintf("offset %q is not a count: use 0 or more", v), http.StatusBadRequest)
-			return
-		}
+	q, err := parseQuery(r) // its offset and limit
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
 	}
-	if v := r.URL.Query().Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxPageSize {
-			http.Error(w, fmt.Sprintf("limit %q is out of range: use 1 to %d (default %d)", v, maxPageSize, defaultPageSize), http.StatusBadRequest)
-			return
-		}
-	}
+	offset, limit := q.Offset, q.Limit
 	list, total := ev.store.Envelopes(offset, limit)
 	if list == nil {
 		list = []event.EnvelopeSummary{}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
 // profileFixtures are the fixtures that carry a profile: each must be
@@ -92,15 +90,7 @@ func checkFlame(t *testing.T, what string, f flameAnswer) {
 // the damaged chunks say what was cut, and that the continuous profiling
 // transaction's spans find their chunks' samples.
 func TestFixtureProfiles(t *testing.T) {
-	sidecar := testutil.StartSidecar(t, spotlightBin, nil)
-	for _, f := range loadFixtures(t) {
-		if f.want.doc {
-			continue
-		}
-		if status, msg := testutil.PostEnvelope(t, sidecar.URL+"/stream", f.body); status != http.StatusOK {
-			t.Fatalf("POST %s = %d %s", f.name, status, msg)
-		}
-	}
+	sidecar := struct{ URL string }{postAll(t)}
 	var list struct {
 		Items []struct {
 			ID, Format, Platform, EnvelopeID, TraceID string
