@@ -88,10 +88,10 @@ type profilePayload struct {
 	Transactions []profileTransaction `json:"transactions"`
 	Profile      struct {
 		Samples []struct {
-			Elapsed   json.RawMessage `json:"elapsed_since_start_ns"`
-			Timestamp json.RawMessage `json:"timestamp"`
-			StackID   json.RawMessage `json:"stack_id"`
-			ThreadID  json.RawMessage `json:"thread_id"`
+			Elapsed   flexNumber `json:"elapsed_since_start_ns"`
+			Timestamp flexNumber `json:"timestamp"`
+			StackID   flexNumber `json:"stack_id"`
+			ThreadID  flexNumber `json:"thread_id"`
 		} `json:"samples"`
 		Stacks         [][]json.RawMessage        `json:"stacks"`
 		Frames         []profileFrame             `json:"frames"`
@@ -206,28 +206,22 @@ func (prof *Profile) read(p *profilePayload, start time.Time) (cut []string) {
 	lostStacks, untimed := 0, 0
 	first := math.Inf(1)
 	for _, s := range pp.Samples {
-		st, ok := flexInt(s.StackID)
+		st, ok := s.StackID.int()
 		if !ok || st < 0 || st >= len(pp.Stacks) {
 			lostStacks++
 			continue
 		}
 		var at float64
-		if !isNull(s.Timestamp) {
-			t, ok := flexFloat(s.Timestamp)
-			if !ok {
-				untimed++
-				continue
-			}
-			at = math.Round(t*1e6) * 1e3 // µs, as SDKs send: float noise is below
-		} else {
-			e, ok := flexFloat(s.Elapsed)
-			if !ok {
-				untimed++
-				continue
-			}
-			at = e
+		switch {
+		case s.Timestamp.ok:
+			at = math.Round(s.Timestamp.f*1e6) * 1e3 // µs, as SDKs send: float noise is below
+		case s.Elapsed.ok:
+			at = s.Elapsed.f
+		default:
+			untimed++
+			continue
 		}
-		tid := flexString(s.ThreadID)
+		tid := s.ThreadID.text
 		ti, seen := threadIdx[tid]
 		if !seen {
 			ti = int32(len(prof.Threads))
@@ -477,4 +471,35 @@ func (s *Store) SpanProfile(traceID, spanID string) (sp SpanProfile, ok bool) {
 	}
 	sp.Flame = BuildFlame(srcs)
 	return sp, sp.Flame.Samples > 0
+}
+
+// flexNumber is a sample field sent as a number or a string holding one
+// (elapsed times and thread ids come as both), read in place: a profile has
+// 100k samples, and a json.RawMessage per field cost a third more memory.
+type flexNumber struct {
+	f    float64
+	ok   bool   // f holds a finite number
+	text string // as sent, without quotes (thread ids)
+}
+
+func (n *flexNumber) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' {
+		b = b[1 : len(b)-1]
+		if bytes.IndexByte(b, '\\') >= 0 {
+			return nil // no number or id SDKs send has escapes
+		}
+	} else if string(b) == "null" {
+		return nil
+	}
+	n.text = string(b)
+	f, err := strconv.ParseFloat(n.text, 64)
+	n.f, n.ok = f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	return nil
+}
+
+func (n *flexNumber) int() (int, bool) {
+	if !n.ok || n.f != math.Trunc(n.f) || math.Abs(n.f) > math.MaxInt32 {
+		return 0, false
+	}
+	return int(n.f), true
 }
