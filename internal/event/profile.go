@@ -116,6 +116,10 @@ type profileFrame struct {
 	Colno           json.RawMessage `json:"colno"`
 	InApp           *bool           `json:"in_app"`
 	InstructionAddr string          `json:"instruction_addr"`
+	// sentry-python before 1.11 names them name, file and line.
+	Name string          `json:"name"`
+	File string          `json:"file"`
+	Line json.RawMessage `json:"line"`
 }
 
 // decodeProfile reads a `profile` or `profile_chunk` item.
@@ -287,9 +291,12 @@ func threadName(raw json.RawMessage) string {
 
 func (f *profileFrame) frame() Frame {
 	line, _ := flexInt(f.Lineno)
+	if line == 0 {
+		line, _ = flexInt(f.Line)
+	}
 	col, _ := flexInt(f.Colno)
 	fr := Frame{
-		Function: f.Function, Filename: f.Filename, AbsPath: f.AbsPath, Module: f.Module,
+		Function: first(f.Function, f.Name), Filename: f.Filename, AbsPath: first(f.AbsPath, f.File), Module: f.Module,
 		Lineno: line, Colno: col, InstructionAddr: f.InstructionAddr,
 	}
 	if fr.Module == "" {
@@ -457,10 +464,23 @@ func (s *Store) SpanProfile(traceID, spanID string) (sp SpanProfile, ok bool) {
 	var srcs []FlameSource
 	for _, r := range profiles {
 		p := r.Profile
-		if p.Format == ProfileSampled && r.TraceID != tr.TraceID || !p.Overlaps(sp.From, to) {
+		// A transaction profile is on its transaction's clock: its own
+		// timestamp is not always the transaction's start (sentry-python
+		// 1.9 sends its end), the samples' offsets are.
+		var shift time.Duration
+		if p.Format == ProfileSampled {
+			if r.TraceID != tr.TraceID {
+				continue
+			}
+			if i := slices.IndexFunc(t.Spans, func(x Span) bool { return x.Segment && x.EventID == p.TransactionID }); i >= 0 {
+				shift = t.Spans[i].Start.Sub(p.Start)
+			}
+		}
+		from, until := sp.From.Add(-shift), to.Add(-shift)
+		if !p.Overlaps(from, until) {
 			continue
 		}
-		src := FlameSource{Profile: p, From: sp.From, To: to}
+		src := FlameSource{Profile: p, From: from, To: until}
 		if sp.Thread != "" && p.HasThread(sp.Thread) {
 			src.Thread = sp.Thread
 		} else if p.Format == ProfileContinuous && sp.Thread != "" {
