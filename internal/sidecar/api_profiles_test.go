@@ -53,7 +53,9 @@ func TestProfileAndAIRoutes(t *testing.T) {
 	if runs.Total != 1 || runs.Items[0]["model"] != "gpt-4o" || runs.Items[0]["costUsd"] == nil {
 		t.Fatalf("ai calls %+v", runs)
 	}
-	var run struct{ Messages []struct{ Role, Content string } }
+	var run struct {
+		Messages []struct{ Role, Content string }
+	}
 	getJSON(t, ts, "/api/ai-calls/"+trace+"-bbbbbbbbbbbbbbbb", &run)
 	if len(run.Messages) != 2 || run.Messages[1].Content != "hello" {
 		t.Fatalf("run %+v", run)
