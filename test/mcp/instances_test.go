@@ -10,6 +10,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/registry"
 	"github.com/spotlight-dev/spotlight/internal/testutil"
+	"github.com/spotlight-dev/spotlight/internal/testutil/mcpclient"
 )
 
 // TestInstances runs an app under a real `spotlight run` (its own sidecar,
@@ -40,14 +41,14 @@ func TestInstances(t *testing.T) {
 
 	cs, _ := connectStdio(t, env, "-p", strconv.Itoa(testutil.FreePort(t)))
 
-	text := ok(t, cs, "list_instances", nil)
+	text := mcpclient.OK(t, cs, "list_instances", nil)
 	contains(t, "list_instances", text, "| Project | Port | Type | Command | Started | PID | URL | Status |",
 		"| "+inst.ProjectName+" | "+strconv.Itoa(appPort)+" | command | sleep 600 |", app.URL, "healthy", inst.InstanceID)
 
 	// This MCP server's own sidecar is empty; the app's has the error.
-	contains(t, "own sidecar", ok(t, cs, "search_errors", nil), "No errors")
+	contains(t, "own sidecar", mcpclient.OK(t, cs, "search_errors", nil), "No errors")
 	for _, ref := range []any{appPort, strconv.Itoa(appPort), inst.InstanceID, inst.InstanceID[:13], inst.ProjectName} {
-		text := ok(t, cs, "search_errors", map[string]any{"instance": ref})
+		text := mcpclient.OK(t, cs, "search_errors", map[string]any{"instance": ref})
 		contains(t, fmt.Sprintf("instance %v", ref), text, "inventory is negative", app.URL)
 	}
 	toolError(t, cs, "search_errors", map[string]any{"instance": inst.InstanceID[:4]}, "list_instances")
@@ -55,14 +56,14 @@ func TestInstances(t *testing.T) {
 	// "all" reads every instance's events, each tagged with its instance.
 	label := inst.ProjectName + "@" + strconv.Itoa(appPort)
 	testutil.Eventually(t, wait, func() bool {
-		text, isErr := call(t, cs, "search_errors", map[string]any{"instance": "all"})
+		text, isErr := mcpclient.Call(t, cs, "search_errors", map[string]any{"instance": "all"})
 		return !isErr && strings.Contains(text, "inventory is negative") && strings.Contains(text, label)
 	}, "instance all does not show the app's error labelled %s", label)
 
 	// The app stops: its instance is gone, and reading it says so.
 	app.Stop(t)
-	contains(t, "after the app stopped", ok(t, cs, "list_instances", nil), "No Spotlight instances")
+	contains(t, "after the app stopped", mcpclient.OK(t, cs, "list_instances", nil), "No Spotlight instances")
 	toolError(t, cs, "search_errors", map[string]any{"instance": appPort}, "no Spotlight sidecar answers")
 	// Its events outlive it in the merged copy.
-	contains(t, "instance all after the app stopped", ok(t, cs, "search_errors", map[string]any{"instance": "all"}), "inventory is negative", label)
+	contains(t, "instance all after the app stopped", mcpclient.OK(t, cs, "search_errors", map[string]any{"instance": "all"}), "inventory is negative", label)
 }

@@ -24,6 +24,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/spotlight-dev/spotlight/internal/testutil"
+	"github.com/spotlight-dev/spotlight/internal/testutil/mcpclient"
 )
 
 var bin string
@@ -42,10 +43,6 @@ func processEnv(registryDir string) []string {
 	}
 }
 
-func newClient() *sdk.Client {
-	return sdk.NewClient(&sdk.Implementation{Name: "spotlight-test", Version: "0"}, nil)
-}
-
 // connectStdio starts `spotlight mcp args...` as the SDK's command
 // transport does for real agents, and returns the session and its stderr.
 func connectStdio(t *testing.T, env []string, args ...string) (*sdk.ClientSession, *testutil.SafeBuffer) {
@@ -60,66 +57,13 @@ func connectCommand(t *testing.T, env []string, args ...string) (*sdk.ClientSess
 	cmd.Env = append(os.Environ(), env...)
 	stderr := &testutil.SafeBuffer{}
 	cmd.Stderr = stderr
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	cs, err := newClient().Connect(ctx, &sdk.CommandTransport{Command: cmd}, nil)
-	if err != nil {
-		t.Fatalf("connect to spotlight mcp: %v\nstderr:\n%s", err, stderr)
-	}
-	t.Cleanup(func() {
-		if err := cs.Close(); err != nil {
-			t.Logf("closing spotlight mcp: %v\nstderr:\n%s", err, stderr)
-		}
-	})
-	return cs, stderr
-}
-
-func connectHTTP(t *testing.T, url string) *sdk.ClientSession {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	cs, err := newClient().Connect(ctx, &sdk.StreamableClientTransport{Endpoint: url + "/mcp", DisableStandaloneSSE: true}, nil)
-	if err != nil {
-		t.Fatalf("connect to %s/mcp: %v", url, err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	return cs
-}
-
-// call calls a tool and returns its text and whether it is a tool error.
-func call(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) (string, bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: tool, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s %v: %v", tool, args, err)
-	}
-	var parts []string
-	for _, c := range res.Content {
-		tc, ok := c.(*sdk.TextContent)
-		if !ok {
-			t.Fatalf("%s returned %T content, want text", tool, c)
-		}
-		parts = append(parts, tc.Text)
-	}
-	return strings.Join(parts, "\n"), res.IsError
-}
-
-// ok calls a tool that must succeed.
-func ok(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) string {
-	t.Helper()
-	text, isErr := call(t, cs, tool, args)
-	if isErr {
-		t.Fatalf("%s %v: tool error: %s", tool, args, text)
-	}
-	return text
+	return mcpclient.ConnectCommand(t, cmd, stderr), stderr
 }
 
 // toolError calls a tool that must fail, naming want in its message.
 func toolError(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any, want string) {
 	t.Helper()
-	text, isErr := call(t, cs, tool, args)
+	text, isErr := mcpclient.Call(t, cs, tool, args)
 	if !isErr {
 		t.Fatalf("%s %v: want a tool error, got:\n%s", tool, args, text)
 	}
@@ -197,7 +141,7 @@ func checkToolList(t *testing.T, cs *sdk.ClientSession) {
 func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 	checkToolList(t, cs)
 
-	empty := ok(t, cs, "search_errors", nil)
+	empty := mcpclient.OK(t, cs, "search_errors", nil)
 	contains(t, "empty search_errors", empty, "No errors", "timeWindow", "list_instances", url)
 
 	now := time.Now()
@@ -211,45 +155,45 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 	post(t, url, logEnvelope(t, "rendering the home page", "app/home.py", now, ""))
 	post(t, url, transactionEnvelope(t, traceID, now))
 	testutil.Eventually(t, wait, func() bool {
-		text, _ := call(t, cs, "search_traces", map[string]any{"timeWindow": 0})
+		text, _ := mcpclient.Call(t, cs, "search_traces", map[string]any{"timeWindow": 0})
 		return strings.Contains(text, "GET /api/checkout")
 	}, "the transaction never showed up in search_traces")
 
 	t.Run("errors by filename", func(t *testing.T) {
-		text := ok(t, cs, "search_errors", map[string]any{"filename": "cart.ts", "timeWindow": 0})
+		text := mcpclient.OK(t, cs, "search_errors", map[string]any{"filename": "cart.ts", "timeWindow": 0})
 		contains(t, "filename cart.ts", text, "cart is undefined", "ancient failure", "src/checkout/cart.ts")
 		lacks(t, "filename cart.ts", text, "payment declined")
 		// The window counts from arrival: an event stamped two hours ago
 		// that arrived just now is in the default 60 s (upstream's rule).
-		text = ok(t, cs, "search_errors", map[string]any{"filename": "checkout/cart.ts"})
+		text = mcpclient.OK(t, cs, "search_errors", map[string]any{"filename": "checkout/cart.ts"})
 		contains(t, "filename checkout/cart.ts, default window", text, "cart is undefined", "ancient failure")
 		lacks(t, "filename checkout/cart.ts, default window", text, "payment declined")
 		// Upstream's argument shape.
-		text = ok(t, cs, "search_errors", map[string]any{"filters": map[string]any{"filename": "stripe.ts", "timeWindow": 3600, "limit": 5}})
+		text = mcpclient.OK(t, cs, "search_errors", map[string]any{"filters": map[string]any{"filename": "stripe.ts", "timeWindow": 3600, "limit": 5}})
 		contains(t, "filters.filename stripe.ts", text, "payment declined")
 		lacks(t, "filters.filename stripe.ts", text, "cart is undefined")
-		text = ok(t, cs, "search_errors", map[string]any{"filename": "nowhere.go", "timeWindow": 0})
+		text = mcpclient.OK(t, cs, "search_errors", map[string]any{"filename": "nowhere.go", "timeWindow": 0})
 		contains(t, "filename nowhere.go", text, "No errors", "without filename")
 	})
 
 	t.Run("logs by time window", func(t *testing.T) {
-		text := ok(t, cs, "search_logs", map[string]any{"timeWindow": 3600})
+		text := mcpclient.OK(t, cs, "search_logs", map[string]any{"timeWindow": 3600})
 		contains(t, "logs received in the last hour", text, "checkout started", "rendering the home page", "stale log line")
-		text = ok(t, cs, "search_logs", map[string]any{"timeWindow": 0})
+		text = mcpclient.OK(t, cs, "search_logs", map[string]any{"timeWindow": 0})
 		contains(t, "all logs", text, "checkout started", "stale log line")
-		text = ok(t, cs, "search_logs", map[string]any{"timeWindow": 0, "filename": "home.py"})
+		text = mcpclient.OK(t, cs, "search_logs", map[string]any{"timeWindow": 0, "filename": "home.py"})
 		contains(t, "logs from home.py", text, "rendering the home page")
 		lacks(t, "logs from home.py", text, "checkout started")
 	})
 
 	t.Run("trace by prefix", func(t *testing.T) {
-		text := ok(t, cs, "get_traces", map[string]any{"traceId": traceID[:10]})
+		text := mcpclient.OK(t, cs, "get_traces", map[string]any{"traceId": traceID[:10]})
 		contains(t, "get_traces", text, traceID, "GET /api/checkout", "db.query", "SELECT * FROM carts", "120ms",
 			"cart is undefined", "checkout started")
 		lacks(t, "get_traces", text, "payment declined", "rendering the home page")
-		text = ok(t, cs, "search_traces", map[string]any{"filename": "cart.ts"})
+		text = mcpclient.OK(t, cs, "search_traces", map[string]any{"filename": "cart.ts"})
 		contains(t, "traces with an error in cart.ts", text, "GET /api/checkout", traceID)
-		text = ok(t, cs, "get_traces", map[string]any{"traceId": strings.Repeat("0", 32)})
+		text = mcpclient.OK(t, cs, "get_traces", map[string]any{"traceId": strings.Repeat("0", 32)})
 		contains(t, "unknown trace", text, "No trace", "search_traces")
 	})
 
@@ -257,10 +201,10 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		id := randomHex(t, 32)
 		post(t, url, aiEnvelope(t, id, now))
 		testutil.Eventually(t, wait, func() bool {
-			text, _ := call(t, cs, "get_traces", map[string]any{"traceId": id})
+			text, _ := mcpclient.Call(t, cs, "get_traces", map[string]any{"traceId": id})
 			return strings.Contains(text, id)
 		}, "trace %s never showed up", id)
-		text := ok(t, cs, "get_traces", map[string]any{"traceId": id})
+		text := mcpclient.OK(t, cs, "get_traces", map[string]any{"traceId": id})
 		contains(t, "get_traces AI calls", text, "## AI calls (2)", "gpt-4o-mini (openai)", "321 input, 12 output", "cost $",
 			"**user**: what is in my cart?", "calls lookup_cart({\"user\":7})", `tool call lookup_cart({"user":7}) → 2 books`)
 	})
@@ -270,7 +214,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		post(t, url, transactionEnvelope(t, a, now))
 		post(t, url, transactionEnvelope(t, b, now))
 		testutil.Eventually(t, wait, func() bool {
-			text, _ := call(t, cs, "get_traces", map[string]any{"traceId": b})
+			text, _ := mcpclient.Call(t, cs, "get_traces", map[string]any{"traceId": b})
 			return strings.Contains(text, b)
 		}, "trace %s never showed up", b)
 		toolError(t, cs, "get_traces", map[string]any{"traceId": "DEADBEEF"}, a)
@@ -283,24 +227,24 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 			post(t, url, errorEnvelope(t, fmt.Sprintf("paged error #%d", i), "src/paging.ts", base.Add(time.Duration(i)*time.Second), ""))
 		}
 		testutil.Eventually(t, wait, func() bool {
-			text, _ := call(t, cs, "search_errors", map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 200})
+			text, _ := mcpclient.Call(t, cs, "search_errors", map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 200})
 			return strings.Contains(text, "paged error #5")
 		}, "the paged errors never showed up")
 		args := func(offset int) map[string]any {
 			return map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 2, "offset": offset}
 		}
-		text := ok(t, cs, "search_errors", args(0))
+		text := mcpclient.OK(t, cs, "search_errors", args(0))
 		contains(t, "page 1", text, "paged error #5", "paged error #4", "5 errors", "offset=2")
 		lacks(t, "page 1", text, "paged error #3", "paged error #1")
-		text = ok(t, cs, "search_errors", args(2))
+		text = mcpclient.OK(t, cs, "search_errors", args(2))
 		contains(t, "page 2", text, "paged error #3", "paged error #2", "offset=4")
 		lacks(t, "page 2", text, "paged error #5", "paged error #1")
-		text = ok(t, cs, "search_errors", args(4))
+		text = mcpclient.OK(t, cs, "search_errors", args(4))
 		contains(t, "page 3", text, "paged error #1")
 		lacks(t, "page 3", text, "paged error #2", "offset=")
-		text = ok(t, cs, "search_errors", args(6))
+		text = mcpclient.OK(t, cs, "search_errors", args(6))
 		contains(t, "past the end", text, "No errors at offset 6", "5 errors")
-		text = ok(t, cs, "search_errors", map[string]any{"filters": map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 2, "offset": 2}})
+		text = mcpclient.OK(t, cs, "search_errors", map[string]any{"filters": map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 2, "offset": 2}})
 		contains(t, "page 2 through filters", text, "paged error #3", "paged error #2", "offset=4")
 	})
 
@@ -318,7 +262,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		toolError(t, cs, "search_errors", map[string]any{"instance": 70000}, "70000")
 		toolError(t, cs, "search_errors", map[string]any{"instance": "no-such-app"}, "no-such-app")
 		// The server survived all of it.
-		contains(t, "after bad arguments", ok(t, cs, "search_errors", map[string]any{"timeWindow": 0}), "cart is undefined")
+		contains(t, "after bad arguments", mcpclient.OK(t, cs, "search_errors", map[string]any{"timeWindow": 0}), "cart is undefined")
 	})
 }
 
@@ -350,7 +294,7 @@ func TestStdioMCPAlias(t *testing.T) {
 	checkToolList(t, cs)
 	post(t, side.URL, errorEnvelope(t, "through the alias", "src/alias.ts", time.Now(), ""))
 	testutil.Eventually(t, wait, func() bool {
-		text, _ := call(t, cs, "search_errors", map[string]any{"timeWindow": 0})
+		text, _ := mcpclient.Call(t, cs, "search_errors", map[string]any{"timeWindow": 0})
 		return strings.Contains(text, "through the alias")
 	}, "search_errors over --stdio-mcp never found the error")
 	contains(t, "stderr", stderr.String(), "--stdio-mcp is deprecated", "spotlight mcp")
@@ -358,7 +302,7 @@ func TestStdioMCPAlias(t *testing.T) {
 
 func TestHTTPEndpoint(t *testing.T) {
 	side := testutil.StartSidecar(t, bin, processEnv(filepath.Join(t.TempDir(), "instances")))
-	exercise(t, connectHTTP(t, side.URL), side.URL)
+	exercise(t, mcpclient.ConnectHTTP(t, side.URL), side.URL)
 }
 
 // TestHTTPEndpointGuard checks /mcp follows the sidecar's rules: a web page

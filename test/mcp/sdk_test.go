@@ -11,6 +11,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/spotlight-dev/spotlight/internal/testutil"
+	"github.com/spotlight-dev/spotlight/internal/testutil/mcpclient"
 )
 
 // checkoutFailed is the error the SDK captures (its stack trace is where it
@@ -50,22 +51,22 @@ func TestSentryGo(t *testing.T) {
 	}
 
 	testutil.Eventually(t, wait, func() bool {
-		text, _ := call(t, cs, "get_traces", map[string]any{"traceId": traceID[:12]})
+		text, _ := mcpclient.Call(t, cs, "get_traces", map[string]any{"traceId": traceID[:12]})
 		return strings.Contains(text, "POST /sdk/checkout") && strings.Contains(text, "charging the card")
 	}, "the transaction and log of trace %s never showed up", traceID)
 
-	text := ok(t, cs, "get_traces", map[string]any{"traceId": traceID[:12]})
+	text := mcpclient.OK(t, cs, "get_traces", map[string]any{"traceId": traceID[:12]})
 	contains(t, "get_traces", text, traceID, "POST /sdk/checkout", "db.query", "UPDATE orders SET paid = 1",
 		"sdk checkout failed: card expired", "charging the card of order 42")
 	lacks(t, "get_traces", text, "a message without a stack trace")
 
-	text = ok(t, cs, "search_errors", map[string]any{"filename": "sdk_test.go"})
+	text = mcpclient.OK(t, cs, "search_errors", map[string]any{"filename": "sdk_test.go"})
 	contains(t, "errors in sdk_test.go", text, "sdk checkout failed: card expired", "TestSentryGo", "sdk_test.go:", "1 error ")
 	lacks(t, "errors in sdk_test.go", text, "a message without a stack trace")
 
-	text = ok(t, cs, "search_errors", map[string]any{"timeWindow": 3600})
+	text = mcpclient.OK(t, cs, "search_errors", map[string]any{"timeWindow": 3600})
 	contains(t, "all recent errors", text, "sdk checkout failed", "a message without a stack trace", "2 errors")
 
-	text = ok(t, cs, "search_traces", map[string]any{"timeWindow": 3600})
+	text = mcpclient.OK(t, cs, "search_traces", map[string]any{"timeWindow": 3600})
 	contains(t, "recent traces", text, "POST /sdk/checkout", "1 trace ")
 }

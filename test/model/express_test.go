@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spotlight-dev/spotlight/internal/testutil"
+	"github.com/spotlight-dev/spotlight/internal/testutil/mcpclient"
 )
 
 // TestExpressUnderRun: a real Express app on @sentry/node 11 (span
@@ -159,9 +160,9 @@ func TestExpressUnderRun(t *testing.T) {
 	checkPrintedTraces(t, "run's printout", jsonLines(p.Stderr.String()), api)
 
 	// And the MCP tools.
-	cs := mcpSession(t, p)
+	cs := mcpclient.ConnectHTTP(t, p.URL)
 	checkMCPTraces(t, cs, api)
-	text := callTool(t, cs, "search_errors", map[string]any{"timeWindow": 0})
+	text := mcpclient.OK(t, cs, "search_errors", map[string]any{"timeWindow": 0})
 	if !strings.Contains(text, "# 2 errors") || !strings.Contains(text, "## Error: Something noteworthy happened") ||
 		strings.Contains(text, "#### 1. : Something noteworthy happened") || !strings.Contains(text, "SyntaxError") {
 		t.Errorf("search_errors:\n%s", text)

@@ -1,7 +1,6 @@
 package model_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/spotlight-dev/spotlight/internal/testutil"
+	"github.com/spotlight-dev/spotlight/internal/testutil/mcpclient"
 )
 
 // startRun starts `spotlight run -p <free port> -f json args...` with a
@@ -259,47 +259,11 @@ func tailJSON(t *testing.T, p *testutil.Process, n int, types ...string) []map[s
 	return jsonLines(tail.Stdout.String())
 }
 
-// mcpSession connects the MCP SDK's client to the run's sidecar.
-func mcpSession(t *testing.T, p *testutil.Process) *sdk.ClientSession {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	c := sdk.NewClient(&sdk.Implementation{Name: "model-test", Version: "1"}, nil)
-	cs, err := c.Connect(ctx, &sdk.StreamableClientTransport{Endpoint: p.URL + "/mcp", DisableStandaloneSSE: true}, nil)
-	if err != nil {
-		t.Fatalf("connect to %s/mcp: %v", p.URL, err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	return cs
-}
-
-// callTool calls a tool that must succeed and returns its text.
-func callTool(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: tool, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s %v: %v", tool, args, err)
-	}
-	var parts []string
-	for _, c := range res.Content {
-		if tc, ok := c.(*sdk.TextContent); ok {
-			parts = append(parts, tc.Text)
-		}
-	}
-	text := strings.Join(parts, "\n")
-	if res.IsError {
-		t.Fatalf("%s %v: tool error: %s", tool, args, text)
-	}
-	return text
-}
-
 // checkMCPTraces checks search_traces: "N traces" for the distinct trace
 // ids, each id listed with its op and span count.
 func checkMCPTraces(t *testing.T, cs *sdk.ClientSession, api map[string]map[string]any) {
 	t.Helper()
-	text := callTool(t, cs, "search_traces", map[string]any{"timeWindow": 0, "limit": 50})
+	text := mcpclient.OK(t, cs, "search_traces", map[string]any{"timeWindow": 0, "limit": 50})
 	if want := fmt.Sprintf("# %d traces ", len(api)); len(api) > 1 && !strings.HasPrefix(text, want) {
 		t.Errorf("search_traces says %q, want %q", firstLine(text), want)
 	}

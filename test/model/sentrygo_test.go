@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spotlight-dev/spotlight/internal/testutil"
+	"github.com/spotlight-dev/spotlight/internal/testutil/mcpclient"
 )
 
 // TestSentryGoUnderRun: a real sentry-go 0.50 program (testdata/goapp)
@@ -85,14 +86,14 @@ func TestSentryGoUnderRun(t *testing.T) {
 		"run printed no trace:\n%s", p.Stderr)
 	checkPrintedTraces(t, "run's printout", jsonLines(p.Stderr.String()), api)
 
-	cs := mcpSession(t, p)
+	cs := mcpclient.ConnectHTTP(t, p.URL)
 	checkMCPTraces(t, cs, api)
-	text := callTool(t, cs, "search_errors", map[string]any{"timeWindow": 0})
+	text := mcpclient.OK(t, cs, "search_errors", map[string]any{"timeWindow": 0})
 	if !strings.Contains(text, "## Error: inventory is running low") || !strings.Contains(text, "### Stack trace (most recent call first)") ||
 		!strings.Contains(text, "goapp/main.go:") {
 		t.Errorf("search_errors lacks the message's stack trace:\n%s", text)
 	}
-	text = callTool(t, cs, "search_logs", map[string]any{"timeWindow": 0})
+	text = mcpclient.OK(t, cs, "search_logs", map[string]any{"timeWindow": 0})
 	if i, j := strings.Index(text, "order stored"), strings.Index(text, "receipt rendered slowly"); i < 0 || j < i {
 		t.Errorf("search_logs not in time order:\n%s", text)
 	}
