@@ -99,23 +99,14 @@ func TestNormalizeName(t *testing.T) {
 }
 
 func TestResolveReadsFilesInOrder(t *testing.T) {
-	dir := t.TempDir()
-	for name, body := range map[string]string{
+	dir := writeProject(t, map[string]string{
 		"compose.yaml":         "name: first\nservices:\n  web:\n    image: a\n  job:\n    profiles: [jobs]\n",
 		"compose.yml":          "services:\n  ignored:\n    image: a\n", // compose.yaml is preferred
 		"compose.override.yml": "name: second\nservices:\n  web:\n    container_name: w\n  cache:\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
-	inv, _ := Parse([]string{"docker", "compose", "up"})
-	p, err := inv.Resolve(dir, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, p := resolveUp(t, dir, getenv)
 	want := Project{Name: "second", Dir: dir, Files: []string{"compose.yaml", "compose.override.yml"},
 		Services: []Service{{Name: "cache"}, {Name: "job", Profiles: []string{"jobs"}}, {Name: "web", ContainerName: "w"}}}
 	if !reflect.DeepEqual(p, want) {
@@ -201,25 +192,16 @@ func TestFindHostAddress(t *testing.T) {
 }
 
 func TestDotEnvSettings(t *testing.T) {
-	dir := t.TempDir()
-	for name, body := range map[string]string{
+	dir := writeProject(t, map[string]string{
 		"compose.yml": "services:\n  default:\n    image: a\n",
 		"a.yml":       "services:\n  web:\n    image: a\n",
 		"b.yml":       "services:\n  job:\n    profiles: [jobs]\n",
 		".env":        "# compose reads these too\nCOMPOSE_FILE=a.yml:b.yml\nCOMPOSE_PROJECT_NAME=from-dotenv\nCOMPOSE_PROFILES=\"jobs\"\nOTHER=x\n",
 		"alt.env":     "COMPOSE_PROJECT_NAME=alt\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
-	inv, _ := Parse([]string{"docker", "compose", "up"})
-	p, err := inv.Resolve(dir, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, p := resolveUp(t, dir, getenv)
 	if p.Name != "from-dotenv" || !slices.Equal(p.Files, []string{"a.yml", "b.yml"}) || !slices.Equal(p.Started(nil), []string{"job", "web"}) {
 		t.Errorf("with .env: %+v, started %q", p, p.Started(nil))
 	}
@@ -238,28 +220,16 @@ func TestDotEnvSettings(t *testing.T) {
 }
 
 func TestIncludeAddsServices(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "infra"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, body := range map[string]string{
+	dir := writeProject(t, map[string]string{
 		"compose.yml":          "name: app\ninclude:\n  - infra/db.yml\n  - path: [infra/cache.yml]\nservices:\n  web:\n    image: a\n",
 		"infra/db.yml":         "name: not-the-project\ninclude:\n  - path: queue.yml\nservices:\n  db:\n    image: postgres\n",
 		"infra/queue.yml":      "services:\n  queue:\n    image: rabbitmq\n",
 		"infra/cache.yml":      "services:\n  cache:\n    image: redis\n",
 		"loop.yml":             "include: [loop.yml]\n",
 		"compose.override.yml": "services: {}\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	getenv := func(string) string { return "" }
-	inv, _ := Parse([]string{"docker", "compose", "up"})
-	p, err := inv.Resolve(dir, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, p := resolveUp(t, dir, getenv)
 	if p.Name != "app" || !slices.Equal(p.ServiceNames(), []string{"cache", "db", "queue", "web"}) {
 		t.Errorf("project %q services %q", p.Name, p.ServiceNames())
 	}
@@ -280,15 +250,40 @@ func TestInterpolate(t *testing.T) {
 			t.Errorf("interpolate(%q) = %q, want %q", in, got, want)
 		}
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "compose.yml"), []byte("name: ${STACK:-fallback}-app\nservices:\n  web:\n    image: a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("STACK=from-dotenv\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeProject(t, map[string]string{
+		"compose.yml": "name: ${STACK:-fallback}-app\nservices:\n  web:\n    image: a\n",
+		".env":        "STACK=from-dotenv\n",
+	})
 	inv, _ := Parse([]string{"docker", "compose", "up"})
 	if p, err := inv.Resolve(dir, getenv); err != nil || p.Name != "from-dotenv-app" {
 		t.Errorf("name %q (%v), want from-dotenv-app", p.Name, err)
 	}
+}
+
+// writeProject writes files (name: body, names may have directories) into
+// a temporary directory and returns it.
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// resolveUp resolves `docker compose up` in dir, failing the test on an error.
+func resolveUp(t *testing.T, dir string, getenv func(string) string) (Invocation, Project) {
+	t.Helper()
+	inv, _ := Parse([]string{"docker", "compose", "up"})
+	p, err := inv.Resolve(dir, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv, p
 }
