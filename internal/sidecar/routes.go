@@ -141,29 +141,21 @@ func hasBodyType(r *http.Request, want string) (bool, string) {
 }
 
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
-	if ok, got := isEnvelopeRequest(r); !ok {
-		http.Error(w, fmt.Sprintf("unsupported Content-Type %q: send Sentry envelopes as %s (text/plain is accepted only from the browser SDK: sentry_client=sentry.javascript.browser... with an Origin header)", got, envelopeContentType), http.StatusUnsupportedMediaType)
-		return
-	}
-	// The reservation covers the body until it is parsed and buffered (the
-	// buffer counts it from then on).
-	var held int64
-	defer func() { s.receiving.release(held) }()
-	body, ok := s.readRequest(w, r, &held)
-	if !ok {
-		return
-	}
-	e, err := buffer.NewEnvelope(body, r.UserAgent())
-	if errors.Is(err, envelope.ErrTooManyItems) {
-		http.Error(w, "envelope refused: "+err.Error(), http.StatusRequestEntityTooLarge)
-		return
-	}
-	if err != nil {
-		s.log.Debug("malformed envelope", "err", err, "user_agent", r.UserAgent())
-		http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	s.accept(w, r, e, nil)
+	ok, got := isEnvelopeRequest(r)
+	const send = "send Sentry envelopes as " + envelopeContentType + " (text/plain is accepted only from the browser SDK: sentry_client=sentry.javascript.browser... with an Origin header)"
+	s.receive(w, r, ok, got, send, func(body []byte) {
+		e, err := buffer.NewEnvelope(body, r.UserAgent())
+		if errors.Is(err, envelope.ErrTooManyItems) {
+			http.Error(w, "envelope refused: "+err.Error(), http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err != nil {
+			s.log.Debug("malformed envelope", "err", err, "user_agent", r.UserAgent())
+			http.Error(w, "malformed envelope: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.accept(w, r, e, nil)
+	})
 }
 
 // handleStore is the deprecated store endpoint older SDKs post bare events
@@ -171,35 +163,38 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 // buffered as an envelope with that one item, and the answer is Sentry's
 // {"id": "<event id>"}. X-Sentry-Auth is not checked: nothing is secret here.
 func (s *Server) handleStore(w http.ResponseWriter, r *http.Request) {
-	if ok, got := isStoreRequest(r); !ok {
-		http.Error(w, fmt.Sprintf("unsupported Content-Type %q: send events to the store endpoint as application/json", got), http.StatusUnsupportedMediaType)
+	ok, got := isStoreRequest(r)
+	s.receive(w, r, ok, got, "send events to the store endpoint as application/json", func(body []byte) {
+		env, wire, err := envelope.FromEvent(body)
+		var e *buffer.Entry
+		if err == nil {
+			e, err = buffer.NewEnvelope(wire, r.UserAgent())
+		}
+		if err != nil {
+			s.log.Debug("malformed store event", "err", err, "user_agent", r.UserAgent())
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		answer, _ := json.Marshal(map[string]string{"id": env.EventID()})
+		s.accept(w, r, e, answer)
+	})
+}
+
+// receive is what both ingest routes do before parsing: unless typeOK, it
+// answers 415 naming the media type got and what to send instead; it reads
+// the decompressed body (see readBody), answering the error itself when it
+// cannot, and hands the body to keep. The body's reservation of receiving
+// bytes lasts until keep returns, that is until the envelope is parsed and
+// buffered (the buffer counts it from then on).
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, typeOK bool, got, send string, keep func(body []byte)) {
+	if !typeOK {
+		http.Error(w, fmt.Sprintf("unsupported Content-Type %q: %s", got, send), http.StatusUnsupportedMediaType)
 		return
 	}
 	var held int64
 	defer func() { s.receiving.release(held) }()
-	body, ok := s.readRequest(w, r, &held)
-	if !ok {
-		return
-	}
-	env, wire, err := envelope.FromEvent(body)
-	var e *buffer.Entry
-	if err == nil {
-		e, err = buffer.NewEnvelope(wire, r.UserAgent())
-	}
-	if err != nil {
-		s.log.Debug("malformed store event", "err", err, "user_agent", r.UserAgent())
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	answer, _ := json.Marshal(map[string]string{"id": env.EventID()})
-	s.accept(w, r, e, answer)
-}
-
-// readRequest reads the decompressed body (see readBody), answering the
-// error itself when it cannot.
-func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64) ([]byte, bool) {
 	limit := s.cfg.MaxBodyBytes
-	body, err := s.readBody(w, r, limit, held)
+	body, err := s.readBody(w, r, limit, &held)
 	if err != nil {
 		status, msg := decodeError(err, limit, s.cfg.MaxReceivingBytes)
 		s.log.Debug("envelope refused", "status", status, "err", err, "user_agent", r.UserAgent())
@@ -207,9 +202,9 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, held *int64
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 		}
 		http.Error(w, msg, status)
-		return nil, false
+		return
 	}
-	return body, true
+	keep(body)
 }
 
 // accept buffers an envelope and answers 200 with answer ({} when nil).
