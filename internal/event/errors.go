@@ -194,10 +194,8 @@ func exceptions(raw json.RawMessage) (list []Exception, synthetic *Exception, er
 	for _, p := range ps {
 		ex := Exception{Type: p.Type, Value: p.Value, Module: p.Module, Frames: frames(p.Stacktrace)}
 		if m := p.Mechanism; m != nil {
-			ex.Mechanism = &Mechanism{
-				Type: m.Type, Handled: m.Handled, Synthetic: m.Synthetic, Source: m.Source,
-				ExceptionID: m.ExceptionID, ParentID: m.ParentID, IsExceptionGroup: m.IsExceptionGroup,
-			}
+			mech := Mechanism(*m) // the same fields, the API's names
+			ex.Mechanism = &mech
 			if m.Synthetic {
 				synthetic = &ex
 				continue

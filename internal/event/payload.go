@@ -103,7 +103,9 @@ type exceptionPayload struct {
 	Value      string      `json:"value"`
 	Module     string      `json:"module"`
 	Stacktrace *stacktrace `json:"stacktrace"`
-	Mechanism  *struct {
+	// Mechanism has the fields of the model's Mechanism, in the same order,
+	// so that it converts to one; only the JSON names differ.
+	Mechanism *struct {
 		Type             string `json:"type"`
 		Handled          *bool  `json:"handled"`
 		Synthetic        bool   `json:"synthetic"`
