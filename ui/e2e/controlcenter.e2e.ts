@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -22,10 +22,11 @@ import {
   newPage,
   postEnvelope,
   processGone,
-  removeDir,
   screenshot,
   startRun,
   startSidecar,
+  stopRun,
+  stopSidecar,
   type Run,
   type Sidecar,
 } from './harness';
@@ -64,21 +65,28 @@ describe('Control Center', () => {
     page = await newPage(browser, pageErrors);
   });
 
+  /** Waits until the Control Center's copy holds the run's error, so that it keeps it when the run ends. */
+  const heldByControlCenter = (run: Run) =>
+    eventually(`${run.label}'s error in the Control Center's copy`, async () =>
+      (await (await fetch(`${cc.url}/api/errors?instance=${run.instance.instanceId}`)).text()).includes(`${run.label}: order 42`),
+    );
+
+  /**
+   * A terminated run's card leaves (the page drops it at once) and comes back
+   * as ended with the next list, live or periodic: the Control Center keeps
+   * the events it copied. The registry no longer lists it.
+   */
+  const listedAsEnded = async (run: Run) => {
+    await card(page, run).and(page.locator('[data-status=ended]')).waitFor({ timeout: 30_000 });
+    const listed = (await listInstances(cc)).filter((i) => i.instanceId === run.instance.instanceId);
+    assert.deepEqual(listed.map((i) => i.status), ['ended'], 'listed once, as ended: its registry file is removed');
+    assert.equal(await card(page, run).getByRole('button', { name: 'Terminate' }).count(), 0, 'nothing left to terminate');
+  };
+
   after(async () => {
     await browser?.close();
-    for (const r of [a, b, c, d]) {
-      if (!r) continue;
-      try {
-        process.kill(r.instance.pid, 'SIGCONT');
-      } catch {
-        // already gone
-      }
-      await r.proc.stop();
-      if (r.instance.childPid && !processGone(r.instance.childPid)) process.kill(r.instance.childPid, 'SIGKILL');
-      removeDir(r.dir);
-    }
-    await cc?.stop();
-    if (cc) removeDir(dirname(cc.registryDir));
+    for (const r of [a, b, c, d]) if (r) await stopRun(r);
+    if (cc) await stopSidecar(cc);
     assert.deepEqual(pageErrors, [], 'the page threw errors');
   });
 
@@ -180,14 +188,15 @@ describe('Control Center', () => {
     await dialog.waitFor({ state: 'detached' });
     assert.ok(!processGone(b.instance.pid), 'Cancel terminates nothing');
 
+    await heldByControlCenter(b);
     await card(page, b).getByRole('button', { name: 'Terminate' }).click();
     await dialog.getByRole('button', { name: 'Terminate' }).click();
     await page.getByTestId('viewing').getByText(`localhost:${cc.port}`, { exact: true }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get('instance'), null);
     assert.equal(new URL(page.url()).pathname, '/instances');
     await card(page, a).waitFor();
-    await card(page, b).waitFor({ state: 'detached' });
     await eventually('beta and its command to be gone', () => processGone(b.instance.pid) && processGone(b.instance.childPid ?? b.instance.pid));
+    await listedAsEnded(b);
   });
 
   test('a refused terminate shows the reason on the card, which stays until the list drops it', async () => {
@@ -301,9 +310,7 @@ describe('Control Center', () => {
       `This stops ${run.instance.command} (PID ${childPid}), whose Spotlight (port ${run.instance.port}) has already exited.`,
     );
     await dialog.getByRole('button', { name: 'Terminate' }).click();
-    await card(page, run).waitFor({ state: 'detached' });
     await eventually(`the process group ${childPid} to be gone`, () => groupGone(childPid));
-    // The Control Center may still list it as ended (it keeps the events), never as registered.
-    assert.equal((await listInstances(cc)).filter((i) => i.instanceId === run.instance.instanceId && i.status !== 'ended').length, 0, 'the registry file is removed');
+    await listedAsEnded(run);
   });
 });

@@ -283,6 +283,24 @@ export async function startRun(cc: Sidecar, label: string, script = sdkApp, args
   return { label, proc, dir, instance };
 }
 
+/**
+ * Ends a run of startRun and removes its directory: a SIGSTOPped spotlight
+ * is continued first so that it can stop, and a child it left behind (an
+ * orphan) is killed.
+ */
+export async function stopRun(r: Run): Promise<void> {
+  if (r.proc.child.exitCode === null && r.proc.child.signalCode === null) r.proc.child.kill('SIGCONT');
+  await r.proc.stop();
+  if (r.instance.childPid && !processGone(r.instance.childPid)) process.kill(r.instance.childPid, 'SIGKILL');
+  removeDir(r.dir);
+}
+
+/** Stops a sidecar of startSidecar and removes the temporary directory of its default registry. */
+export async function stopSidecar(cc: Sidecar): Promise<void> {
+  await cc.stop();
+  removeDir(dirname(cc.registryDir));
+}
+
 export interface Proxy {
   port: number;
   url: string;

@@ -6,7 +6,7 @@
 // instances that stopped.
 
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -16,13 +16,13 @@ import {
   launchBrowser,
   listInstances,
   newPage,
-  processGone,
-  removeDir,
   repoRoot,
   spotlightBin,
   startProcess,
   startRun,
   startSidecar,
+  stopRun,
+  stopSidecar,
   tempDir,
   type Run,
   type Sidecar,
@@ -52,13 +52,8 @@ describe('Control Center hub', () => {
 
   after(async () => {
     await browser?.close();
-    for (const r of runs) {
-      await r.proc.stop();
-      if (r.instance.childPid && !processGone(r.instance.childPid)) process.kill(r.instance.childPid, 'SIGKILL');
-      removeDir(r.dir);
-    }
-    await cc?.stop();
-    if (cc) removeDir(dirname(cc.registryDir));
+    for (const r of runs) await stopRun(r);
+    if (cc) await stopSidecar(cc);
     assert.deepEqual(pageErrors, [], 'the page threw errors');
   });
 
