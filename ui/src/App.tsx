@@ -16,6 +16,8 @@ import { ItemDetailView, ItemsView } from './views/Items';
 import { EvictionNotice } from './components/EvictionNotice';
 import { ProfileDetailView, ProfilesView, SpanProfileView } from './views/Profiles';
 import { AICallDetailView, AICallsView } from './views/AICalls';
+import { PageVitalsView, QueriesView, QueryGroupView, ResourcesView, WebVitalsView } from './views/Insights';
+import { EnvelopeDetailView, EnvelopesView, SDKsView } from './views/Envelopes';
 import type { AppState } from './store/store';
 
 export function App() {
@@ -146,6 +148,8 @@ function Nav() {
     { to: '/logs', label: 'Logs', count: counts?.logs ?? 0 },
     { to: '/profiles', label: 'Profiles', count: counts?.profiles ?? 0 },
     { to: '/ai', label: 'AI calls', count: undefined },
+    { to: '/insights', label: 'Insights', count: undefined },
+    { to: '/envelopes', label: 'Envelopes', count: undefined },
     // Shown only when there is something to look at.
     ...((counts?.items ?? 0) > 0 || path.startsWith('/items') ? [{ to: '/items', label: 'Undecodable', count: counts?.items ?? 0 }] : []),
     { to: '/instances', label: 'Control Center', count: instances },
@@ -229,6 +233,9 @@ function Route() {
   if (view === 'logs') return <LogsView query={query} />;
   if (view === 'items') return id ? <ItemDetailView id={id} /> : <ItemsView />;
   if (view === 'instances') return <ControlCenterView />;
+  if (view === 'insights') return <InsightsRoute page={id} id={sub} />;
+  if (view === 'envelopes') return id ? <EnvelopeDetailView id={id} /> : <EnvelopesView />;
+  if (view === 'sdks') return <SDKsView />;
   return (
     <div className="view padded">
       <h1>Not found</h1>
@@ -237,4 +244,11 @@ function Route() {
       </p>
     </div>
   );
+}
+
+/** /insights/{queries,web-vitals,resources}[/{group or page}] (issue 18). */
+function InsightsRoute({ page, id }: { page?: string; id?: string }) {
+  if (page === 'web-vitals') return id ? <PageVitalsView page={id} /> : <WebVitalsView />;
+  if (page === 'resources') return <ResourcesView />;
+  return id ? <QueryGroupView id={id} /> : <QueriesView />;
 }

@@ -21,6 +21,7 @@ import type {
 import type { ErrorSources, OpenTarget } from './source';
 import type { Profile, ProfileDetail, SpanProfile } from './profile-types';
 import type { AIRun } from './ai-types';
+import type { EnvelopeDetail, EnvelopeSummary, Items, PageVitals, QueryGroup, Resource, SDKSeen } from './insight-types';
 
 /** What each list holds. */
 export interface ListItems {
@@ -32,6 +33,7 @@ export interface ListItems {
   occurrences: ErrorSummary;
   profiles: Profile;
   aiCalls: AIRun;
+  envelopes: EnvelopeSummary;
 }
 export type ListName = keyof ListItems;
 
@@ -46,6 +48,14 @@ export interface DetailItems {
   aiCall: AIRun;
   /** id = "<traceId>" or "<traceId>/<spanId>". */
   spanProfile: SpanProfile;
+  /** Insights (issue 18): id '' is the whole list, else one group / page. */
+  queries: Items<QueryGroup>;
+  queryGroup: QueryGroup;
+  webVitals: Items<PageVitals>;
+  pageVitals: PageVitals;
+  resources: Items<Resource>;
+  sdks: Items<SDKSeen>;
+  envelope: EnvelopeDetail;
 }
 export type DetailName = keyof DetailItems;
 
@@ -57,6 +67,9 @@ export interface ListDef {
   changes: readonly ChangeKind[];
 }
 
+/** Every kind of change: what any new envelope may bring. */
+const ALL_KINDS: readonly ChangeKind[] = ['error', 'trace', 'log', 'attachment', 'item', 'profile'];
+
 export const LISTS: Record<ListName, ListDef> = {
   errors: { path: '/api/errors', fixed: { group: '1' }, changes: ['error'] },
   traces: { path: '/api/traces', changes: ['trace'] },
@@ -66,6 +79,7 @@ export const LISTS: Record<ListName, ListDef> = {
   profiles: { path: '/api/profiles', changes: ['profile'] },
   // AI calls are spans: a trace's change may change them.
   aiCalls: { path: '/api/ai-calls', changes: ['trace'] },
+  envelopes: { path: '/api/inspector/envelopes', changes: ALL_KINDS },
 };
 
 /** Each detail is GET <path><id><suffix> (or its own url), refetched on changes of its kind. */
@@ -75,6 +89,8 @@ export interface DetailDef {
   change: ChangeKind;
   /** The request path of an id, when it is not path + id + suffix. */
   url?: (id: string) => string;
+  /** An aggregate (insights, SDKs): refetched on any change of these kinds, whatever its id. */
+  anyChange?: readonly ChangeKind[];
 }
 
 export const DETAILS: Record<DetailName, DetailDef> = {
@@ -84,6 +100,13 @@ export const DETAILS: Record<DetailName, DetailDef> = {
   errorSource: { path: '/api/errors/', suffix: '/source', change: 'error' },
   profile: { path: '/api/profiles/', change: 'profile' },
   aiCall: { path: '/api/ai-calls/', change: 'trace' },
+  queries: { path: '/api/insights/queries', change: 'trace', url: () => '/api/insights/queries', anyChange: ['trace'] },
+  queryGroup: { path: '/api/insights/queries/', change: 'trace', anyChange: ['trace'] },
+  webVitals: { path: '/api/insights/web-vitals', change: 'trace', url: () => '/api/insights/web-vitals', anyChange: ['trace'] },
+  pageVitals: { path: '', change: 'trace', url: (page) => `/api/insights/web-vitals?page=${encodeURIComponent(page)}`, anyChange: ['trace'] },
+  resources: { path: '/api/insights/resources', change: 'trace', url: () => '/api/insights/resources', anyChange: ['trace'] },
+  sdks: { path: '/api/sdks', change: 'trace', url: () => '/api/sdks', anyChange: ALL_KINDS },
+  envelope: { path: '/api/inspector/envelopes/', change: 'trace' },
   spanProfile: {
     path: '/api/traces/',
     // Samples may arrive after the trace: any new profile may change it.

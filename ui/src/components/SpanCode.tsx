@@ -25,23 +25,26 @@ const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' &
 export function SpanQuery({ op, name, data }: { op?: string; name?: string; data?: readonly Attribute[] }) {
   const system = text(attr(data, 'db.system.name', 'db.system'));
   const query = text(attr(data, 'db.query.text', 'db.statement')) ?? name ?? '';
-  const sql = query !== '' && isSQL(op, system, query);
+  if (query === '' || !isSQL(op, system, query)) return null;
+  return (
+    <>
+      <h3>Query</h3>
+      <FormattedSQL query={query} system={system} />
+    </>
+  );
+}
+
+/** SQL formatted for its database (sql-formatter, loaded on first use) and highlighted. */
+export function FormattedSQL({ query, system }: { query: string; system?: string }) {
   const [formatted, setFormatted] = useState<{ query: string; text: string } | null>(null);
   useEffect(() => {
-    if (!sql) return;
     let live = true;
     formatSQL(query, system).then((t) => live && setFormatted({ query, text: t }));
     return () => {
       live = false;
     };
-  }, [sql, query, system]);
-  if (!sql) return null;
-  return (
-    <>
-      <h3>Query</h3>
-      <CodeBlock text={formatted?.query === query ? formatted.text : query} lang="sql" label="SQL query" />
-    </>
-  );
+  }, [query, system]);
+  return <CodeBlock text={formatted?.query === query ? formatted.text : query} lang="sql" label="SQL query" />;
 }
 
 /** The code location a span or log names, with open-in-editor and copy-path buttons. */

@@ -318,10 +318,11 @@ export function eventsSlice<S extends EventsSlice>(deps: EventsDeps): StateCreat
         if (changed.length > 0) set({ lists: bump(get().lists, changed) } as Partial<S>);
         for (const name of changed) pump(name);
         for (const [k, { name, id }] of watched) {
-          const kind = DETAILS[name].change;
+          const { change: kind, anyChange } = DETAILS[name];
           const status = get().details[k]?.status;
-          // A detail not held yet may arrive with any add of its kind.
-          if (changes.some((c) => c.kind === kind && (c.id === id || (status !== 'ok' && c.op === 'add')))) {
+          // A detail not held yet may arrive with any add of its kind; an aggregate changes with any change.
+          const hit = (c: Change) => (c.kind !== undefined && anyChange?.includes(c.kind)) || (c.kind === kind && (c.id === id || (status !== 'ok' && c.op === 'add')));
+          if (changes.some(hit)) {
             staleDetails.add(k);
             fetchDetail(name, id);
           }
