@@ -172,6 +172,31 @@ describe('profiles and AI calls', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a profile of two threads: the thread picker shows the other thread\'s flame graph', async () => {
+    const traceId = hex(16);
+    const profile = {
+      event_id: hex(16), timestamp: new Date().toISOString(), platform: 'python', version: '1',
+      transaction: { name: 'two threads', id: hex(16), trace_id: traceId, active_thread_id: '1' },
+      profile: {
+        frames: [{ function: 'main_loop', abs_path: '/srv/app.py' }, { function: 'worker_job', abs_path: '/srv/jobs.py' }],
+        stacks: [[0], [1]],
+        samples: [0, 1, 2].flatMap((i) => [
+          { elapsed_since_start_ns: String(i * 1e7), stack_id: 0, thread_id: '1' },
+          { elapsed_since_start_ns: String(i * 1e7), stack_id: 1, thread_id: '2' },
+        ]),
+        thread_metadata: { '1': { name: 'MainThread' }, '2': { name: 'worker' } },
+      },
+    };
+    await postEnvelope(sidecar.url, [JSON.stringify({}), '{"type":"profile"}', JSON.stringify(profile), ''].join('\n'));
+    const p = await eventually('the two-thread profile', async () => (await profileIds(sidecar)).find((x) => x.transaction === 'two threads'));
+    await page.goto(`${sidecar.url}/profiles/${encodeURIComponent(p.id)}`);
+    const rows = page.getByTestId('heavy-row');
+    await rows.getByText('main_loop').waitFor();
+    await page.getByLabel('Thread').selectOption('2');
+    await rows.getByText('worker_job').waitFor();
+    assert.equal(await rows.getByText('main_loop').count(), 0);
+  });
+
   test('a span of a continuous profile shows the flame graph of its samples', async () => {
     await page.goto(`${sidecar.url}/traces/f1e2d3c4b5a6978012345678901234ab?span=span2345678901bc`);
     const section = page.getByTestId('span-flame');

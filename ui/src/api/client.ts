@@ -98,7 +98,15 @@ export const DETAILS: Record<DetailName, DetailDef> = {
   trace: { path: '/api/traces/', change: 'trace' },
   item: { path: '/api/items/', change: 'item' },
   errorSource: { path: '/api/errors/', suffix: '/source', change: 'error' },
-  profile: { path: '/api/profiles/', change: 'profile' },
+  profile: {
+    path: '/api/profiles/',
+    change: 'profile',
+    // id = "<profile id>" or "<profile id>#<thread id>" (the flame graph of another thread)
+    url: (id) => {
+      const [profile = '', thread] = id.split('#');
+      return `/api/profiles/${encodeURIComponent(profile)}${thread ? `?thread=${encodeURIComponent(thread)}` : ''}`;
+    },
+  },
   aiCall: { path: '/api/ai-calls/', change: 'trace' },
   queries: { path: '/api/insights/queries', change: 'trace', url: () => '/api/insights/queries', anyChange: ['trace'] },
   queryGroup: { path: '/api/insights/queries/', change: 'trace', anyChange: ['trace'] },

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from '../context';
 import { useDetail, useList, useNow } from '../hooks';
 import { formatDateTime, formatDuration, formatRelative, parseTime } from '../lib/format';
-import { NotInBuffer, SearchBox, Section } from '../components/common';
+import { NotInBuffer, SearchBox, Section, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
 import { FlameGraph, HeaviestFunctions } from '../components/FlameGraph';
@@ -98,7 +98,8 @@ export function FlameSection({ flame, compact }: { flame: Flame; compact?: boole
 }
 
 export function ProfileDetailView({ id }: { id: string }) {
-  const d = useDetail('profile', id);
+  const [threadId, setThreadId] = useState('');
+  const d = useDetail('profile', threadId ? `${id}#${threadId}` : id);
   if (!d.data) {
     return (
       <NotInBuffer back="/profiles" backLabel="Profiles" status={d.status} error={d.error}>
@@ -120,7 +121,16 @@ export function ProfileDetailView({ id }: { id: string }) {
         <span>{formatDuration(p.durationMs)}</span>
         <span>{p.sampleCount} samples</span>
         <span>{formatDateTime(parseTime(p.start))}</span>
-        {thread && <span>thread {thread.name ? `${thread.name} (${thread.id})` : thread.id}</span>}
+        {p.threads && p.threads.length > 1 ? (
+          <Select
+            value={p.thread}
+            onChange={setThreadId}
+            label="Thread"
+            options={p.threads.map((t) => ({ value: t.id, label: `${t.name ? `${t.name} (${t.id})` : t.id}: ${t.samples} samples` }))}
+          />
+        ) : (
+          thread && <span>thread {thread.name ? `${thread.name} (${thread.id})` : thread.id}</span>
+        )}
         {p.traceId && <Link to={`/traces/${p.traceId}`}>Trace {p.traceId.slice(0, 12)}</Link>}
       </div>
       {p.cut && (
