@@ -22,7 +22,7 @@ interface Layout {
   depth: number;
 }
 
-function layout(nodes: readonly FlameNode[]): Layout {
+export function layout(nodes: readonly FlameNode[]): Layout {
   const end = new Int32Array(nodes.length);
   const byDepth: number[][] = [];
   const open: number[] = [];
