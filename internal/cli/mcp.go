@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spotlight-dev/spotlight/internal/controlcenter"
 	"github.com/spotlight-dev/spotlight/internal/daemon"
 	"github.com/spotlight-dev/spotlight/internal/mcp"
 	"github.com/spotlight-dev/spotlight/internal/registry"
@@ -57,6 +58,8 @@ func runMCP(ctx context.Context, env *Env, opts *mcpOptions, version string) err
 		url := "http://localhost:" + strconv.Itoa(wanted)
 		env.Logger.Info("MCP tools read the Spotlight sidecar already running", "url", url)
 		toolOpts.Source = &mcp.Remote{BaseURL: url, Secret: registry.ReadSecret(regDir)}
+		// `instance: "all"` reads the Control Center's merged copy.
+		toolOpts.ControlCenterURL = controlcenter.URLFromEnv(env.Getenv)
 		return mcp.ServeStdio(ctx, toolOpts, env.In, env.Out)
 	}
 	if wanted != 0 && sidecar.Probe(ctx, wanted) {

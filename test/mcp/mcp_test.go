@@ -285,6 +285,24 @@ func TestStdioReadsRunningSidecar(t *testing.T) {
 	contains(t, "stderr", stderr.String(), "already running")
 }
 
+// The usual set-up: `spotlight` runs as the Control Center and an agent
+// starts `spotlight mcp`, which reads it; `instance: "all"` then reads the
+// Control Center's merged copy.
+func TestStdioReadsRunningControlCenter(t *testing.T) {
+	registryDir := filepath.Join(t.TempDir(), "instances")
+	port := testutil.FreePort(t)
+	env := []string{"SPOTLIGHT_REGISTRY_DIR=" + registryDir, fmt.Sprintf("SPOTLIGHT_CONTROL_CENTER_URL=http://localhost:%d", port)}
+	cc := testutil.Start(t, bin, env, "--port", strconv.Itoa(port))
+	cc.Port, cc.URL = port, fmt.Sprintf("http://localhost:%d", port)
+	testutil.WaitHealthy(t, cc, wait)
+	post(t, cc.URL, errorEnvelope(t, "sent to the Control Center", "src/direct.ts", time.Now(), ""))
+	cs, _ := connectStdio(t, env, "-p", strconv.Itoa(port))
+	testutil.Eventually(t, wait, func() bool {
+		text, isErr := mcpclient.Call(t, cs, "search_errors", map[string]any{"instance": "all", "timeWindow": 0})
+		return !isErr && strings.Contains(text, "sent to the Control Center")
+	}, "instance all over a running Control Center never found the error")
+}
+
 // Upstream's `--stdio-mcp` still works, saying on stderr that it is
 // deprecated; stdout stays MCP's.
 func TestStdioMCPAlias(t *testing.T) {
