@@ -42,11 +42,16 @@ type AIStep struct {
 }
 
 // AIRuns lists the runs of the held traces that q selects (q.TraceID, q.Text
-// over name, model, provider, agent and tools), newest first, without their
-// steps and conversations, and the number selected.
+// over name, model, provider, agent and tools, q.Instance and q.Hidden as
+// for traces), newest first, without their steps and conversations, and
+// the number selected.
 func (s *Store) AIRuns(q Query) ([]AIRun, int) {
 	var runs []AIRun
+	of := Query{Instance: q.Instance, Hidden: q.Hidden}
 	for _, tr := range s.aiTraces(q.TraceID) {
+		if !of.Selects(tr) {
+			continue
+		}
 		for _, r := range aiRuns(tr, false) {
 			if q.Text == "" || r.matches(q.Text) {
 				runs = append(runs, r)

@@ -68,6 +68,7 @@ func (s *Server) handleAIRuns(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	ev.filter(&q)
 	_, cursor := ev.store.Counts()
 	runs, total := ev.store.AIRuns(q)
 	if runs == nil {
