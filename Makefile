@@ -54,12 +54,14 @@ dist-binaries:
 	done
 
 # Tools and packages the tests need (Node SDK, Debian's Python SDK, Chromium
-# for the e2e tests, docker-compose to check the compose override).
+# for the e2e tests, docker-compose to check the compose override, useradd
+# for the tests of what another local user can do).
 test-deps: ui/node_modules
 	cd test/node && npm ci --no-audit --no-fund
 	./scripts/ensure-chromium.sh
 	./scripts/ensure-python-sdk.sh
 	./scripts/ensure-docker-compose.sh
+	./scripts/ensure-deb.sh passwd sh -c 'command -v useradd && command -v userdel'
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
