@@ -102,4 +102,7 @@ func TestTraceFiltersAndSearch(t *testing.T) {
 	if len(page) != 1 || !page[0].Trace.NoSpans || page[0].Trace.ErrorCount != 1 || page[0].Timestamp.IsZero() {
 		t.Fatalf("span-less trace: %+v", page)
 	}
+	if got, ok := st.Get(KindTrace, "abababababababababababababababab"); !ok || !got.Trace.NoSpans || got.Trace.Name != "GET /lonely" {
+		t.Fatalf("a span-less trace's detail: %v %+v", ok, got.Trace)
+	}
 }

@@ -347,7 +347,7 @@ func (s *Store) List(kind Kind, q Query) (page []Record, total int, cursor strin
 			return cmp.Compare(firstEnvelope(a.Trace), firstEnvelope(b.Trace))
 		})
 		if q.WithoutSpans {
-			recs = append(recs, s.spanlessTraces()...)
+			recs = append(recs, s.spanlessTraces("")...)
 		}
 	} else {
 		recs = slices.Clone(s.records[kind])
@@ -428,7 +428,15 @@ func (s *Store) Get(kind Kind, id string) (Record, bool) {
 
 func (s *Store) get(kind Kind, id string) (*Record, bool) {
 	if kind == KindTrace {
-		return s.trace(normalizeID(id))
+		id = normalizeID(id)
+		if r, ok := s.trace(id); ok {
+			return r, true
+		}
+		// A trace only errors or logs have so far opens too (its list row does).
+		if rs := s.spanlessTraces(id); len(rs) == 1 {
+			return rs[0], true
+		}
+		return nil, false
 	}
 	envID, n, ok := splitID(id)
 	if !ok {
@@ -612,9 +620,7 @@ func Matches(r *Record, text string) bool {
 		if has(t.Name, t.Op, r.TraceID) {
 			return true
 		}
-		return slices.ContainsFunc(t.Spans, func(s Span) bool {
-			return has(s.Op, s.Description) || slices.ContainsFunc(s.Data, func(a Attribute) bool { return has(a.Key, a.Text()) })
-		})
+		return slices.ContainsFunc(t.Spans, func(s Span) bool { return SpanMatches(&s, text) })
 	case r.Log != nil:
 		if has(r.Log.Body) {
 			return true
@@ -628,4 +634,19 @@ func Matches(r *Record, text string) bool {
 		return has(r.Profile.Transaction, r.Platform, r.TraceID, r.Profile.ProfilerID)
 	}
 	return false
+}
+
+// SpanMatches reports whether a span's op, name or any attribute's key or
+// value holds text (lower case): what trace search and the search inside
+// one trace match.
+func SpanMatches(s *Span, text string) bool {
+	has := func(ss ...string) bool {
+		for _, v := range ss {
+			if v != "" && strings.Contains(strings.ToLower(plaintext.Of(v)), text) {
+				return true
+			}
+		}
+		return false
+	}
+	return has(s.Op, s.Description, s.SpanID) || slices.ContainsFunc(s.Data, func(a Attribute) bool { return has(a.Key, a.Text()) })
 }

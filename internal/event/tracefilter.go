@@ -43,9 +43,9 @@ func TraceMethod(t *Trace) string {
 }
 
 // spanlessTraces are trace records for the trace ids that errors or logs
-// name but no held span has: named after the first error's transaction,
-// timed by their earliest event. Caller holds s.mu.
-func (s *Store) spanlessTraces() []*Record {
+// name but no held span has (only, when set, the one id): named after the
+// first error's transaction, timed by their earliest event. Caller holds s.mu.
+func (s *Store) spanlessTraces(only string) []*Record {
 	type first struct {
 		r    *Record
 		name string
@@ -53,7 +53,7 @@ func (s *Store) spanlessTraces() []*Record {
 	firsts := map[string]*first{}
 	for _, k := range []Kind{KindError, KindLog} {
 		for _, r := range s.records[k] {
-			if !countsInTrace(r) || s.traces[r.TraceID] != nil {
+			if !countsInTrace(r) || s.traces[r.TraceID] != nil || (only != "" && r.TraceID != only) {
 				continue
 			}
 			f := firsts[r.TraceID]
@@ -78,6 +78,7 @@ func (s *Store) spanlessTraces() []*Record {
 		rec := BuildTrace(id, nil, c.errors, c.logs)
 		rec.Trace.NoSpans = true
 		rec.Trace.Name = f.name
+		rec.Trace.Start = f.r.Timestamp
 		rec.Timestamp, rec.Received = f.r.Timestamp, f.r.Received
 		rec.Environment, rec.Release, rec.Source, rec.SDK = f.r.Environment, f.r.Release, f.r.Source, f.r.SDK
 		rec.Instance = f.r.Instance

@@ -3,6 +3,7 @@ package sidecar
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/spotlight-dev/spotlight/internal/event"
 )
@@ -18,6 +19,7 @@ func (s *Server) insightRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/inspector/envelopes", s.readers(http.HandlerFunc(s.handleInspectList)))
 	mux.Handle("GET /api/inspector/envelopes/{id}", s.readers(http.HandlerFunc(s.handleInspectOne)))
 	mux.Handle("GET /api/sdks", s.readers(http.HandlerFunc(s.handleSDKs)))
+	mux.Handle("GET /api/traces/{id}/search", s.readers(http.HandlerFunc(s.handleTraceSearch)))
 }
 
 // insightQuery is the view's filter (instance) with ?environment=.
@@ -145,4 +147,26 @@ func (s *Server) handleSDKs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, items(ev.store.SDKs()))
+}
+
+// handleTraceSearch is GET /api/traces/{id}/search?q=: the ids of the
+// trace's spans that match, in the trace's (waterfall) order.
+func (s *Server) handleTraceSearch(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.eventsOf(w, r)
+	if !ok {
+		return
+	}
+	rec, ok := ev.store.Get(event.KindTrace, r.PathValue("id"))
+	if !ok {
+		http.Error(w, fmt.Sprintf("no trace %q is held", r.PathValue("id")), http.StatusNotFound)
+		return
+	}
+	text := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
+	matches := []string{}
+	for i := range rec.Trace.Spans {
+		if text != "" && event.SpanMatches(&rec.Trace.Spans[i], text) {
+			matches = append(matches, rec.Trace.Spans[i].SpanID)
+		}
+	}
+	writeJSON(w, map[string]any{"q": text, "matches": matches})
 }

@@ -118,6 +118,56 @@ describe('insights, envelopes, SDKs', () => {
     await screenshot(page, 'envelope-detail');
   });
 
+  test('Traces: span-less traces listed, filters and search over any span', async () => {
+    type T = { traceId: string; noSpans?: boolean; name: string };
+    const api = async (qs: string) => (await (await fetch(`${sidecar.url}/api/traces?withoutSpans=1&limit=1000&${qs}`)).json()) as { items: T[]; total: number };
+    const rows = () => page.getByTestId('trace-row');
+    const settle = async (n: number) => page.getByTestId('list-status').filter({ hasText: new RegExp(`^${n} traces?`) }).waitFor();
+    await page.goto(`${sidecar.url}/traces`);
+    const all = await api('');
+    await settle(all.total);
+    const spanless = all.items.filter((t) => t.noSpans).length;
+    assert.ok(spanless > 0, 'some fixture has an error or log whose trace has no span');
+    assert.equal(await page.getByTestId('no-spans').count(), Math.min(spanless, await page.getByTestId('no-spans').count()));
+    // Any span's op: db.query is a child span's op, never a trace's name.
+    const db = await api('q=db.query');
+    assert.ok(db.total > 0);
+    await page.getByRole('searchbox', { name: 'Search traces' }).fill('db.query');
+    await settle(db.total);
+    assert.equal(await rows().count(), Math.min(db.total, await rows().count()));
+    await page.getByRole('searchbox', { name: 'Search traces' }).fill('');
+    const post = await api('method=POST');
+    await page.getByRole('combobox', { name: 'HTTP method' }).selectOption('POST');
+    await settle(post.total);
+    assert.ok((await rows().first().innerText()).includes(post.items[0]!.name));
+    await page.getByRole('combobox', { name: 'HTTP method' }).selectOption('');
+    const slow = await api('minMs=500&transaction=organizations');
+    await page.getByRole('textbox', { name: 'Transaction' }).fill('organizations');
+    await page.getByRole('spinbutton', { name: 'Minimum duration (ms)' }).fill('500');
+    await settle(slow.total);
+    await screenshot(page, 'traces-filters');
+    assert.ok(slow.total > 0 && slow.total < all.total, `${slow.total} of ${all.total} traces are slow organization requests`);
+  });
+
+  test('Inside a trace: search highlights matches, only show matches, jump between them', async () => {
+    const list = (await (await fetch(`${sidecar.url}/api/traces?q=postgresql&limit=1`)).json()) as { items: { traceId: string }[] };
+    const id = list.items[0]!.traceId;
+    const found = (await (await fetch(`${sidecar.url}/api/traces/${id}/search?q=postgresql`)).json()) as { matches: string[] };
+    assert.ok(found.matches.length > 1);
+    await page.goto(`${sidecar.url}/traces/${id}`);
+    await page.getByRole('searchbox', { name: 'Search spans' }).fill('postgresql');
+    await page.getByTestId('match-status').filter({ hasText: `${found.matches.length} matches` }).waitFor();
+    assert.ok((await page.locator('[data-testid="span-row"][data-match="true"]').count()) > 0);
+    await page.getByLabel('Only show matches').check();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="span-row"]').length === Math.min(n, document.querySelectorAll('[data-testid="span-row"]').length) && document.querySelectorAll('[data-testid="span-row"]:not([data-match])').length === 0, found.matches.length);
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await page.waitForURL(new RegExp(`span=${found.matches[0]}`));
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await page.waitForURL(new RegExp(`span=${found.matches[1]}`));
+    await page.getByTestId('match-status').filter({ hasText: `2 of ${found.matches.length}` }).waitFor();
+    await screenshot(page, 'trace-search');
+  });
+
   test('SDKs: each SDK with its envelope count; old ones warned about logs', async () => {
     await page.goto(`${sidecar.url}/sdks`);
     await page.getByTestId('sdks-table').waitFor();

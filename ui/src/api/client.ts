@@ -56,6 +56,8 @@ export interface DetailItems {
   resources: Items<Resource>;
   sdks: Items<SDKSeen>;
   envelope: EnvelopeDetail;
+  /** id = "<traceId>/<text>": the ids of the trace's spans that match, in waterfall order. */
+  traceSearch: { q: string; matches: string[] };
 }
 export type DetailName = keyof DetailItems;
 
@@ -115,6 +117,14 @@ export const DETAILS: Record<DetailName, DetailDef> = {
   resources: { path: '/api/insights/resources', change: 'trace', url: () => '/api/insights/resources', anyChange: ['trace'] },
   sdks: { path: '/api/sdks', change: 'trace', url: () => '/api/sdks', anyChange: ALL_KINDS },
   envelope: { path: '/api/inspector/envelopes/', change: 'trace' },
+  traceSearch: {
+    path: '/api/traces/',
+    change: 'trace',
+    url: (id) => {
+      const cut = id.indexOf('/');
+      return `/api/traces/${encodeURIComponent(id.slice(0, cut))}/search?q=${encodeURIComponent(id.slice(cut + 1))}`;
+    },
+  },
   spanProfile: {
     path: '/api/traces/',
     // Samples may arrive after the trace: any new profile may change it.

@@ -155,6 +155,8 @@ export interface TraceSummary {
   name: string;
   op?: string;
   status?: string;
+  /** Only errors or logs of this trace are held so far (listed with withoutSpans=1). */
+  noSpans?: boolean;
   timestamp: string;
   start: string;
   end?: string;

@@ -4,9 +4,9 @@
 
 import { useMemo, useState, type CSSProperties } from 'react';
 import { Link, useNavigate } from '../context';
-import { useDetail } from '../hooks';
+import { useDebounced, useDetail } from '../hooks';
 import { formatClock, formatDateTime, formatDuration, parseTime } from '../lib/format';
-import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, NotInBuffer, Section, TagTable } from '../components/common';
+import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, NotInBuffer, SearchBox, Section, TagTable } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { CodeLocation, SpanQuery } from '../components/SpanCode';
 import { isOk, statusClass } from './Traces';
@@ -26,8 +26,26 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
       </NotInBuffer>
     );
   }
-  const trace = d.data;
+  // A trace only errors or logs have so far comes without spans (noSpans).
+  const trace = d.data.spans ? d.data : { ...d.data, spans: [] };
   const selected = spanId ? trace.spans.find((s) => s.spanId === spanId) : undefined;
+  return <TraceBody trace={trace} spanId={spanId} selected={selected} />;
+}
+
+/** The trace with its search: matching spans highlighted (the server says which), "only show matches", jumps between them. */
+function TraceBody({ trace, spanId, selected }: { trace: TraceDetail; spanId?: string; selected?: Span }) {
+  const nav = useNavigate();
+  const [search, setSearch] = useState('');
+  const [onlyMatches, setOnlyMatches] = useState(false);
+  const q = useDebounced(search.trim());
+  const found = useDetail('traceSearch', `${trace.traceId}/${q}`);
+  const matches = useMemo(() => (q && found.data?.q === q.toLowerCase() ? found.data.matches : []), [q, found.data]);
+  const at = spanId ? matches.indexOf(spanId) : -1;
+  const jump = (step: number) => {
+    if (matches.length === 0) return;
+    const next = matches[(at + step + matches.length) % matches.length]!;
+    nav(`/traces/${trace.traceId}?span=${next}`);
+  };
   return (
     <div className="view trace-detail" data-testid="trace-detail">
       <div className="padded trace-head">
@@ -46,19 +64,37 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
           <span className="mono small">trace {trace.traceId}</span>
           <TraceProfileLink traceId={trace.traceId} />
         </div>
-        {!trace.hasRoot && <p className="muted small">The root span of this trace has not arrived (yet): its spans are shown from the earliest held.</p>}
+        <div className="toolbar trace-search">
+          <SearchBox value={search} onChange={setSearch} label="Search spans" placeholder="Search spans: name, op, attribute" />
+          <label>
+            <input type="checkbox" checked={onlyMatches} onChange={(e) => setOnlyMatches(e.target.checked)} /> Only show matches
+          </label>
+          <button type="button" className="button" onClick={() => jump(-1)} disabled={matches.length === 0} aria-label="Previous match">
+            ↑
+          </button>
+          <button type="button" className="button" onClick={() => jump(1)} disabled={matches.length === 0} aria-label="Next match">
+            ↓
+          </button>
+          {q && (
+            <span className="muted" aria-live="polite" data-testid="match-status">
+              {matches.length === 0 ? 'No span matches' : `${at >= 0 ? `${at + 1} of ` : ''}${matches.length} match${matches.length === 1 ? '' : 'es'}`}
+            </span>
+          )}
+        </div>
+        {trace.noSpans && <p className="muted small">No spans received (yet): only errors or logs of this trace are held.</p>}
+        {!trace.hasRoot && !trace.noSpans && <p className="muted small">The root span of this trace has not arrived (yet): its spans are shown from the earliest held.</p>}
       </div>
       <div
         className={selected ? 'trace-body with-panel' : 'trace-body'}
         data-testid="trace-body"
         style={{ '--wf-height': `${trace.spans.length * WF_ROW + WF_HEAD + 2}px` } as CSSProperties}
       >
-        <Waterfall trace={trace} selectedId={spanId} />
+        <Waterfall trace={trace} selectedId={spanId} matches={q ? matches : undefined} onlyMatches={onlyMatches} />
         {selected && <SpanPanel span={selected} trace={trace} />}
       </div>
       <div className="padded">
         <LinkedErrors errors={trace.errors} />
-        <LinkedLogs logs={trace.logs} traceId={traceId} />
+        <LinkedLogs logs={trace.logs} traceId={trace.traceId} />
       </div>
     </div>
   );
@@ -68,10 +104,14 @@ export function TraceDetailView({ traceId, spanId }: { traceId: string; spanId?:
 const WF_ROW = 30;
 const WF_HEAD = 28;
 
-function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: string }) {
+function Waterfall({ trace, selectedId, matches, onlyMatches }: { trace: TraceDetail; selectedId?: string; matches?: readonly string[]; onlyMatches: boolean }) {
   const nav = useNavigate();
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const rows = useMemo(() => waterfallRows(trace.spans, collapsed), [trace.spans, collapsed]);
+  const matched = useMemo(() => new Set(matches ?? []), [matches]);
+  const rows = useMemo(
+    () => (matches && onlyMatches ? trace.spans.filter((s) => matched.has(s.spanId)) : waterfallRows(trace.spans, collapsed)),
+    [trace.spans, collapsed, matches, onlyMatches, matched],
+  );
   const errorSpans = useMemo(() => new Set(trace.errors.map((e) => e.spanId).filter(Boolean)), [trace.errors]);
   const t0 = parseTime(trace.start);
   const total = Math.max(trace.durationMs, 1e-3);
@@ -108,7 +148,7 @@ function Waterfall({ trace, selectedId }: { trace: TraceDetail; selectedId?: str
           const left = ((parseTime(s.start) - t0) / total) * 100;
           const width = Math.max((s.durationMs / total) * 100, 0.2);
           return (
-            <div className="wf-row" data-testid="span-row">
+            <div className={matched.has(s.spanId) ? 'wf-row wf-match' : 'wf-row'} data-testid="span-row" data-match={matched.has(s.spanId) ? 'true' : undefined}>
               <span className="wf-label" style={{ paddingLeft: Math.min(s.depth, 24) * 10 }} title={`depth ${s.depth}`}>
                 {s.childCount > 0 ? (
                   // Not a button: rows are options of a listbox, which may not

@@ -20,6 +20,7 @@ const SORTS = [
   { value: 'spans', label: 'Most spans' },
   { value: 'errors', label: 'Most errors' },
 ] as const;
+const METHODS = [{ value: '', label: 'Any method' }, ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => ({ value: m, label: m }))] as const;
 const STATUSES = [
   { value: '', label: 'Any status' },
   { value: 'ok', label: 'OK' },
@@ -44,15 +45,29 @@ export function TracesView() {
   const [query, setQuery] = useState(stored.q ?? '');
   const [sort, setSort] = useState(stored.sort ?? 'newest');
   const [status, setStatus] = useState(stored.status ?? '');
+  const [transaction, setTransaction] = useState(stored.transaction ?? '');
+  const [method, setMethod] = useState(stored.method ?? '');
+  const [environment, setEnvironment] = useState(stored.environment ?? '');
+  const [minMs, setMinMs] = useState(stored.minMs ?? '');
+  const [maxMs, setMaxMs] = useState(stored.maxMs ?? '');
   const q = useDebounced(query.trim());
-  const { list, total, item, onRange } = useList('traces', { q, sort: sort === 'newest' ? '' : sort, status });
-  const filtered = filters(list.answered, ['q', 'status']);
+  const typed = useDebounced(`${transaction.trim()}\n${environment.trim()}\n${minMs}\n${maxMs}`);
+  const [tx = '', env = '', min = '', max = ''] = typed.split('\n');
+  // Traces only errors or logs have so far are listed too ("no spans received").
+  const params = { q, sort: sort === 'newest' ? '' : sort, status, method, transaction: tx, environment: env, minMs: min, maxMs: max, withoutSpans: '1' };
+  const { list, total, item, onRange } = useList('traces', params);
+  const filtered = filters(list.answered, ['q', 'status', 'method', 'transaction', 'environment', 'minMs', 'maxMs']);
   return (
     <div className="view">
       <div className="toolbar">
         <h1>Traces</h1>
         <SearchBox value={query} onChange={setQuery} label="Search traces" />
         <Select value={status} onChange={setStatus} label="Status" options={STATUSES} />
+        <Select value={method} onChange={setMethod} label="HTTP method" options={METHODS} />
+        <input className="search search-narrow" aria-label="Transaction" placeholder="Transaction" value={transaction} onChange={(e) => setTransaction(e.target.value)} />
+        <input className="search search-narrow" aria-label="Environment" placeholder="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)} />
+        <input className="search search-ms" type="number" min="0" aria-label="Minimum duration (ms)" placeholder="min ms" value={minMs} onChange={(e) => setMinMs(e.target.value)} />
+        <input className="search search-ms" type="number" min="0" aria-label="Maximum duration (ms)" placeholder="max ms" value={maxMs} onChange={(e) => setMaxMs(e.target.value)} />
         <Select value={sort} onChange={setSort} label="Sort" options={SORTS} />
         <ListStatus loaded={list.total !== null}>
           {plural(total, 'trace')}
@@ -81,7 +96,12 @@ export function TracesView() {
           <div className="traces-row row-content" data-testid="trace-row">
             <span className="error-title">
               <span className="ellipsis">
-                <strong>{t.name}</strong>
+                <strong>{t.name || (t.noSpans ? 'Trace without spans' : '')}</strong>
+                {t.noSpans && (
+                  <span className="badge" data-testid="no-spans">
+                    no spans received
+                  </span>
+                )}
               </span>
               <span className="muted small ellipsis">
                 <SourceBadge source={t.source} sdk={t.sdk} platform={t.platform} />
