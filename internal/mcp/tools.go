@@ -111,6 +111,18 @@ func (s *tools) register(srv *sdk.Server) {
 		return s.text(s.getTraces(ctx, in))
 	})
 	sdk.AddTool(srv, &sdk.Tool{
+		Name:        "get_slow_queries",
+		Description: slowQueriesDesc,
+		InputSchema: object(map[string]*jsonschema.Schema{
+			"onlyNPlusOne": {Type: "boolean", Description: "Only the N+1 groups."},
+			"limit":        {Type: "integer", Description: "How many groups (1 to 100, default 10)."},
+			"instance":     instanceSchema(),
+		}),
+		Annotations: readOnly,
+	}, func(ctx context.Context, _ *sdk.CallToolRequest, in slowQueriesArgs) (*sdk.CallToolResult, any, error) {
+		return s.text(s.slowQueries(ctx, in))
+	})
+	sdk.AddTool(srv, &sdk.Tool{
 		Name:        "list_instances",
 		Description: listInstancesDesc,
 		InputSchema: object(map[string]*jsonschema.Schema{}),

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,30 @@ func aiEnvelope(t testing.TB, traceID string, start time.Time) []byte {
 					"data": obj{"gen_ai.tool.name": "lookup_cart", "gen_ai.tool.call.arguments": `{"user":7}`, "gen_ai.tool.call.result": "2 books"},
 				},
 			},
+		})
+}
+
+// nPlusOneEnvelope is a transaction whose handler runs one query per item:
+// the same statement 4 times (different literals) under one parent span.
+func nPlusOneEnvelope(t testing.TB, traceID string, start time.Time) []byte {
+	root := randomHex(t, 16)
+	eventID := randomHex(t, 32)
+	var spans []any
+	for i := range 4 {
+		at := start.Add(time.Duration(10+i*10) * time.Millisecond)
+		spans = append(spans, obj{
+			"trace_id": traceID, "span_id": randomHex(t, 16), "parent_span_id": root,
+			"op": "db.query", "description": fmt.Sprintf("SELECT * FROM items WHERE cart_id = %d", 40+i),
+			"start_timestamp": unix(at), "timestamp": unix(at.Add(5 * time.Millisecond)),
+		})
+	}
+	return envelopeOf(t,
+		obj{"event_id": eventID, "trace": obj{"trace_id": traceID}},
+		obj{"type": "transaction"},
+		obj{
+			"event_id": eventID, "type": "transaction", "transaction": "GET /api/cart",
+			"start_timestamp": unix(start), "timestamp": unix(start.Add(80 * time.Millisecond)), "platform": "node",
+			"contexts": obj{"trace": obj{"trace_id": traceID, "span_id": root, "op": "http.server", "status": "ok"}},
+			"spans":    spans,
 		})
 }

@@ -119,7 +119,7 @@ func checkToolList(t *testing.T, cs *sdk.ClientSession) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{"get_traces", "list_instances", "search_errors", "search_logs", "search_traces"}
+	want := []string{"get_slow_queries", "get_traces", "list_instances", "search_errors", "search_logs", "search_traces"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("tools = %v, want %v", names, want)
 	}
@@ -207,6 +207,21 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		text := mcpclient.OK(t, cs, "get_traces", map[string]any{"traceId": id})
 		contains(t, "get_traces AI calls", text, "## AI calls (2)", "gpt-4o-mini (openai)", "321 input, 12 output", "cost $",
 			"**user**: what is in my cart?", "calls lookup_cart({\"user\":7})", `tool call lookup_cart({"user":7}) → 2 books`)
+	})
+
+	t.Run("slow queries and N+1", func(t *testing.T) {
+		id := randomHex(t, 32)
+		post(t, url, nPlusOneEnvelope(t, id, now))
+		testutil.Eventually(t, wait, func() bool {
+			text, _ := mcpclient.Call(t, cs, "get_slow_queries", map[string]any{"onlyNPlusOne": true})
+			return strings.Contains(text, id)
+		}, "the N+1 of trace %s never showed up", id)
+		text := mcpclient.OK(t, cs, "get_slow_queries", map[string]any{"onlyNPlusOne": true})
+		contains(t, "get_slow_queries", text, "SELECT * FROM items WHERE cart_id = ?", "**N+1**: ran 4 times", "4 runs in 1 trace(s)", "GET /api/cart")
+		lacks(t, "only N+1", text, "SELECT * FROM carts")
+		text = mcpclient.OK(t, cs, "get_slow_queries", map[string]any{})
+		contains(t, "get_slow_queries", text, "SELECT * FROM carts WHERE id = ?", "SELECT * FROM items WHERE cart_id = ?")
+		toolError(t, cs, "get_slow_queries", map[string]any{"limit": 1000}, "out of range")
 	})
 
 	t.Run("ambiguous trace prefix", func(t *testing.T) {
