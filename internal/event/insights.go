@@ -157,15 +157,28 @@ func statementID(stmt string) string {
 }
 
 // heldSpans returns every held span q's instance and environment filters
-// select (the spans are immutable once decoded: safe to read unlocked).
+// select, each span id of a trace once (the spans are immutable once
+// decoded: safe to read unlocked).
 func (s *Store) heldSpans(q Query, keep func(*Span) bool) []*Span {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*Span
+	var seen map[string]bool
 	for _, t := range s.traces {
+		clear(seen)
 		for _, sp := range t.spans {
 			if !keep(sp) || (q.Environment != "" && sp.Environment != q.Environment) {
 				continue
+			}
+			// A span id received twice (in two envelopes) counts once, as in BuildTrace.
+			if sp.SpanID != "" {
+				if seen == nil {
+					seen = map[string]bool{}
+				}
+				if seen[sp.SpanID] {
+					continue
+				}
+				seen[sp.SpanID] = true
 			}
 			if q.Instance != "" && (sp.Instance == nil || sp.Instance.ID != q.Instance) {
 				continue

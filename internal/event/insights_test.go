@@ -2,6 +2,7 @@ package event
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
@@ -104,5 +105,23 @@ func TestTraceFiltersAndSearch(t *testing.T) {
 	}
 	if got, ok := st.Get(KindTrace, "abababababababababababababababab"); !ok || !got.Trace.NoSpans || got.Trace.Name != "GET /lonely" {
 		t.Fatalf("a span-less trace's detail: %v %+v", ok, got.Trace)
+	}
+}
+
+// A transaction received twice (not byte for byte: another envelope id)
+// counts its queries once.
+func TestQueriesCountASpanOnce(t *testing.T) {
+	st := NewStore(nil)
+	b := buffer.New(buffer.Options{MaxEntries: 10, Model: st})
+	loadFile(t, b, "../format/testdata/envelopes/envelope_java.txt")
+	once := st.Queries(Query{}, "")
+	body, err := os.ReadFile("../format/testdata/envelopes/envelope_java.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addTo(t, b, "{}"+string(body[strings.IndexByte(string(body), '\n'):]))
+	twice := st.Queries(Query{}, "")
+	if len(once) != 1 || len(twice) != 1 || twice[0].Count != once[0].Count || once[0].Count != 1 {
+		t.Fatalf("once %+v, twice %+v", once, twice)
 	}
 }
