@@ -75,16 +75,10 @@ type listAnswer struct {
 
 func (s *Server) listHandler(kind event.Kind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q, err := parseQuery(r)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		ev, ok := s.eventsOf(w, r)
+		ev, q, ok := s.queryOf(w, r)
 		if !ok {
 			return
 		}
-		ev.filter(&q)
 		if kind == event.KindError && r.URL.Query().Get("group") == "1" {
 			groups, total, cursor := ev.store.Groups(q)
 			writeJSON(w, groupAnswer{Items: nonNilGroups(groups), Total: total, Offset: q.Offset, Limit: q.Limit, Cursor: cursor})

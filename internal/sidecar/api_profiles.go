@@ -59,16 +59,10 @@ type aiRunsAnswer struct {
 }
 
 func (s *Server) handleAIRuns(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	ev, ok := s.eventsOf(w, r)
+	ev, q, ok := s.queryOf(w, r)
 	if !ok {
 		return
 	}
-	ev.filter(&q)
 	_, cursor := ev.store.Counts()
 	runs, total := ev.store.AIRuns(q)
 	if runs == nil {

@@ -96,6 +96,22 @@ func (s *Server) eventsOf(w http.ResponseWriter, r *http.Request) (eventView, bo
 	return v, true
 }
 
+// queryOf is the prologue of the list routes: the request's query (400 when
+// malformed), narrowed to the view it names (404 when not held).
+func (s *Server) queryOf(w http.ResponseWriter, r *http.Request) (eventView, event.Query, bool) {
+	q, err := parseQuery(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return eventView{}, q, false
+	}
+	ev, ok := s.eventsOf(w, r)
+	if !ok {
+		return eventView{}, q, false
+	}
+	ev.filter(&q)
+	return ev, q, true
+}
+
 // counts is how many records of each kind the view holds, and the feed
 // cursor.
 func (v eventView) counts() (map[event.Kind]int, string) {
