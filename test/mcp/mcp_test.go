@@ -60,6 +60,16 @@ func connectCommand(t *testing.T, env []string, args ...string) (*sdk.ClientSess
 	return mcpclient.ConnectCommand(t, cmd, stderr), stderr
 }
 
+// awaitTool waits until tool's answer to args names want: the sidecar
+// ingests envelopes asynchronously.
+func awaitTool(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any, want string, msg string, msgArgs ...any) {
+	t.Helper()
+	testutil.Eventually(t, wait, func() bool {
+		text, _ := mcpclient.Call(t, cs, tool, args)
+		return strings.Contains(text, want)
+	}, msg, msgArgs...)
+}
+
 // toolError calls a tool that must fail, naming want in its message.
 func toolError(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any, want string) {
 	t.Helper()
@@ -154,10 +164,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 	post(t, url, logEnvelope(t, "stale log line", "app/checkout.py", old, ""))
 	post(t, url, logEnvelope(t, "rendering the home page", "app/home.py", now, ""))
 	post(t, url, transactionEnvelope(t, traceID, now))
-	testutil.Eventually(t, wait, func() bool {
-		text, _ := mcpclient.Call(t, cs, "search_traces", map[string]any{"timeWindow": 0})
-		return strings.Contains(text, "GET /api/checkout")
-	}, "the transaction never showed up in search_traces")
+	awaitTool(t, cs, "search_traces", map[string]any{"timeWindow": 0}, "GET /api/checkout", "the transaction never showed up in search_traces")
 
 	t.Run("errors by filename", func(t *testing.T) {
 		text := mcpclient.OK(t, cs, "search_errors", map[string]any{"filename": "cart.ts", "timeWindow": 0})
@@ -200,10 +207,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 	t.Run("AI calls of a trace", func(t *testing.T) {
 		id := randomHex(t, 32)
 		post(t, url, aiEnvelope(t, id, now))
-		testutil.Eventually(t, wait, func() bool {
-			text, _ := mcpclient.Call(t, cs, "get_traces", map[string]any{"traceId": id})
-			return strings.Contains(text, id)
-		}, "trace %s never showed up", id)
+		awaitTool(t, cs, "get_traces", map[string]any{"traceId": id}, id, "trace %s never showed up", id)
 		text := mcpclient.OK(t, cs, "get_traces", map[string]any{"traceId": id})
 		contains(t, "get_traces AI calls", text, "## AI calls (2)", "gpt-4o-mini (openai)", "321 input, 12 output", "cost $",
 			"**user**: what is in my cart?", "calls lookup_cart({\"user\":7})", `tool call lookup_cart({"user":7}) → 2 books`)
@@ -212,10 +216,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 	t.Run("slow queries and N+1", func(t *testing.T) {
 		id := randomHex(t, 32)
 		post(t, url, nPlusOneEnvelope(t, id, now))
-		testutil.Eventually(t, wait, func() bool {
-			text, _ := mcpclient.Call(t, cs, "get_slow_queries", map[string]any{"onlyNPlusOne": true})
-			return strings.Contains(text, id)
-		}, "the N+1 of trace %s never showed up", id)
+		awaitTool(t, cs, "get_slow_queries", map[string]any{"onlyNPlusOne": true}, id, "the N+1 of trace %s never showed up", id)
 		text := mcpclient.OK(t, cs, "get_slow_queries", map[string]any{"onlyNPlusOne": true})
 		contains(t, "get_slow_queries", text, "SELECT * FROM items WHERE cart_id = ?", "**N+1**: ran 4 times", "4 runs in 1 trace(s)", "GET /api/cart")
 		lacks(t, "only N+1", text, "SELECT * FROM carts")
@@ -228,10 +229,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		a, b := "deadbeef"+randomHex(t, 24), "deadbeef"+randomHex(t, 24)
 		post(t, url, transactionEnvelope(t, a, now))
 		post(t, url, transactionEnvelope(t, b, now))
-		testutil.Eventually(t, wait, func() bool {
-			text, _ := mcpclient.Call(t, cs, "get_traces", map[string]any{"traceId": b})
-			return strings.Contains(text, b)
-		}, "trace %s never showed up", b)
+		awaitTool(t, cs, "get_traces", map[string]any{"traceId": b}, b, "trace %s never showed up", b)
 		toolError(t, cs, "get_traces", map[string]any{"traceId": "DEADBEEF"}, a)
 		toolError(t, cs, "get_traces", map[string]any{"traceId": "deadbeef"}, b)
 	})
@@ -241,10 +239,7 @@ func exercise(t *testing.T, cs *sdk.ClientSession, url string) {
 		for i := 1; i <= 5; i++ {
 			post(t, url, errorEnvelope(t, fmt.Sprintf("paged error #%d", i), "src/paging.ts", base.Add(time.Duration(i)*time.Second), ""))
 		}
-		testutil.Eventually(t, wait, func() bool {
-			text, _ := mcpclient.Call(t, cs, "search_errors", map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 200})
-			return strings.Contains(text, "paged error #5")
-		}, "the paged errors never showed up")
+		awaitTool(t, cs, "search_errors", map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 200}, "paged error #5", "the paged errors never showed up")
 		args := func(offset int) map[string]any {
 			return map[string]any{"filename": "paging.ts", "timeWindow": 0, "limit": 2, "offset": offset}
 		}
@@ -326,10 +321,7 @@ func TestStdioMCPAlias(t *testing.T) {
 	cs, stderr := connectCommand(t, processEnv(registryDir), "--stdio-mcp", "-p", fmt.Sprint(side.Port))
 	checkToolList(t, cs)
 	post(t, side.URL, errorEnvelope(t, "through the alias", "src/alias.ts", time.Now(), ""))
-	testutil.Eventually(t, wait, func() bool {
-		text, _ := mcpclient.Call(t, cs, "search_errors", map[string]any{"timeWindow": 0})
-		return strings.Contains(text, "through the alias")
-	}, "search_errors over --stdio-mcp never found the error")
+	awaitTool(t, cs, "search_errors", map[string]any{"timeWindow": 0}, "through the alias", "search_errors over --stdio-mcp never found the error")
 	contains(t, "stderr", stderr.String(), "--stdio-mcp is deprecated", "spotlight mcp")
 }
 
