@@ -10,9 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spotlight-dev/spotlight/internal/suggest"
 )
 
 // Env is what a command may touch of the outside world.
@@ -88,7 +91,7 @@ func NewRootCmd(env *Env, version string) *cobra.Command {
 	root.SetOut(env.Out)
 	root.SetErr(env.Err)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%w\nrun '%s --help' for the accepted flags", err, cmd.CommandPath())
+		return fmt.Errorf("%w%s\nrun '%s --help' for the accepted flags", err, flagSuggestion(cmd, err), cmd.CommandPath())
 	})
 
 	serverOpts := addServerCommand(root, env)
@@ -124,4 +127,23 @@ func newLogger(w io.Writer, debug bool) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// flagSuggestion is the "did you mean" of an unknown long flag (--prot):
+// the closest of the flags the command accepts, its own and inherited.
+func flagSuggestion(cmd *cobra.Command, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	name, _, _ = strings.Cut(name, "=")
+	var names []string
+	add := func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, "--"+f.Name)
+		}
+	}
+	cmd.Flags().VisitAll(add)
+	cmd.InheritedFlags().VisitAll(add)
+	return suggest.DidYouMean("--"+name, names)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/spotlight-dev/spotlight/internal/suggest"
 )
 
 // typeKind maps the type names users type (`spotlight tail errors logs`)
@@ -52,7 +54,7 @@ func ParseTypes(names []string) ([]Kind, error) {
 		default:
 			k, ok := typeKind(n)
 			if !ok {
-				return nil, fmt.Errorf("unknown type %q: use one or more of %s", n, strings.Join(TypeNames(), ", "))
+				return nil, fmt.Errorf("unknown type %q%s: use one or more of %s", n, suggest.DidYouMean(n, TypeNames()), strings.Join(TypeNames(), ", "))
 			}
 			want[k] = true
 		}

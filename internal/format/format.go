@@ -6,6 +6,8 @@ package format
 import (
 	"fmt"
 	"strings"
+
+	"github.com/spotlight-dev/spotlight/internal/suggest"
 )
 
 // Format is an output format name.
@@ -33,5 +35,5 @@ func ParseFormat(s string) (Format, error) {
 	for i, f := range all {
 		names[i] = string(f)
 	}
-	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown format %q%s: use one of %s", s, suggest.DidYouMean(s, names), strings.Join(names, ", "))
 }

@@ -96,16 +96,20 @@ func TestInvalidArguments(t *testing.T) {
 	}
 }
 
-// A mistyped command gets a suggestion, not "invalid port" or "takes at
+// A mistyped command, flag, type or format gets a suggestion, not "invalid port" or "takes at
 // most one".
 func TestCommandTypos(t *testing.T) {
 	for args, want := range map[string]string{
-		"lsit":             `unknown command "lsit": did you mean list?`,
-		"rn node app.js":   `unknown command "rn": did you mean run?`,
-		"tial errors":      `unknown command "tial": did you mean tail?`,
-		"nonsense x y":     `unknown command "nonsense"; run 'spotlight --help'`,
-		"terminate a b":    "takes one instance (an instance id, a port or a project name)",
-		"--stdio-mcp 9000": "--stdio-mcp takes no arguments",
+		"lsit":              `unknown command "lsit": did you mean list?`,
+		"rn node app.js":    `unknown command "rn": did you mean run?`,
+		"tial errors":       `unknown command "tial": did you mean tail?`,
+		"nonsense x y":      `unknown command "nonsense"; run 'spotlight --help'`,
+		"terminate a b":     "takes one instance (an instance id, a port or a project name)",
+		"--stdio-mcp 9000":  "--stdio-mcp takes no arguments",
+		"--prot 5":          "unknown flag: --prot (did you mean --port?)",
+		"tail --formt json": "unknown flag: --formt (did you mean --format?)",
+		"tail erors":        `unknown type "erors" (did you mean errors?)`,
+		"list -f jsn":       `unknown format "jsn" (did you mean json?)`,
 	} {
 		p := testutil.Start(t, bin, isolated(t), strings.Fields(args)...)
 		if code := p.Wait(t, exitTimeout); code != 1 || !strings.Contains(p.Stderr.String(), want) {
