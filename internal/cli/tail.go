@@ -182,12 +182,12 @@ func (p *tailPrinter) envelope(ev streamclient.Event) error {
 		fmt.Fprintf(p.env.Err, "spotlight: envelope %s is not readable: %v\n", ev.ID, err)
 		return nil
 	}
-	label := ""
-	if p.withInstance {
-		label = instanceLabel(e)
-	}
 	now := time.Now()
 	d := p.dec.Decode(e, event.Meta{ID: ev.ID, Received: idTime(ev.ID), UserAgent: ev.UserAgent})
+	label := ""
+	if p.withInstance {
+		label = instanceLabel(d)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fl := p.follow[label]

@@ -9,14 +9,13 @@ import (
 	"strconv"
 
 	"github.com/spotlight-dev/spotlight/internal/controlcenter"
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
 // instanceLabel is the instance column's text.
-func instanceLabel(e *envelope.Envelope) string {
-	return cmp.Or(controlcenter.Label(e), "unknown")
+func instanceLabel(d *event.Decoded) string {
+	return cmp.Or(controlcenter.Label(d.Instance), "unknown")
 }
 
 // writeWithInstance renders each record with its instance in a column of

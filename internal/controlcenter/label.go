@@ -1,11 +1,10 @@
 package controlcenter
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
-	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
 
@@ -24,22 +23,16 @@ func URLFromEnv(getenv func(string) string) string {
 	return DefaultURL
 }
 
-// Label names the instance of an envelope of the merged copy, from its
-// header: project@port, or direct@port for what SDKs sent to the Control
-// Center itself; "" for an envelope without one.
-func Label(e *envelope.Envelope) string {
-	var h map[string]json.RawMessage
-	var o struct {
-		InstanceID string `json:"instanceId"`
-		Project    string `json:"project"`
-		Port       int    `json:"port"`
-	}
-	if json.Unmarshal(e.Header, &h) != nil || json.Unmarshal(h[OriginHeader], &o) != nil || o.Port == 0 {
+// Label names the instance an envelope of the merged copy came from (the
+// model's reading of its OriginHeader): project@port, or direct@port for
+// what SDKs sent to the Control Center itself; "" for none.
+func Label(in *event.Instance) string {
+	if in == nil || in.Port == 0 {
 		return ""
 	}
-	project := format.Plain(o.Project)
-	if o.InstanceID == HomeInstance || project == "" {
+	project := format.Plain(in.Project)
+	if in.ID == HomeInstance || project == "" {
 		project = "direct"
 	}
-	return project + "@" + strconv.Itoa(o.Port)
+	return project + "@" + strconv.Itoa(in.Port)
 }

@@ -21,6 +21,11 @@ type Decoded struct {
 	// Spans holds every span of the envelope's transactions and span
 	// items; traces are built from the spans of all envelopes (Store).
 	Spans []Span
+	// Instance and SDK are the envelope header's spotlight_instance (nil
+	// outside the Control Center's merged copy) and sdk (nil without one),
+	// for readers that act on the envelope as a whole.
+	Instance *Instance
+	SDK      *SDK
 	// Bytes estimates the memory the decoded form holds.
 	Bytes int64
 }
@@ -168,6 +173,7 @@ func (dec *Decoder) Decode(env *envelope.Envelope, meta Meta) *Decoded {
 	if in := hdr.Instance; in != nil && in.ID != "" {
 		c.base.Instance = &Instance{ID: in.ID, Project: in.Project, Port: in.Port}
 	}
+	d.Instance, d.SDK = c.base.Instance, c.base.SDK
 	if c.base.Timestamp.IsZero() {
 		c.base.Timestamp = parseTime(hdr.SentAt)
 		c.base.Received = c.base.Timestamp

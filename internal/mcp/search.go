@@ -100,12 +100,12 @@ func (d *decoded) decode(e *buffer.Entry) *event.Decoded {
 	if env == nil {
 		return nil
 	}
-	label := controlcenter.Label(env)
-	if dd, ok := e.Model.(*event.Decoded); ok && label == "" {
+	if dd, ok := e.Model.(*event.Decoded); ok && controlcenter.Label(dd.Instance) == "" {
 		return dd
 	}
+	// Decoded again: the tags added below must not change the buffer's copy.
 	dd := d.dec.Decode(env, event.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
-	if label != "" {
+	if label := controlcenter.Label(dd.Instance); label != "" {
 		// The merged copy: every record says which instance it came from.
 		for i := range dd.Records {
 			r := &dd.Records[i]

@@ -2,13 +2,11 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
-	"github.com/spotlight-dev/spotlight/internal/envelope"
 	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/format"
 )
@@ -92,13 +90,16 @@ func (w *watcher) run(ctx context.Context) {
 
 func (w *watcher) handle(e *buffer.Entry) {
 	env := e.Envelope()
-	if e.Event != buffer.EventEnvelope || env == nil || fromStdio(env) {
+	if e.Event != buffer.EventEnvelope || env == nil {
 		return
 	}
 	// md shows breadcrumbs, which the buffer's model leaves out.
 	d, ok := e.Model.(*event.Decoded)
-	if !ok || w.format == format.MD {
+	if !ok || w.format == format.MD && !fromStdio(d) {
 		d = w.dec.Decode(env, event.Meta{ID: e.ID, Received: e.Received, UserAgent: e.UserAgent})
+	}
+	if fromStdio(d) {
+		return
 	}
 	var bodies []string
 	for _, r := range d.Records {
@@ -130,11 +131,6 @@ func (w *watcher) write(recs []event.Record) {
 }
 
 // fromStdio reports whether the envelope is one the relay made.
-func fromStdio(env *envelope.Envelope) bool {
-	var h struct {
-		SDK struct {
-			Name string `json:"name"`
-		} `json:"sdk"`
-	}
-	return json.Unmarshal(env.Header, &h) == nil && h.SDK.Name == StdioSDKName
+func fromStdio(d *event.Decoded) bool {
+	return d.SDK != nil && d.SDK.Name == StdioSDKName
 }

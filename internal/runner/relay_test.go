@@ -16,6 +16,7 @@ import (
 
 	"github.com/spotlight-dev/spotlight/internal/buffer"
 	"github.com/spotlight-dev/spotlight/internal/envelope"
+	"github.com/spotlight-dev/spotlight/internal/event"
 	"github.com/spotlight-dev/spotlight/internal/testutil"
 )
 
@@ -49,7 +50,7 @@ func logsOf(t *testing.T, b *buffer.Buffer) (logs []relayedLog, entries int) {
 		if err != nil {
 			t.Fatalf("relayed body does not parse: %v\n%s", err, e.Body())
 		}
-		if !fromStdio(env) || !fromStdio(e.Envelope()) {
+		if !fromStdio(event.Decode(env, event.Meta{})) || !fromStdio(event.Decode(e.Envelope(), event.Meta{})) {
 			t.Fatalf("header %s does not name %s", env.Header, StdioSDKName)
 		}
 		streamed, err := envelope.UnmarshalStream(e.AppendStream(nil))
