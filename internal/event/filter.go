@@ -121,8 +121,3 @@ func Between(recs []Record, from, to time.Time) []Record {
 		return (from.IsZero() || !r.Timestamp.Before(from)) && (to.IsZero() || r.Timestamp.Before(to))
 	})
 }
-
-// WithTrace keeps the records of one trace.
-func WithTrace(recs []Record, traceID string) []Record {
-	return keep(recs, func(r *Record) bool { return r.TraceID == traceID })
-}
