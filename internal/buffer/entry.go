@@ -107,18 +107,26 @@ func (e *Entry) Body() []byte {
 // Envelope returns the parsed envelope (nil for a broadcast). Its payloads
 // alias the body and must not be modified.
 func (e *Entry) Envelope() *envelope.Envelope {
+	_, env := e.Open()
+	return env
+}
+
+// Open returns the body and its parsed envelope together (nils for a
+// broadcast), unpacking a packed entry once rather than once for each.
+func (e *Entry) Open() ([]byte, *envelope.Envelope) {
 	f := e.form.Load()
 	if f == nil {
-		return nil
+		return nil, nil
 	}
 	if f.env != nil {
-		return f.env
+		return f.body, f.env
 	}
-	env, err := envelope.Parse(e.Body())
+	body := e.Body()
+	env, err := envelope.Parse(body)
 	if err != nil {
 		panic("buffer: a held envelope no longer parses: " + err.Error())
 	}
-	return env
+	return body, env
 }
 
 // WriteStream writes the envelope's stream form (envelope.MarshalStream's

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/spotlight-dev/spotlight/internal/envelope"
 )
 
 // The envelope inspector and the SDK list: what the store holds, read per
@@ -158,20 +160,21 @@ func (s *Store) Envelopes(offset, limit int) ([]EnvelopeSummary, int) {
 	return out, total
 }
 
-// summarize reads an envelope's item headers (unpacking a packed entry).
-func summarize(h *heldEnvelope) (EnvelopeSummary, *heldEnvelope, bool) {
+// summarize reads an envelope's item headers, unpacking a packed entry
+// once; it returns the envelope it read (nil without an entry).
+func summarize(h *heldEnvelope) (EnvelopeSummary, *envelope.Envelope, bool) {
 	sum := EnvelopeSummary{ID: h.d.EnvelopeID, Received: h.d.Received, ItemTypes: []string{}}
 	sum.SDK, sum.Platform = heldSDK(h.d)
 	if h.entry == nil {
 		sum.Items = routes(h.d, nil, nil)
-		return sum, h, true
+		return sum, nil, true
 	}
-	env := h.entry.Envelope()
+	body, env := h.entry.Open()
 	if env == nil {
-		return sum, h, false
+		return sum, nil, false
 	}
 	sum.UserAgent = h.entry.UserAgent
-	sum.Size = len(h.entry.Body())
+	sum.Size = len(body)
 	sum.Warning = env.Warning()
 	types := make([]string, len(env.Items))
 	sizes := make([]int, len(env.Items))
@@ -185,7 +188,7 @@ func summarize(h *heldEnvelope) (EnvelopeSummary, *heldEnvelope, bool) {
 	if sum.SDK == nil {
 		sum.SDK = headerSDK(env.Header)
 	}
-	return sum, h, true
+	return sum, env, true
 }
 
 func headerSDK(raw json.RawMessage) *SDK {
@@ -206,8 +209,7 @@ func (s *Store) Envelope(id string) (EnvelopeDetail, bool) {
 	if h == nil || h.entry == nil {
 		return EnvelopeDetail{}, false
 	}
-	sum, _, ok := summarize(h)
-	env := h.entry.Envelope()
+	sum, env, ok := summarize(h)
 	if !ok || env == nil {
 		return EnvelopeDetail{}, false
 	}
