@@ -185,20 +185,11 @@ func summarize(h *heldEnvelope) (EnvelopeSummary, *envelope.Envelope, bool) {
 		}
 	}
 	sum.Items = routes(h.d, types, sizes)
-	if sum.SDK == nil {
-		sum.SDK = headerSDK(env.Header)
+	if s := h.d.SDK; sum.SDK == nil && s != nil {
+		// The header's sdk, decoded once with the envelope.
+		sum.SDK = &SDK{Name: s.Name, Version: s.Version}
 	}
 	return sum, env, true
-}
-
-func headerSDK(raw json.RawMessage) *SDK {
-	var h struct {
-		SDK *SDK `json:"sdk"`
-	}
-	if json.Unmarshal(raw, &h) != nil || h.SDK == nil || h.SDK.Name == "" {
-		return nil
-	}
-	return &SDK{Name: h.SDK.Name, Version: h.SDK.Version}
 }
 
 // Envelope opens one held envelope for the inspector.

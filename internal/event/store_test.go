@@ -205,3 +205,22 @@ func TestSearchIgnoresEscapes(t *testing.T) {
 		t.Errorf("%d logs match %q; want the coloured line", n, "request 12-")
 	}
 }
+
+// An envelope whose items became nothing (a client report) still lists its
+// header's sdk, and its size is the body's.
+func TestEnvelopeSummaryTakesTheHeaderSDK(t *testing.T) {
+	st := NewStore(nil)
+	b := buffer.New(buffer.Options{Model: st})
+	body := `{"sdk":{"name":"sentry.python","version":"2.1.0"}}` + "\n" + `{"type":"client_report"}` + "\n" + `{"discarded_events":[]}` + "\n"
+	addTo(t, b, body)
+	list, total := st.Envelopes(0, 0)
+	if total != 1 || len(list) != 1 {
+		t.Fatalf("envelopes %d of %d, want 1", len(list), total)
+	}
+	if s := list[0].SDK; s == nil || s.Name != "sentry.python" || s.Version != "2.1.0" {
+		t.Errorf("sdk %+v, want the header's sentry.python 2.1.0", s)
+	}
+	if list[0].Size != len(body) {
+		t.Errorf("size %d, want %d", list[0].Size, len(body))
+	}
+}
