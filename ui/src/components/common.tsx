@@ -112,13 +112,20 @@ export function Select<T extends string>(p: { value: T; onChange: (v: T) => void
   );
 }
 
+/** The link from a detail view back to its list. */
+export function BackLink(p: { to: string; label: string }) {
+  return (
+    <p>
+      <Link to={p.to}>← {p.label}</Link>
+    </p>
+  );
+}
+
 /** A detail view whose record is loading, not (or no longer) in the buffer, or failed: deep links land here until it arrives. */
 export function NotInBuffer(p: { back: string; backLabel: string; status: 'loading' | 'ok' | 'missing' | 'error'; error?: string; children: ReactNode }) {
   return (
     <div className="view padded">
-      <p>
-        <Link to={p.back}>← {p.backLabel}</Link>
-      </p>
+      <BackLink to={p.back} label={p.backLabel} />
       <p role="status">{p.status === 'loading' ? 'Loading…' : p.status === 'error' ? `Could not load it: ${p.error ?? 'unknown error'}` : p.children}</p>
     </div>
   );

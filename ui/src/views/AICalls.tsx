@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from '../context';
 import { useDebounced, useDetail, useList, useNow } from '../hooks';
 import { formatDuration, formatRelative, parseTime } from '../lib/format';
-import { NotInBuffer, SearchBox, Section } from '../components/common';
+import { BackLink, NotInBuffer, SearchBox, Section } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
 import { AISummary, formatCost, tokensLabel } from '../components/AISummary';
@@ -85,9 +85,7 @@ export function AICallDetailView({ id }: { id: string }) {
   const r = d.data;
   return (
     <div className="view padded" data-testid="ai-detail">
-      <p>
-        <Link to="/ai">← AI calls</Link>
-      </p>
+      <BackLink to="/ai" label="AI calls" />
       <h1>
         {r.agent ? `${r.agent} · ` : ''}
         {r.name}

@@ -6,7 +6,7 @@ import { Link, useNavigate } from '../context';
 import { useDetail, useList, useNow } from '../hooks';
 import { formatBytes, formatRelative, parseTime, sdkLabel } from '../lib/format';
 import { CodeBlock } from '../components/Code';
-import { NotInBuffer, Section } from '../components/common';
+import { BackLink, NotInBuffer, Section } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
 import { useAppState } from '../context';
@@ -77,9 +77,7 @@ export function EnvelopeDetailView({ id }: { id: string }) {
   const e = d.data;
   return (
     <div className="view padded">
-      <p>
-        <Link to="/envelopes">← Envelopes</Link>
-      </p>
+      <BackLink to="/envelopes" label="Envelopes" />
       <h1>Envelope {e.id.slice(0, 8)}</h1>
       <p>
         {e.sdk ? sdkLabel(e.sdk) : 'unknown SDK'} · {formatBytes(e.size)} · received {new Date(parseTime(e.received)).toLocaleString()} ·{' '}

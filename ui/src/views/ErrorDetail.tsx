@@ -11,7 +11,7 @@ import { Exceptions } from '../components/StackTrace';
 import { Breadcrumbs, Contexts, Request, SdkSection, Tags } from '../components/ErrorSections';
 import { Attachments } from '../components/Attachments';
 import { formatDateTime, parseTime, sdkLabel } from '../lib/format';
-import { KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
+import { BackLink, KeyValueTable, LevelBadge, NotInBuffer, Section } from '../components/common';
 import { ErrorTitle } from './Errors';
 import type { ErrorDetail } from '../api/types';
 import { CopyForAI } from '../components/CodeActions';
@@ -30,9 +30,7 @@ export function ErrorDetailView({ id }: { id: string }) {
   const e = d.data;
   return (
     <div className="view padded detail" data-testid="error-detail">
-      <p>
-        <Link to="/errors">← Errors</Link>
-      </p>
+      <BackLink to="/errors" label="Errors" />
       <h1 className="error-heading">
         <ErrorTitle e={e} />
       </h1>

@@ -4,7 +4,7 @@
 import { Link } from '../context';
 import { useDetail } from '../hooks';
 import { formatBytes, formatDuration } from '../lib/format';
-import { NotInBuffer } from '../components/common';
+import { BackLink, NotInBuffer } from '../components/common';
 import { FormattedSQL } from '../components/SpanCode';
 import type { DetailState } from '../store/events';
 import type { ReactNode } from 'react';
@@ -102,9 +102,7 @@ export function QueryGroupView({ id }: { id: string }) {
   const g = d.data;
   return (
     <div className="view padded">
-      <p>
-        <Link to="/insights/queries">← Queries</Link>
-      </p>
+      <BackLink to="/insights/queries" label="Queries" />
       <h1>
         Query{g.system ? ` (${g.system})` : ''}
         {g.nPlusOne && <span className="badge badge-error"> N+1: {g.maxRepeats} times under one parent span</span>}
@@ -212,9 +210,7 @@ export function PageVitalsView({ page }: { page: string }) {
   }
   return (
     <div className="view padded">
-      <p>
-        <Link to="/insights/web-vitals">← Web Vitals</Link>
-      </p>
+      <BackLink to="/insights/web-vitals" label="Web Vitals" />
       <h1>{page}</h1>
       <p>
         {d.data.vitals.map((v) => (

@@ -1,10 +1,10 @@
 // Items the server could not decode (bad JSON, wrong shape): never dropped,
 // listed with their type and the reason, and shown raw in the detail.
 
-import { Link, useAppState, useNavigate } from '../context';
+import { useAppState, useNavigate } from '../context';
 import { useDetail, useList, useNow } from '../hooks';
 import { formatBytes, formatDateTime, formatRelative, parseTime } from '../lib/format';
-import { KeyValueTable, NotInBuffer, Section } from '../components/common';
+import { BackLink, KeyValueTable, NotInBuffer, Section } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
 import type { UndecodableItem } from '../api/types';
@@ -63,9 +63,7 @@ export function ItemDetailView({ id }: { id: string }) {
   const i = d.data;
   return (
     <div className="view padded detail" data-testid="item-detail">
-      <p>
-        <Link to="/items">← Undecodable items</Link>
-      </p>
+      <BackLink to="/items" label="Undecodable items" />
       <h1>
         Undecodable <span className="mono">{i.itemType}</span> item
       </h1>

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from '../context';
 import { useDetail, useList, useNow } from '../hooks';
 import { formatDateTime, formatDuration, formatRelative, parseTime } from '../lib/format';
-import { NotInBuffer, SearchBox, Section, Select } from '../components/common';
+import { BackLink, NotInBuffer, SearchBox, Section, Select } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { ListError, ListStatus, plural } from '../components/ListParts';
 import { FlameGraph, HeaviestFunctions } from '../components/FlameGraph';
@@ -111,9 +111,7 @@ export function ProfileDetailView({ id }: { id: string }) {
   const thread = p.threads?.find((t) => t.id === p.thread);
   return (
     <div className="view padded" data-testid="profile-detail">
-      <p>
-        <Link to="/profiles">← Profiles</Link>
-      </p>
+      <BackLink to="/profiles" label="Profiles" />
       <h1>{profileTitle(p)}</h1>
       <div className="meta">
         <span>{p.platform ?? 'unknown platform'}</span>
@@ -159,9 +157,7 @@ export function SpanProfileView({ traceId, spanId }: { traceId: string; spanId?:
   const sp = d.data;
   return (
     <div className="view padded" data-testid="span-profile">
-      <p>
-        <Link to={back}>← Trace</Link>
-      </p>
+      <BackLink to={back} label="Trace" />
       <h1>Profile of {spanId ? `span ${spanId}` : `trace ${traceId.slice(0, 12)}`}</h1>
       <div className="meta">
         <span>{formatDuration(parseTime(sp.to) - parseTime(sp.from))} window</span>

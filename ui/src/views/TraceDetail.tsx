@@ -6,7 +6,7 @@ import { useMemo, useState, type CSSProperties } from 'react';
 import { Link, useNavigate } from '../context';
 import { useDebounced, useDetail } from '../hooks';
 import { formatClock, formatDateTime, formatDuration, parseTime } from '../lib/format';
-import { AnsiText, AttributeTable, KeyValueTable, LevelBadge, NotInBuffer, SearchBox, Section, TagTable } from '../components/common';
+import { AnsiText, AttributeTable, BackLink, KeyValueTable, LevelBadge, NotInBuffer, SearchBox, Section, TagTable } from '../components/common';
 import { VirtualList } from '../components/VirtualList';
 import { CodeLocation, SpanQuery } from '../components/SpanCode';
 import { isOk, statusClass } from './Traces';
@@ -49,9 +49,7 @@ function TraceBody({ trace, spanId, selected }: { trace: TraceDetail; spanId?: s
   return (
     <div className="view trace-detail" data-testid="trace-detail">
       <div className="padded trace-head">
-        <p>
-          <Link to="/traces">← Traces</Link>
-        </p>
+        <BackLink to="/traces" label="Traces" />
         <h1>{trace.name}</h1>
         <div className="meta">
           <span className={statusClass(trace.status)}>{trace.status || 'unknown'}</span>
