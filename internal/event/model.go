@@ -239,6 +239,38 @@ type Error struct {
 	Fingerprint []string        `json:"fingerprint,omitempty"`
 }
 
+// UserIdentity is who an error's user was, as far as the SDK said: the id
+// as sent (a string, or a json.Number since ids may exceed a float's
+// precision; nil when neither), the email and the username.
+type UserIdentity struct {
+	ID       any
+	Email    string
+	Username string
+}
+
+// Identity reads the user's id, email and username from the user the SDK
+// sent; false when there is none or it is not an object.
+func (e *Error) Identity() (UserIdentity, bool) {
+	var user struct {
+		ID       json.RawMessage `json:"id"`
+		Email    string          `json:"email"`
+		Username string          `json:"username"`
+	}
+	if len(e.User) == 0 || json.Unmarshal(e.User, &user) != nil {
+		return UserIdentity{}, false
+	}
+	u := UserIdentity{Email: user.Email, Username: user.Username}
+	var id string
+	var num json.Number
+	switch {
+	case json.Unmarshal(user.ID, &id) == nil:
+		u.ID = id
+	case json.Unmarshal(user.ID, &num) == nil:
+		u.ID = num
+	}
+	return u, true
+}
+
 // Primary is the exception that was raised last (the one users care about).
 func (e *Error) Primary() *Exception {
 	if len(e.Exceptions) == 0 {

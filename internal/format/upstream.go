@@ -1,10 +1,6 @@
 package format
 
-import (
-	"encoding/json"
-
-	"github.com/spotlight-dev/spotlight/internal/event"
-)
+import "github.com/spotlight-dev/spotlight/internal/event"
 
 // upstreamFields are the names upstream Spotlight's json and logfmt output
 // use for what Fields already says in its own words, so scripts written for
@@ -41,22 +37,12 @@ func upstreamFields(r *event.Record, have []Field) []Field {
 			add("function", fr.Function)
 		}
 		add("breadcrumb_length", len(e.Breadcrumbs))
-		var user struct {
-			ID       json.RawMessage `json:"id"`
-			Email    string          `json:"email"`
-			Username string          `json:"username"`
-		}
-		if len(e.User) > 0 && json.Unmarshal(e.User, &user) == nil {
-			var id string
-			var num json.Number
-			switch {
-			case json.Unmarshal(user.ID, &id) == nil:
-				add("user_id", id)
-			case json.Unmarshal(user.ID, &num) == nil:
-				add("user_id", num) // as sent: ids may exceed a float's precision
+		if u, ok := e.Identity(); ok {
+			if u.ID != nil {
+				add("user_id", u.ID)
 			}
-			add("user_email", user.Email)
-			add("user_username", user.Username)
+			add("user_email", u.Email)
+			add("user_username", u.Username)
 		}
 	case r.Trace != nil:
 		add("transaction", r.Trace.Name)
